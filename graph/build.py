@@ -1,0 +1,218 @@
+"""A build: read the site, map each changed page to quads, load them into the store atomically.
+
+Incremental by design: every page's graph records a fingerprint of everything it was made from
+(`mapping.page_fingerprint`). A page whose fingerprint is already in the store is not mapped
+again; a changed page replaces only its own named graph; a page that is gone loses its graph.
+When nothing changed, no new store generation is written at all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import logging
+import subprocess
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from . import __version__
+from .ids import Minter, default_entity_base
+from .mapping import MappingContext, Translation, page_fingerprint, page_quads, site_quads
+from .namespaces import X_PG
+from .ontology import ontology_quads
+from .post import Page, Problem
+from .site import Site, load_site
+from .store import Store
+
+log = logging.getLogger(__name__)
+
+#: progress(stage, done, total): stage is "read" or "map"; total may be None while unknown.
+Progress = Callable[[str, int, int | None], None]
+
+
+class BuildFailed(Exception):
+    """The build was refused (e.g. `--strict` with problems); the store was not changed."""
+
+    def __init__(self, message: str, report: BuildReport) -> None:
+        super().__init__(message)
+        self.report = report
+
+
+@dataclass
+class BuildOptions:
+    site: Path
+    drafts: bool = False
+    future: bool = False
+    expired: bool = False
+    strict: bool = False
+    entity_base: str | None = None  # default: <baseURL>id/
+
+
+@dataclass
+class BuildReport:
+    """What a build did, for the summary line, the logs and the web home page."""
+
+    site: str
+    pages: int = 0  # pages in the graph after the build
+    mapped: int = 0  # pages whose graph was (re)made
+    unchanged: int = 0
+    removed: int = 0
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
+    problems: list[Problem] = field(default_factory=list)
+    quads: int = 0  # quads written by this build
+    seconds: float = 0.0
+    changed: bool = False
+    generation: str | None = None
+    entity_base: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "site": self.site, "pages": self.pages, "mapped": self.mapped, "unchanged": self.unchanged,
+            "removed": self.removed, "skipped": [list(s) for s in self.skipped],
+            "problems": [str(p) for p in self.problems], "quads": self.quads,
+            "seconds": round(self.seconds, 3), "changed": self.changed, "entity_base": self.entity_base,
+            "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "version": __version__,
+        }
+
+
+def git_commit(root: Path) -> str | None:
+    """The HEAD commit when the site is (inside) a git work tree, else None."""
+    try:
+        out = subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True,
+                             text=True, timeout=10, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    commit = out.stdout.strip()
+    return commit if out.returncode == 0 and len(commit) == 40 else None
+
+
+def translations_of(pages: Iterable[Page], default_language: str) -> dict[str, list[Translation]]:
+    """rel_path -> the page's other language versions (the default-language one is the original)."""
+    by_path = {p.rel_path: p for p in pages}
+    out: dict[str, list[Translation]] = {}
+    for page in by_path.values():
+        others = [by_path[r] for r in page.translations if r in by_path and r != page.rel_path]
+        out[page.rel_path] = [
+            Translation(o.permalink, o.lang, o.lang == default_language and page.lang != default_language)
+            for o in sorted(others, key=lambda o: o.lang)
+        ]
+    return out
+
+
+def author_profiles(pages: Iterable[Page]) -> dict[str, str]:
+    """rel_path of each author profile page -> the author id it describes."""
+    return {p.rel_path: p.term[1] for p in pages if p.term and p.term[0] in ("authors", "author")}
+
+
+def existing_fingerprints(snapshot: ox.Store | None) -> dict[str, str]:
+    """Named graph IRI -> the fingerprint it was built from, for every graph that records one."""
+    if snapshot is None:
+        return {}
+    rows = snapshot.query("SELECT ?g ?fp WHERE { GRAPH ?g { ?g pg:fingerprint ?fp } }",
+                          prefixes={"pg": X_PG.fingerprint.value.removesuffix("fingerprint")})
+    return {row["g"].value: row["fp"].value for row in rows}
+
+
+def _nquads(quads: Iterable[ox.Quad]) -> bytes:
+    return ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b""
+
+
+def _fingerprint_quads(quads: list[ox.Quad]) -> str:
+    return hashlib.sha256(b"".join(sorted(_nquads(quads).splitlines()))).hexdigest()
+
+
+def build(store: Store, options: BuildOptions, progress: Progress | None = None) -> BuildReport:
+    """Build (or bring up to date) the graph of `options.site` in `store`.
+
+    Raises `BuildFailed` when `options.strict` and some file had a problem; the store is then
+    left as it was.
+    """
+    started = time.perf_counter()
+    report = BuildReport(site=str(options.site.resolve()))
+
+    def on_file(_path: str) -> None:
+        report.pages += 1
+        if progress:
+            progress("read", report.pages, None)
+
+    site: Site = load_site(options.site, drafts=options.drafts, future=options.future,
+                           expired=options.expired, on_file=on_file)
+    config = site.config
+    report.pages = len(site.pages)
+    report.problems = list(site.problems)
+    report.skipped = list(site.skipped)
+    entity_base = options.entity_base or default_entity_base(config.base_url)
+    report.entity_base = entity_base
+    ctx = MappingContext(
+        minter=Minter(entity_base), base_url=config.base_url, default_language=config.default_language,
+        site_title=config.title, git_commit=git_commit(config.root), taxonomies=dict(config.taxonomies),
+    )
+    if options.strict and any(p.fatal for p in site.problems):
+        report.seconds = time.perf_counter() - started
+        raise BuildFailed(f"{sum(p.fatal for p in site.problems)} file(s) could not be read (--strict)", report)
+
+    config_fp = hashlib.sha256((config.fingerprint + "\0" + entity_base).encode()).hexdigest()
+    translations = translations_of(site.pages, config.default_language)
+    profiles = author_profiles(site.pages)
+    wanted = {
+        p.permalink: (p, page_fingerprint(p, config_fp, [*(t.permalink for t in translations[p.rel_path]),
+                                                         profiles.get(p.rel_path, "")]))
+        for p in site.pages
+    }
+    old = existing_fingerprints(store.snapshot())
+
+    extra_graphs = {
+        ctx.minter.graph("site").value: site_quads(site.pages, ctx, profiles=profiles.values()),
+        ctx.minter.graph("ontology").value: ontology_quads(ctx.minter.graph("ontology")),
+    }
+    extra_fps = {g: _fingerprint_quads(q) for g, q in extra_graphs.items()}
+
+    to_map = [(p, fp) for iri, (p, fp) in wanted.items() if old.get(iri) != fp]
+    stale_pages = [iri for iri in old if iri not in wanted and iri not in extra_graphs]
+    stale_extra = [g for g, fp in extra_fps.items() if old.get(g) != fp]
+    report.unchanged = len(wanted) - len(to_map)
+    report.removed = len(stale_pages)
+    if not to_map and not stale_pages and not stale_extra:
+        report.seconds = time.perf_counter() - started
+        report.generation = store.generation()
+        log.info("nothing changed since the last build: %d pages already in the graph", report.unchanged)
+        return report
+
+    build_time = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    buffer = io.BytesIO()
+    total = len(to_map)
+    for done, (page, fp) in enumerate(to_map, 1):
+        quads = page_quads(page, ctx, fingerprint=fp, build_time=build_time,
+                           translations=translations.get(page.rel_path, ()),
+                           profile_of=profiles.get(page.rel_path))
+        report.quads += len(quads)
+        buffer.write(_nquads(quads))
+        if progress:
+            progress("map", done, total)
+    for graph in stale_extra:
+        quads = [*extra_graphs[graph],
+                 ox.Quad(ox.NamedNode(graph), X_PG.fingerprint, ox.Literal(extra_fps[graph]), ox.NamedNode(graph))]
+        report.quads += len(quads)
+        buffer.write(_nquads(quads))
+
+    info = report.as_dict()
+    with store.transaction(info) as writable:
+        for iri in [*stale_pages, *stale_extra, *(p.permalink for p, _ in to_map)]:
+            node = ox.NamedNode(iri)
+            if writable.contains_named_graph(node):
+                writable.remove_graph(node)
+        writable.bulk_load(buffer.getvalue(), format=ox.RdfFormat.N_QUADS)
+        report.mapped = len(to_map)
+        report.changed = True
+        report.seconds = time.perf_counter() - started
+        info.update(report.as_dict())
+    report.generation = store.generation()
+    log.info("built %d pages (%d unchanged, %d removed), %d quads written in %.2f s",
+             report.mapped, report.unchanged, report.removed, report.quads, report.seconds)
+    return report

@@ -1,0 +1,300 @@
+"""The `postgraph` command: build, query, export, stats, validate, serve."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.logging import RichHandler
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from . import __version__
+from .build import BuildFailed, BuildOptions, BuildReport, build
+from .export import FORMATS, export
+from .query import GRAPH_FORMATS, RESULT_FORMATS, QueryError, rows, run, stats, write
+from .store import DEFAULT_STORE, Store, StoreError, open_store
+
+log = logging.getLogger("postgraph")
+err = Console(stderr=True)
+
+STORE_HELP = (f"Where the graph lives: a directory for an embedded Oxigraph store (default {DEFAULT_STORE}), "
+              "or 'memory' for a throw-away in-memory store.")
+
+
+def _store_option(f):
+    return click.option("--store", "store_spec", default=DEFAULT_STORE, show_default=True,
+                        envvar="POSTGRAPH_STORE", help=STORE_HELP)(f)
+
+
+def _setup_logging(verbose: int, quiet: bool) -> None:
+    level = logging.WARNING if quiet else (logging.DEBUG if verbose > 1 else logging.INFO)
+    logging.basicConfig(level=level, format="%(message)s", datefmt="[%X]",
+                        handlers=[RichHandler(console=err, show_path=False, markup=False)], force=True)
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
+
+
+def _open(spec: str) -> Store:
+    try:
+        return open_store(spec)
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+def _snapshot(store: Store):
+    snap = store.snapshot()
+    if snap is None:
+        raise click.ClickException(f"no graph in {store.spec} yet: run `postgraph build SITE --store {store.spec}` first")
+    return snap
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="postgraph")
+@click.option("-v", "--verbose", count=True, help="Say more (-vv for debug output).")
+@click.option("-q", "--quiet", is_flag=True, help="Only warnings and errors.")
+def main(verbose: int, quiet: bool) -> None:
+    """Turn a Hugo site into an RDF knowledge graph, query it with SPARQL, export and serve it.
+
+    Typical use: `postgraph build SITE` then `postgraph query 'SELECT …'`, `postgraph export
+    --format turtle -o site.ttl`, or `postgraph serve SITE` to build and browse it.
+    """
+    _setup_logging(verbose, quiet)
+
+
+def _build_options(f):
+    f = click.option("--base-iri", default=None, metavar="IRI",
+                     help="Base under which entity IRIs are minted (default: the site's baseURL + 'id/').")(f)
+    f = click.option("--strict", is_flag=True,
+                     help="Fail (exit 1, store unchanged) if any file cannot be read, instead of skipping it.")(f)
+    f = click.option("--expired", is_flag=True, help="Include pages whose expiryDate has passed.")(f)
+    f = click.option("--future", is_flag=True, help="Include pages whose publishDate is in the future.")(f)
+    f = click.option("--drafts", is_flag=True, help="Include pages with `draft: true`.")(f)
+    return f
+
+
+def _run_build(store: Store, site: Path, drafts: bool, future: bool, expired: bool, strict: bool,
+               base_iri: str | None) -> BuildReport:
+    options = BuildOptions(site=site, drafts=drafts, future=future, expired=expired, strict=strict,
+                           entity_base=base_iri)
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=err, transient=True, disable=not err.is_terminal) as bar:
+        read_task = bar.add_task("reading pages", total=None)
+        map_task = bar.add_task("mapping pages", total=None, visible=False)
+
+        def progress(stage: str, done: int, total: int | None) -> None:
+            if stage == "read":
+                bar.update(read_task, completed=done)
+            else:
+                bar.update(map_task, completed=done, total=total, visible=True)
+
+        try:
+            report = build(store, options, progress)
+        except BuildFailed as exc:
+            _print_problems(exc.report)
+            raise click.ClickException(str(exc)) from exc
+        except StoreError as exc:
+            raise click.ClickException(str(exc)) from exc
+    _print_problems(report)
+    _summary(report)
+    return report
+
+
+def _print_problems(report: BuildReport) -> None:
+    for problem in report.problems:
+        err.print(f"[red]error[/red]: {problem}" if problem.fatal else f"[yellow]warning[/yellow]: {problem}",
+                  markup=True, highlight=False, soft_wrap=True)
+
+
+def _summary(report: BuildReport) -> None:
+    skipped = len(report.skipped)
+    reasons: dict[str, int] = {}
+    for _path, reason in report.skipped:
+        key = reason.split(":")[0].split(" of ")[0]
+        reasons[key] = reasons.get(key, 0) + 1
+    why = ", ".join(f"{n} {r}" for r, n in sorted(reasons.items())) or "none"
+    errors = sum(p.fatal for p in report.problems)
+    if report.changed:
+        what = f"{report.mapped} pages mapped, {report.unchanged} unchanged, {report.removed} removed"
+    else:
+        what = f"nothing changed: all {report.unchanged} pages already up to date, no extraction work done"
+    err.print(f"{report.pages} pages read; {what}; {skipped} files skipped ({why}); {errors} errors; "
+              f"{report.quads} quads written; {report.seconds:.2f} s", highlight=False, soft_wrap=True)
+
+
+@main.command("build")
+@click.argument("site", type=click.Path(exists=True, file_okay=False, path_type=Path), default=".")
+@_store_option
+@_build_options
+def build_cmd(site: Path, store_spec: str, drafts: bool, future: bool, expired: bool, strict: bool,
+              base_iri: str | None) -> None:
+    """Build (or incrementally update) the graph of the Hugo site in SITE (default: current directory).
+
+    SITE is a folder with Hugo configuration (hugo.toml, config.yaml, config/_default/ …) or just a
+    folder of Markdown files. Files that cannot be read are reported as `path:line: reason` and
+    skipped; the rest is built. Unchanged pages are not processed again.
+    """
+    _run_build(_open(store_spec), site, drafts, future, expired, strict, base_iri)
+
+
+@main.command("query")
+@click.argument("query", required=False)
+@click.option("-f", "--file", "query_file", type=click.File("r", encoding="utf-8"),
+              help="Read the query from this file ('-' for standard input).")
+@_store_option
+@click.option("--format", "fmt", default=None,
+              type=click.Choice(["table", *sorted(set(RESULT_FORMATS) | set(GRAPH_FORMATS))]),
+              help="Output format. SELECT/ASK: table (default), json, csv, tsv, xml. "
+                   "CONSTRUCT/DESCRIBE: turtle (default), ntriples, jsonld, xml (RDF/XML).")
+def query_cmd(query: str | None, query_file, store_spec: str, fmt: str | None) -> None:
+    """Run a SPARQL query (QUERY, -f FILE, or '-' for standard input) against the graph.
+
+    The default graph is the union of all named graphs, and the prefixes rdf, rdfs, xsd, owl,
+    schema, skos, doap, prov, oa, seo, void, dcterms and pg are predeclared. A syntax error is
+    printed with its line and column, and the exit status is 2.
+    """
+    if query_file is not None:
+        text = query_file.read()
+    elif query == "-":
+        text = sys.stdin.read()
+    elif query:
+        text = query
+    else:
+        raise click.UsageError("give a QUERY, -f FILE, or '-' to read standard input")
+    snap = _snapshot(_open(store_spec))
+    try:
+        answer = run(snap, text)
+    except QueryError as exc:
+        err.print(f"[red]SPARQL error[/red]: {exc}", highlight=False)
+        sys.exit(2)
+    out = sys.stdout.buffer
+    if answer.kind == "graph":
+        write(answer, fmt or "turtle", out) if fmt != "table" else write(answer, "turtle", out)
+    elif fmt in (None, "table"):
+        if answer.kind == "ask":
+            click.echo("true" if bool(answer.result) else "false")
+            return
+        table = Table(*answer.variables, show_lines=False)
+        count = 0
+        for row in rows(answer):
+            table.add_row(*row)
+            count += 1
+        Console().print(table)
+        err.print(f"{count} row(s)")
+    else:
+        try:
+            write(answer, fmt, out)
+        except QueryError as exc:
+            raise click.UsageError(str(exc)) from exc
+    out.flush()
+
+
+@main.command("export")
+@_store_option
+@click.option("--format", "fmt", required=True, type=click.Choice(sorted(FORMATS)),
+              help="turtle, ntriples, jsonld and rdfxml carry the union of all graphs; "
+                   "nquads and trig keep each post's named graph.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write to this file (default: standard output). Written to a temporary file first, "
+                   "then renamed, so a failed export never leaves half a file.")
+def export_cmd(store_spec: str, fmt: str, output: Path | None) -> None:
+    """Export the whole graph as Turtle, N-Triples, N-Quads, TriG, JSON-LD or RDF/XML."""
+    snap = _snapshot(_open(store_spec))
+    if output is None:
+        export(snap, fmt, sys.stdout.buffer)
+        sys.stdout.buffer.flush()
+        return
+    tmp = output.with_name(f".{output.name}.tmp")
+    with open(tmp, "wb") as f:
+        export(snap, fmt, f)
+    tmp.replace(output)
+    err.print(f"wrote {output} ({output.stat().st_size:,} bytes, {fmt})", highlight=False)
+
+
+@main.command("stats")
+@_store_option
+@click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON.")
+def stats_cmd(store_spec: str, as_json: bool) -> None:
+    """Counts: quads and graphs, entities by class, pages by language, named graphs by kind."""
+    store = _open(store_spec)
+    counts = stats(_snapshot(store))
+    info = store.info()
+    if as_json:
+        import json
+
+        click.echo(json.dumps({"build": info, **{k: dict(v) for k, v in counts.items()}}, indent=2))
+        return
+    console = Console()
+    if info:
+        console.print(f"graph of {info.get('site')} built {info.get('built_at')}: {info.get('pages')} pages, "
+                      f"{len(info.get('skipped', []))} files skipped, {len(info.get('problems', []))} problems",
+                      highlight=False)
+        for path, reason in info.get("skipped", []):
+            console.print(f"  skipped {path}: {reason}", highlight=False)
+        for problem in info.get("problems", []):
+            console.print(f"  problem {problem}", highlight=False)
+    for title, key in (("Totals", "totals"), ("By class", "classes"), ("Pages by language", "languages"),
+                       ("Named graphs by kind", "graphs")):
+        table = Table(title=title, title_justify="left")
+        table.add_column(title.split()[-1] if key != "totals" else "what")
+        table.add_column("count", justify="right")
+        for name, n in counts[key]:
+            table.add_row(name, str(n))
+        console.print(table)
+
+
+@main.command("validate")
+@_store_option
+@click.option("--max", "limit", default=50, show_default=True, help="Show at most this many results.")
+def validate_cmd(store_spec: str, limit: int) -> None:
+    """Check the graph against the SHACL shapes in ontology/shapes.ttl (with pySHACL).
+
+    Prints each violation with its focus node, path and message; exit status 1 if the graph
+    does not conform.
+    """
+    from .validate import validate
+
+    result = validate(_snapshot(_open(store_spec)))
+    for v in result.violations[:limit]:
+        click.echo(str(v))
+    if len(result.violations) > limit:
+        click.echo(f"… and {len(result.violations) - limit} more")
+    if result.conforms:
+        click.echo(f"conforms: {result.triples} triples checked against the shapes"
+                   + (f" ({len(result.violations)} warnings)" if result.violations else ""))
+    else:
+        n = sum(v.severity == "Violation" for v in result.violations)
+        click.echo(f"does not conform: {n} violation(s) in {result.triples} triples")
+        sys.exit(1)
+
+
+@main.command("serve")
+@click.argument("site", type=click.Path(exists=True, file_okay=False, path_type=Path), default=".")
+@_store_option
+@_build_options
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")
+@click.option("--no-build", is_flag=True, help="Serve the graph as it is; do not build or update it first.")
+@click.option("--threads", default=4, show_default=True, type=int, help="Worker threads of the WSGI server.")
+def serve_cmd(site: Path, store_spec: str, drafts: bool, future: bool, expired: bool, strict: bool,
+              base_iri: str | None, host: str, port: int, no_build: bool, threads: int) -> None:
+    """Bring the graph of SITE up to date (incrementally) and serve it on http://HOST:PORT/.
+
+    Runs the waitress production WSGI server, never Flask's debug server.
+    """
+    from waitress import serve
+
+    from web import create_app
+
+    store = _open(store_spec)
+    if not no_build or store.snapshot() is None:
+        _run_build(store, site, drafts, future, expired, strict, base_iri)
+    app = create_app(store)
+    err.print(f"serving the graph in {store.spec} on http://{host}:{port}/ (Ctrl+C to stop)", highlight=False)
+    serve(app, host=host, port=port, threads=threads, ident="postgraph")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,50 @@
+"""Dumps of the whole graph, streamed from Oxigraph (never held as Python objects).
+
+Turtle, N-Triples, JSON-LD and RDF/XML are single-graph formats: they carry the union of all
+named graphs, each distinct triple once. N-Quads and TriG keep every named graph (provenance).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import IO
+
+import pyoxigraph as ox
+
+from .namespaces import PREFIXES
+
+
+@dataclass(frozen=True)
+class ExportFormat:
+    name: str
+    rdf_format: ox.RdfFormat
+    extension: str
+    media_type: str
+    dataset: bool  # keeps named graphs
+
+
+FORMATS: dict[str, ExportFormat] = {
+    f.name: f
+    for f in (
+        ExportFormat("turtle", ox.RdfFormat.TURTLE, "ttl", "text/turtle", False),
+        ExportFormat("ntriples", ox.RdfFormat.N_TRIPLES, "nt", "application/n-triples", False),
+        ExportFormat("nquads", ox.RdfFormat.N_QUADS, "nq", "application/n-quads", True),
+        ExportFormat("trig", ox.RdfFormat.TRIG, "trig", "application/trig", True),
+        ExportFormat("jsonld", ox.RdfFormat.JSON_LD, "jsonld", "application/ld+json", False),
+        ExportFormat("rdfxml", ox.RdfFormat.RDF_XML, "rdf", "application/rdf+xml", False),
+    )
+}
+
+_UNION = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
+
+
+def export(store: ox.Store, fmt: str, out: IO[bytes]) -> None:
+    """Write the whole graph to `out` in format `fmt` (a key of FORMATS)."""
+    spec = FORMATS[fmt]
+    prefixes = PREFIXES if spec.rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG,
+                                               ox.RdfFormat.RDF_XML) else None
+    if spec.dataset:
+        store.dump(out, format=spec.rdf_format, prefixes=prefixes)
+        return
+    triples = store.query(_UNION, use_default_graph_as_union=True)
+    ox.serialize(triples, out, format=spec.rdf_format, prefixes=prefixes)

@@ -1,0 +1,77 @@
+"""The vocabularies postgraph writes, as rdflib namespaces and as pyoxigraph terms.
+
+rdflib's `Namespace` objects are the single source of every IRI we use; `OxNamespace` gives the
+same terms as `pyoxigraph.NamedNode` for the code that writes quads straight into the store.
+"""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+from rdflib import DCTERMS, OWL, PROV, RDF, RDFS, SDO, SKOS, VOID, XSD, Namespace
+
+DOAP = Namespace("http://usefulinc.com/ns/doap#")
+OA = Namespace("http://www.w3.org/ns/oa#")
+SEO = Namespace("https://w3id.org/seo#")
+SH = Namespace("http://www.w3.org/ns/shacl#")
+#: postgraph's own terms (see ontology/postgraph.ttl); only for what no existing vocabulary has.
+PG = Namespace("https://w3id.org/postgraph/ns#")
+SCHEMA = SDO
+
+#: Prefixes used in Turtle output, the query page and example queries.
+PREFIXES: dict[str, str] = {
+    "rdf": str(RDF),
+    "rdfs": str(RDFS),
+    "xsd": str(XSD),
+    "owl": str(OWL),
+    "schema": str(SDO),
+    "skos": str(SKOS),
+    "doap": str(DOAP),
+    "prov": str(PROV),
+    "oa": str(OA),
+    "seo": str(SEO),
+    "void": str(VOID),
+    "dcterms": str(DCTERMS),
+    "pg": str(PG),
+}
+
+
+def sparql_prologue() -> str:
+    """PREFIX declarations for every namespace in `PREFIXES`."""
+    return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
+
+
+class OxNamespace:
+    """Attribute access to pyoxigraph `NamedNode`s of an rdflib namespace: `S.name`, `S["name"]`."""
+
+    def __init__(self, ns: Namespace | str) -> None:
+        self._base = str(ns)
+        self._cache: dict[str, ox.NamedNode] = {}
+
+    def __getattr__(self, name: str) -> ox.NamedNode:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return self[name]
+
+    def __getitem__(self, name: str) -> ox.NamedNode:
+        node = self._cache.get(name)
+        if node is None:
+            node = self._cache[name] = ox.NamedNode(self._base + name)
+        return node
+
+
+X_RDF = OxNamespace(RDF)
+X_RDFS = OxNamespace(RDFS)
+X_XSD = OxNamespace(XSD)
+X_SCHEMA = OxNamespace(SDO)
+X_SKOS = OxNamespace(SKOS)
+X_PROV = OxNamespace(PROV)
+X_DCTERMS = OxNamespace(DCTERMS)
+X_OA = OxNamespace(OA)
+X_PG = OxNamespace(PG)
+X_VOID = OxNamespace(VOID)
+X_DOAP = OxNamespace(DOAP)
+X_SEO = OxNamespace(SEO)
+RDF_TYPE = X_RDF.type
+
+#: Input vocabularies written with the old http scheme are normalised to https://schema.org/.
+SCHEMA_HTTP = "http://schema.org/"

@@ -1,0 +1,147 @@
+"""SPARQL over the built graph, and the formats its answers are written in.
+
+The default graph of every query is the union of all named graphs (posts, site, vocabulary,
+ontology), so simple queries need no GRAPH clause; the usual prefixes (schema:, skos:, pg: …)
+are predeclared.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from typing import IO, Any
+
+import pyoxigraph as ox
+
+from .namespaces import PREFIXES
+
+RESULT_FORMATS: dict[str, ox.QueryResultsFormat] = {
+    "json": ox.QueryResultsFormat.JSON,
+    "xml": ox.QueryResultsFormat.XML,
+    "csv": ox.QueryResultsFormat.CSV,
+    "tsv": ox.QueryResultsFormat.TSV,
+}
+GRAPH_FORMATS: dict[str, ox.RdfFormat] = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "ntriples": ox.RdfFormat.N_TRIPLES,
+    "jsonld": ox.RdfFormat.JSON_LD,
+    "xml": ox.RdfFormat.RDF_XML,
+    "rdfxml": ox.RdfFormat.RDF_XML,
+}
+
+
+class QueryError(Exception):
+    """The query could not be parsed or run; the message comes from the SPARQL engine."""
+
+
+@dataclass
+class Answer:
+    """A query's result: `kind` is "select", "ask" or "graph" (CONSTRUCT/DESCRIBE)."""
+
+    kind: str
+    result: Any  # ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
+
+    @property
+    def variables(self) -> list[str]:
+        return [v.value for v in self.result.variables] if self.kind == "select" else []
+
+
+def run(store: ox.Store, sparql: str, *, union: bool = True,
+        default_graph: list[ox.NamedNode] | None = None,
+        named_graphs: list[ox.NamedNode] | None = None) -> Answer:
+    """Run a SPARQL 1.1 query. Raises `QueryError` with the parser's message (line:column)."""
+    kwargs: dict[str, Any] = {"prefixes": PREFIXES}
+    if default_graph:
+        kwargs["default_graph"] = default_graph
+    else:
+        kwargs["use_default_graph_as_union"] = union
+    if named_graphs:
+        kwargs["named_graphs"] = named_graphs
+    try:
+        result = store.query(sparql, **kwargs)
+    except SyntaxError as exc:
+        raise QueryError(str(exc)) from exc
+    except (OSError, ValueError, TypeError) as exc:
+        raise QueryError(str(exc)) from exc
+    if isinstance(result, ox.QueryBoolean):
+        return Answer("ask", result)
+    if isinstance(result, ox.QueryTriples):
+        return Answer("graph", result)
+    return Answer("select", result)
+
+
+def write(answer: Answer, fmt: str, out: IO[bytes]) -> None:
+    """Serialise an answer; `fmt` must suit it (see RESULT_FORMATS and GRAPH_FORMATS)."""
+    if answer.kind == "graph":
+        if fmt not in GRAPH_FORMATS:
+            raise QueryError(f"a CONSTRUCT/DESCRIBE result cannot be written as {fmt}; "
+                             f"use one of {', '.join(sorted(GRAPH_FORMATS))}")
+        rdf_format = GRAPH_FORMATS[fmt]
+        prefixes = PREFIXES if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) else None
+        ox.serialize(answer.result, out, format=rdf_format, prefixes=prefixes)
+        return
+    if fmt not in RESULT_FORMATS:
+        raise QueryError(f"a SELECT/ASK result cannot be written as {fmt}; "
+                         f"use one of table, {', '.join(sorted(RESULT_FORMATS))}")
+    answer.result.serialize(out, format=RESULT_FORMATS[fmt])
+
+
+def term_text(term: Any, compact: bool = True) -> str:
+    """A term for people: prefixed name or <IRI>, literal value, or empty for unbound."""
+    if term is None:
+        return ""
+    if isinstance(term, ox.NamedNode):
+        if compact:
+            for prefix, ns in PREFIXES.items():
+                if term.value.startswith(ns) and "/" not in term.value[len(ns):]:
+                    return f"{prefix}:{term.value[len(ns):]}"
+        return term.value
+    if isinstance(term, ox.Literal):
+        return term.value + (f"@{term.language}" if term.language else "")
+    return str(term)
+
+
+def rows(answer: Answer) -> list[list[str]]:
+    """SELECT solutions as text cells (for tables)."""
+    names = answer.variables
+    return [[term_text(sol[n]) for n in names] for sol in answer.result]
+
+
+def scalar(store: ox.Store, sparql: str) -> Any:
+    """The first value of the first solution, or None."""
+    for sol in run(store, sparql).result:
+        term = sol[0]
+        return term.value if term is not None else None
+    return None
+
+
+def stats(store: ox.Store) -> dict[str, list[tuple[str, int]]]:
+    """Counts by class, by post language, by named graph kind, and totals."""
+    def pairs(sparql: str) -> list[tuple[str, int]]:
+        return [(term_text(s[0]), int(s[1].value)) for s in run(store, sparql).result]
+
+    totals = pairs("""SELECT ?what ?n WHERE {
+        { SELECT ("quads" AS ?what) (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } }
+        UNION { SELECT ("named graphs" AS ?what) (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } }
+        UNION { SELECT ("distinct triples" AS ?what) (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o { ?s ?p ?o } } }
+    }""")
+    return {
+        "totals": totals,
+        # The ontology graph declares classes and properties; it is not data, so it is not counted.
+        "classes": pairs("SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s a ?class } "
+                         "FILTER NOT EXISTS { GRAPH ?g { ?o a owl:Ontology } } } "
+                         "GROUP BY ?class ORDER BY DESC(?n) ?class"),
+        "languages": pairs("SELECT ?lang (COUNT(DISTINCT ?p) AS ?n) WHERE { ?p a ?t ; schema:inLanguage ?lang "
+                           "FILTER(?t IN (schema:BlogPosting, schema:WebPage, schema:ProfilePage, "
+                           "schema:CollectionPage)) } GROUP BY ?lang ORDER BY DESC(?n) ?lang"),
+        "graphs": pairs("""SELECT ?kind (COUNT(DISTINCT ?g) AS ?n) WHERE {
+            GRAPH ?g { ?s ?p ?o }
+            OPTIONAL { GRAPH ?g { ?g a ?type } }
+            BIND(COALESCE(?type, ?g) AS ?kind) } GROUP BY ?kind ORDER BY DESC(?n)"""),
+    }
+
+
+def to_bytes(answer: Answer, fmt: str) -> bytes:
+    buf = io.BytesIO()
+    write(answer, fmt, buf)
+    return buf.getvalue()

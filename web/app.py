@@ -1,0 +1,43 @@
+"""Flask app factory. Thin: every page calls functions of the `graph` package."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, render_template
+
+from graph import __version__
+from graph.query import stats
+from graph.store import Store
+
+
+def create_app(store: Store, config: dict[str, Any] | None = None) -> Flask:
+    """A Flask app serving the graph in `store`.
+
+    The store is re-read on each request, so a rebuild that commits a new generation is seen
+    at once, and never half-way (see graph.store).
+    """
+    app = Flask(__name__)
+    app.config.update(MAX_CONTENT_LENGTH=1024 * 1024, JSON_SORT_KEYS=False)
+    if config:
+        app.config.update(config)
+    app.extensions["postgraph.store"] = store
+
+    @app.get("/")
+    def home() -> str | tuple[str, int]:
+        snap = store.snapshot()
+        if snap is None:
+            return render_template("empty.html", store=store.spec, version=__version__), 503
+        return render_template("home.html", counts=stats(snap), info=store.info(), version=__version__)
+
+    @app.errorhandler(404)
+    def not_found(_exc: Exception) -> tuple[str, int]:
+        return render_template("error.html", code=404, message="There is no page at this address.",
+                               version=__version__), 404
+
+    @app.errorhandler(405)
+    def not_allowed(_exc: Exception) -> tuple[str, int]:
+        return render_template("error.html", code=405, message="This address does not accept that method.",
+                               version=__version__), 405
+
+    return app
