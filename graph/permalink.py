@@ -12,6 +12,7 @@ import functools
 import posixpath
 import re
 import unicodedata
+import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -19,15 +20,16 @@ from typing import TYPE_CHECKING
 from .post import DateValue, Page
 
 if TYPE_CHECKING:
-    from .site import SiteConfig
+    from .config import SiteConfig
 
 CONTENT_SUFFIXES = (".md", ".markdown", ".mdown")
 _HEX = frozenset("0123456789abcdefABCDEF")
 _ALLOWED = frozenset("./\\_#+~-@")
 _GO_SPACES = frozenset("\t\n\v\f\r \x85\xa0\u1680\u2028\u2029\u202f\u205f\u3000") | frozenset(
     chr(c) for c in range(0x2000, 0x200B))
-_UNRESERVED = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.~$&+,/:;=@")
-_VALID_ENCODED = _UNRESERVED | frozenset(b"!'()*[]%")
+_VALID_ENCODED = re.compile(r"[A-Za-z0-9\-_.~$&+,/:;=@!'()*\[\]%]*")  # Go's validEncoded for paths
+_ESCAPE = re.compile(rb"%[0-9A-Fa-f]{2}")
+_BAD_ESCAPE = re.compile(rb"%(?![0-9A-Fa-f]{2})")
 _ATTRIBUTE = re.compile(r":[0-9A-Za-z_]+(\[.+?\])?")
 _PLAIN = re.compile(r"[0-9A-Za-z./\\_#+~@-]*")  # nothing for sanitize to change
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
@@ -107,14 +109,16 @@ def sanitize(s: str, *, remove_accents: bool = False) -> str:
     prepend = was_hyphen = False
     n = len(s)
     for i, c in enumerate(s):
-        if (c in _ALLOWED or c.isalpha() or c.isdecimal() or unicodedata.category(c).startswith("M")
-                or (c == "%" and i + 2 < n and s[i + 1] in _HEX and s[i + 2] in _HEX)):
+        kind = _KINDS.get(c)
+        if kind is None:
+            kind = _KINDS[c] = _kind(c)
+        if kind == _KEEP or (c == "%" and i + 2 < n and s[i + 1] in _HEX and s[i + 2] in _HEX):
             was_hyphen = c == "-"
             if prepend and not was_hyphen:
                 out.append("-")
             prepend = False
             out.append(c)
-        elif out and c in _GO_SPACES and not was_hyphen:
+        elif kind == _SPACE and out and not was_hyphen:
             prepend = True
     result = "".join(out)
     if remove_accents:
@@ -123,9 +127,21 @@ def sanitize(s: str, *, remove_accents: bool = False) -> str:
     return result
 
 
+_KEEP, _SPACE, _DROP = 0, 1, 2
+_KINDS: dict[str, int] = {}
+
+
+def _kind(c: str) -> int:
+    if c in _ALLOWED or c.isalpha() or c.isdecimal() or unicodedata.category(c).startswith("M"):
+        return _KEEP
+    return _SPACE if c in _GO_SPACES else _DROP
+
+
 def go_lower(s: str) -> str:
     """Go's strings.ToLower: per character, without Python's context rules (final sigma, dotted I)."""
-    return s.lower() if s.isascii() else "".join("i" if c == "\u0130" else c.lower() for c in s)
+    if s.isascii() or ("\u0130" not in s and "\u03a3" not in s):
+        return s.lower()
+    return "".join("i" if c == "\u0130" else c.lower() for c in s)
 
 
 def _path_sanitized(s: str, config: SiteConfig) -> str:
@@ -142,20 +158,15 @@ def _urlize(s: str, config: SiteConfig) -> str:
     return head + hash_ + fragment if fragment else head
 
 
+def _decode_escapes(raw: bytes) -> bytes:
+    return _ESCAPE.sub(lambda m: bytes([int(m.group()[1:], 16)]), raw)
+
+
 def _query_unescape(s: str) -> str:
     """Go's QueryUnescape (`+` is a space), lenient: a `%` that starts no valid escape is kept."""
-    out = bytearray()
-    raw = s.encode()
-    i = 0
-    while i < len(raw):
-        b = raw[i]
-        if b == 0x25 and i + 2 < len(raw) and chr(raw[i + 1]) in _HEX and chr(raw[i + 2]) in _HEX:
-            out.append(int(raw[i + 1:i + 3], 16))
-            i += 3
-            continue
-        out.append(0x20 if b == 0x2B else b)
-        i += 1
-    return out.decode("utf-8", errors="replace")
+    if "%" not in s and "+" not in s:
+        return s
+    return _decode_escapes(s.encode().replace(b"+", b" ")).decode("utf-8", errors="replace")
 
 
 def escape_url_path(link: str) -> str:
@@ -165,30 +176,13 @@ def escape_url_path(link: str) -> str:
     otherwise every byte outside the unreserved and path-safe sets is encoded.
     """
     path, q, query = link.replace("#", "%23").partition("?")
-    try:
-        raw = _unescape(path)
-    except ValueError:
-        raw = path.encode()
-    escaped = "".join(chr(b) if b in _UNRESERVED else f"%{b:02X}" for b in raw)
-    if escaped != path and all(b in _VALID_ENCODED for b in path.encode()):
+    raw = path.encode()
+    if b"%" in raw and not _BAD_ESCAPE.search(raw):
+        raw = _decode_escapes(raw)
+    escaped = urllib.parse.quote(raw, safe="$&+,/:;=@")
+    if escaped != path and _VALID_ENCODED.fullmatch(path):
         escaped = path
     return escaped + q + query
-
-
-def _unescape(s: str) -> bytes:
-    raw = s.encode()
-    out = bytearray()
-    i = 0
-    while i < len(raw):
-        if raw[i] == 0x25:
-            if i + 2 >= len(raw) or chr(raw[i + 1]) not in _HEX or chr(raw[i + 2]) not in _HEX:
-                raise ValueError(f"invalid escape in {s!r}")
-            out.append(int(raw[i + 1:i + 3], 16))
-            i += 3
-        else:
-            out.append(raw[i])
-            i += 1
-    return bytes(out)
 
 
 def clean(p: str) -> str:

@@ -96,7 +96,7 @@ class ParsedSource:
     problems: tuple[Problem, ...] = ()  # non-fatal warnings about this file
 
 
-class _HugoYAMLLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+class HugoYAMLLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
     """A safe loader that resolves plain scalars the way Hugo's YAML library does.
 
     PyYAML follows YAML 1.1, where `yes`, `on`, `10:30` and unquoted timestamps are not strings;
@@ -115,7 +115,7 @@ for _tag, _pattern, _first in (
               r"|\.(?:nan|NaN|NAN))$", "-+.0123456789"),
     ("merge", r"^<<$", "<"),
 ):
-    _HugoYAMLLoader.add_implicit_resolver(f"tag:yaml.org,2002:{_tag}", re.compile(_pattern), list(_first))
+    HugoYAMLLoader.add_implicit_resolver(f"tag:yaml.org,2002:{_tag}", re.compile(_pattern), list(_first))
 
 _YAML = YAMLHandler()
 _DATE_KEYS = {  # Hugo's default front matter date chains in the order Hugo resolves them, with aliases
@@ -152,8 +152,11 @@ def parse_source(rel_path: str, data: bytes) -> ParsedSource | Problem:
     start = len(text) - len(text.lstrip(" \t\r\n"))
     opener = text[start]
     if opener not in "-+{" or (opener != "{" and not text.startswith(_DELIMITERS[opener][0], start)):
-        # No front matter: Hugo still makes it a page (no title, no date) and says nothing.
-        return ParsedSource({}, text, text, 0, 1, content_hash)
+        # No front matter: Hugo still makes it a page (no title, no date) and says nothing; we
+        # keep the page too, but tell the user, since it is usually a mistake.
+        warning = Problem(rel_path, 1, "no front matter: built as a page without title or date (start the file "
+                                       "with '---', '+++' or '{' to give it one)", fatal=False)
+        return ParsedSource({}, text, text, 0, 1, content_hash, problems=(warning,))
     fm_line = text.count("\n", 0, start) + 1
     split = _split_json(text, start) if opener == "{" else _split_delimited(text, start, *_DELIMITERS[opener])
     if len(split) == 2:
@@ -170,8 +173,15 @@ def parse_source(rel_path: str, data: bytes) -> ParsedSource | Problem:
     dates = _front_matter_dates(loaded)
     if isinstance(dates, str):
         return Problem(rel_path, _key_line(text, body_offset, fm_line, dates.split('"')[1]), dates)
+    seen: dict[str, str] = {}
+    warnings = []
+    for key in (k for k in loaded if isinstance(k, str)):
+        if (first := seen.setdefault(key.lower(), key)) != key:
+            # Hugo lower-cases keys, so one of the two silently wins
+            warnings.append(Problem(rel_path, _key_line(text, body_offset, fm_line, key), f"front matter keys "
+                                    f"{first!r} and {key!r} are the same key for Hugo; keep one", fatal=False))
     return ParsedSource(loaded, text, text[body_offset:], body_offset, text.count("\n", 0, body_offset) + 1,
-                        content_hash, fmt, fm_line, **dates)
+                        content_hash, fmt, fm_line, **dates, problems=tuple(warnings))
 
 
 def _split_delimited(text: str, start: int, delim: str, fmt: str) -> tuple[str, str, int, int] | tuple[int, str]:
@@ -205,7 +215,7 @@ def _load_front_matter(raw: str, fmt: str, first_line: int) -> Any:
     """The parsed value, or (line in the file, message) when the parser rejects it."""
     try:
         if fmt == "yaml":
-            return _YAML.load(raw, Loader=_HugoYAMLLoader)
+            return _YAML.load(raw, Loader=HugoYAMLLoader)
         if fmt == "toml":
             return tomllib.loads(raw)
         return json.loads(raw)
@@ -233,7 +243,7 @@ def _kind_of(value: Any) -> str:
 
 def _key_line(text: str, body_offset: int, fm_line: int, key: str) -> int:
     """Line of the first front matter line that mentions `key` (for date errors, found after parsing)."""
-    pattern = re.compile(rf"^[ \t]*\"?{re.escape(key)}\"?[ \t]*[:=]", re.IGNORECASE | re.MULTILINE)
+    pattern = re.compile(rf"^[ \t]*\"?{re.escape(key)}\"?[ \t]*[:=]", re.MULTILINE)
     m = pattern.search(text, 0, body_offset)
     return text.count("\n", 0, m.start()) + 1 if m else fm_line
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import os
 import shutil
 import subprocess
@@ -17,15 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from graph.post import ParsedSource, Problem, parse_hugo_date, parse_source, to_instant
-from graph.site import (
-    PLACEHOLDER_BASE_URL,
-    ConfigError,
-    Site,
-    discover_sources,
-    load_config,
-    load_site,
-)
+from graph.config import PLACEHOLDER_BASE_URL, ConfigError, load_config
+from graph.post import Page, ParsedSource, Problem, parse_hugo_date, parse_source, to_instant
+from graph.site import Site, discover_sources, load_site
 
 UTC = dt.UTC
 
@@ -45,7 +40,7 @@ def write_site(root: Path, files: dict[str, str | bytes]) -> Path:
     return root
 
 
-def by_path(site: Site) -> dict[str, object]:
+def by_path(site: Site) -> dict[str, Page]:
     return {p.rel_path: p for p in site.pages}
 
 
@@ -86,13 +81,15 @@ def test_bom_is_dropped_and_crlf_kept_so_offsets_match() -> None:
     assert not p.text.startswith("\ufeff")
     assert p.body == "Line one\r\nLine two\r\n"
     assert p.text[p.body_offset:].startswith("Line one") and p.body_line == 4
-    assert p.content_hash == __import__("hashlib").sha256(data).hexdigest()
+    assert p.content_hash == hashlib.sha256(data).hexdigest()
 
 
 def test_markdown_without_front_matter_is_still_a_page() -> None:
-    # Hugo publishes it (no title, no date) without a warning, so there is no Problem either.
+    # Hugo publishes it (no title, no date) silently; we keep the page and warn (non-fatal).
     p = parsed("# Heading\n\nText.\n")
-    assert p.front_matter == {} and p.format is None and p.problems == ()
+    assert p.front_matter == {} and p.format is None
+    assert [(w.line, w.fatal) for w in p.problems] == [(1, False)]
+    assert "no front matter" in p.problems[0].reason
     assert p.body == p.text and p.body_offset == 0 and p.body_line == 1
 
 
@@ -323,7 +320,7 @@ def test_fixture_site(fixture_site: Path) -> None:
     pages = by_path(site)
     assert {rel: p.permalink for rel, p in pages.items()} == FIXTURE_PERMALINKS
     assert sorted(seen) == sorted(FIXTURE_PERMALINKS)  # every page file read once; bundle resources not
-    assert site.problems == []
+    assert [(p.path, p.fatal) for p in site.problems] == [("content/about.md", False)]  # no front matter
     assert dict(site.skipped) == {"content/posts/bundle/notes.md": "inside the leaf bundle content/posts/bundle/: "
                                                                    "Hugo makes it a resource of that page"}
     kinds = {rel: p.kind for rel, p in pages.items()}
@@ -400,9 +397,8 @@ def test_duplicate_files_for_one_page(tmp_path: Path) -> None:
     assert pages["content/about/index.en.md"].translations == ["content/about/index.pt.md"]
 
 
-def test_language_content_dirs_and_translation_keys(tmp_path: Path) -> None:
-    root = write_site(tmp_path, {
-        "hugo.toml": """baseURL = "https://example.org/"
+LANGUAGE_DIRS = {
+    "hugo.toml": """baseURL = "https://example.org/"
 defaultContentLanguage = "de"
 defaultContentLanguageInSubdir = true
 [languages.de]
@@ -417,7 +413,11 @@ contentDir = "content/fr"
         "content/de/posts/hallo.md": "---\ntitle: Hallo\ntranslationKey: greeting\n---\n",
         "content/fr/posts/salut.md": "---\ntitle: Salut\ntranslationKey: greeting\n---\n",
         "content/fr/posts/seul.de.md": "---\ntitle: Nur Deutsch\n---\n",  # the suffix wins over the dir
-    })
+}
+
+
+def test_language_content_dirs_and_translation_keys(tmp_path: Path) -> None:
+    root = write_site(tmp_path, LANGUAGE_DIRS)
     pages = by_path(load_site(root))
     ueber = pages["content/de/posts/Über Uns.md"]
     assert ueber.lang == "de" and ueber.permalink == "https://example.org/de/posts/%C3%BCber-uns/"
@@ -430,9 +430,8 @@ contentDir = "content/fr"
     assert ("content/fr/posts/salut.md", "fr") in {(rel, lang) for rel, lang, _ in sources}
 
 
-def test_url_rules(tmp_path: Path) -> None:
-    root = write_site(tmp_path, {
-        "hugo.toml": """baseURL = "https://example.org/"
+URL_RULES = {
+    "hugo.toml": """baseURL = "https://example.org/"
 removePathAccents = true
 disablePathToLower = true
 [permalinks]
@@ -446,8 +445,11 @@ f = "/:section/:filename/:weekday-:yearday/"
         "content/f/Mÿ Fílé.md": "---\ntitle: F\ndate: 2025-03-05\n---\n",
         "content/Plain Dir/x (1).md": "---\ntitle: P\n---\n",
         "content/Plain Dir/u.md": "---\ntitle: U\nurl: '/a b/c!d/É'\n---\n",
-    })
-    links = {p.rel_path: p.permalink for p in load_site(root).pages}
+}
+
+
+def test_url_rules(tmp_path: Path) -> None:
+    links = {p.rel_path: p.permalink for p in load_site(write_site(tmp_path, URL_RULES)).pages}
     assert links == {  # all printed by hugo 0.168 for this site
         "content/t/a.md": "https://example.org/2025/March/05/C%23-and-C-~-@home-50-x-y-a-b-%E6%97%A5%E6%9C%AC%E8%AA%9E/",
         "content/s/b.md": "https://example.org/x/-Uni-Code-/",
@@ -511,18 +513,40 @@ def _hugo() -> str | None:
     return shutil.which("hugo") or (str(local) if local.exists() else None)
 
 
+UGLY_TERMS = {
+    "hugo.yaml": "baseURL: https://example.org/\nuglyURLs: true\ntaxonomies: {tag: tags}\n"
+                 "permalinks: {page: {p: /p/:slug/}, term: {tags: /t/:slug/}, section: {s: /sec/:title/}}\n",
+    "content/p/a.md": "---\ntitle: a/b c\ntags: [X Y]\ndate: 2025-01-01T10:00:00+01:00\naliases: [old, /older/]\n---\n",
+    "content/tags/x-y/_index.md": "---\ntitle: x/y z\n---\n",
+    "content/tags/_index.md": "---\ntitle: All tags\n---\n",
+    "content/s/_index.md": "---\ntitle: S/s\n---\n",
+    "content/s/b.md": "---\ntitle: B\nslug: ' -x- '\n---\n",
+}
+
+
 @pytest.mark.skipif(_hugo() is None, reason="no hugo binary on PATH or in the virtualenv")
-def test_fixture_site_matches_hugo(fixture_site: Path) -> None:
-    out = subprocess.run([_hugo(), "list", "all", "--source", str(fixture_site)], capture_output=True,
+@pytest.mark.parametrize("files", [FIXTURE, URL_RULES, LANGUAGE_DIRS, UGLY_TERMS],
+                         ids=["bilingual", "url-rules", "language-dirs", "ugly-terms"])
+def test_sites_match_hugo(files: dict[str, str | bytes], tmp_path: Path) -> None:
+    root = write_site(tmp_path / "site", files)
+    out = subprocess.run([_hugo(), "list", "all", "--source", str(root)], capture_output=True,
                          text=True, check=True, timeout=120).stdout
     # hugo-python-distributions prints a coloured banner before the CSV
     lines = out[out.index("path,slug,title"):].splitlines()
     rows = {r["path"]: r for r in csv.DictReader(lines)}
-    pages = by_path(load_site(fixture_site, drafts=True, future=True, expired=True))
+    pages = by_path(load_site(root, drafts=True, future=True, expired=True))
     assert set(rows) == set(pages)
     for rel, row in rows.items():
         page = pages[rel]
-        assert (page.permalink, page.kind, page.section, page.title) == (
-            row["permalink"], row["kind"], row["section"], row["title"]), rel
+        assert (page.permalink, page.kind, page.section, page.title, page.slug or "") == (
+            row["permalink"], row["kind"], row["section"], row["title"], row["slug"]), rel
         if not row["date"].startswith("0001"):
             assert to_instant(page.date) == dt.datetime.fromisoformat(row["date"].replace("Z", "+00:00")), rel
+
+
+def test_keys_differing_in_case_warn_but_keep_the_page(tmp_path: Path) -> None:
+    root = write_site(tmp_path, {"hugo.toml": "", "content/a.md": "---\ntags: [a]\ntitle: A\nTags: [b]\n---\n"})
+    site = load_site(root)
+    assert [p.rel_path for p in site.pages] == ["content/a.md"]
+    assert [(p.line, p.fatal) for p in site.problems] == [(4, False)]
+    assert "'tags' and 'Tags'" in site.problems[0].reason

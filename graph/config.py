@@ -1,0 +1,204 @@
+"""Hugo configuration: the config files merged as Hugo merges them, and what postgraph needs of them.
+
+Root `hugo.*`/`config.*`, then `config/_default/`, then `config/<environment>/`; a file named
+after a top-level key nests under it (`languages.yaml`). Checked against Hugo 0.168.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import tomllib
+import zoneinfo
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .post import HugoYAMLLoader
+
+#: baseURL used when the site has none (a bare folder of Markdown, or a config without baseURL):
+#: post IRIs must be absolute, and example.org is reserved for exactly this (RFC 2606).
+PLACEHOLDER_BASE_URL = "https://example.org/"
+_CONFIG_FILES = [f"{name}{ext}" for name in ("hugo", "config") for ext in (".toml", ".yaml", ".yml", ".json")]
+_DEFAULT_TAXONOMIES = {"tag": "tags", "category": "categories"}
+
+
+class ConfigError(ValueError):
+    """A config file Hugo would refuse; the message names the file (and line, when known)."""
+
+
+@dataclass(frozen=True)
+class Language:
+    """One language of the site, from `languages.<code>` (or the single default language)."""
+
+    code: str
+    name: str
+    weight: int
+    content_dir: Path  # relative to the site root; Path(".") for a bare folder of Markdown
+    title: str | None = None
+    base_url: str | None = None  # only in multihost sites, where each language has its own host
+    disabled: bool = False
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    """The settings that decide which pages exist and what their URLs are."""
+
+    root: Path
+    base_url: str
+    title: str | None
+    default_language: str
+    default_in_subdir: bool
+    languages: dict[str, Language]  # ordered by weight, as Hugo orders them
+    permalinks: dict[str, str]  # section -> pattern, for regular pages
+    taxonomies: dict[str, str]  # singular -> plural
+    disable_path_to_lower: bool = False
+    remove_path_accents: bool = False
+    ugly_urls: dict[str, bool] = field(default_factory=dict)  # section -> flag; "" is the site default
+    config_files: list[str] = field(default_factory=list)  # relative to root, in merge order
+    fingerprint: str = ""  # sha256 over the config files: a changed config means a full rebuild
+    kind_permalinks: dict[str, dict[str, str]] = field(default_factory=dict)  # kind -> section -> pattern
+    time_zone: str | None = None  # IANA name; dates without an offset are read in it (UTC if None)
+    ignore_files: tuple[str, ...] = ()  # Hugo's `ignoreFiles` regexes, matched against rel_paths
+
+    @property
+    def multihost(self) -> bool:
+        return any(lang.base_url for lang in self.languages.values())
+
+    @property
+    def tz(self) -> dt.tzinfo:
+        return zoneinfo.ZoneInfo(self.time_zone) if self.time_zone else dt.UTC
+
+
+def load_config(root: Path, *, environment: str = "production") -> SiteConfig:
+    """Read the site's configuration: the root config file, then config/_default/, then
+    config/<environment>/ (later files win, as in Hugo; `hugo list` uses "production").
+
+    A folder without any config is a bare folder of Markdown: its content dir is `content/` if
+    there is one, else the folder itself; baseURL is `PLACEHOLDER_BASE_URL`; the language "en".
+    """
+    root = Path(root).resolve()
+    files = [p for p in (root / n for n in _CONFIG_FILES) if p.is_file()][:1]
+    for sub in ("_default", environment):
+        folder = root / "config" / sub
+        if folder.is_dir():
+            files += sorted(p for p in folder.iterdir() if p.is_file() and p.suffix in (".toml", ".yaml",
+                                                                                            ".yml", ".json"))
+    merged: dict[str, Any] = {}
+    digest = hashlib.sha256()
+    for path in files:
+        data = path.read_bytes()
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + data + b"\0")
+        values = _lower_keys(_parse_config(path, data, root))
+        stem = path.stem.lower()
+        if path.parent != root and stem not in ("hugo", "config"):
+            if "." in stem:
+                continue  # per-language files (menus.es.yaml …) say nothing about URLs
+            values = {stem: values}
+        _merge(merged, values)
+    c = merged
+    content_dir = str(c.get("contentdir") or ("content" if files or (root / "content").is_dir() else "."))
+    default = str(c.get("defaultcontentlanguage") or "en").lower()
+    languages = _languages(c, default, content_dir)
+    if default not in languages:
+        raise ConfigError(f"defaultContentLanguage {default!r} is not one of the configured languages "
+                          f"{sorted(languages)}")
+    kinds: dict[str, dict[str, str]] = {"page": {}, "section": {}, "taxonomy": {}, "term": {}}
+    permalinks = c.get("permalinks") or {}
+    if isinstance(permalinks, list):
+        # Better to stop than to mint post IRIs that differ from the site's real URLs.
+        raise ConfigError("permalinks: the list form ({target, pattern}) is not supported yet; use the "
+                          "map form (section = pattern, or [permalinks.page] / [permalinks.term])")
+    for key, value in permalinks.items() if isinstance(permalinks, dict) else ():
+        if isinstance(value, str):  # the classic form applies to pages and terms
+            kinds["page"][key] = kinds["term"][key] = value
+        elif isinstance(value, dict) and key in kinds:
+            kinds[key].update({k: v for k, v in value.items() if isinstance(v, str)})
+    taxonomies = c.get("taxonomies")
+    ugly = c.get("uglyurls", False)
+    return SiteConfig(
+        root=root,
+        base_url=str(c.get("baseurl") or PLACEHOLDER_BASE_URL),
+        title=str(c["title"]) if c.get("title") is not None else None,
+        default_language=default,
+        default_in_subdir=bool(c.get("defaultcontentlanguageinsubdir", False)),
+        languages=languages,
+        permalinks=kinds["page"],
+        taxonomies={str(k): str(v).lower() for k, v in (
+            taxonomies if isinstance(taxonomies, dict) else _DEFAULT_TAXONOMIES).items()},
+        disable_path_to_lower=bool(c.get("disablepathtolower", False)),
+        remove_path_accents=bool(c.get("removepathaccents", False)),
+        ugly_urls={str(k): bool(v) for k, v in ugly.items()} if isinstance(ugly, dict) else {"": bool(ugly)},
+        config_files=[p.relative_to(root).as_posix() for p in files],
+        fingerprint=digest.hexdigest(),
+        kind_permalinks=kinds,
+        time_zone=_time_zone(c.get("timezone")),
+        ignore_files=tuple(str(r) for r in c.get("ignorefiles") or ()),
+    )
+
+
+def _time_zone(name: Any) -> str | None:
+    if not name:
+        return None
+    try:
+        zoneinfo.ZoneInfo(str(name))
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(f"timeZone {name!r} is not a time zone name (use e.g. America/Mexico_City)") from None
+    return str(name)
+
+
+def _parse_config(path: Path, data: bytes, root: Path) -> dict[str, Any]:
+    name = path.relative_to(root).as_posix()
+    try:
+        if path.suffix == ".toml":
+            return tomllib.loads(data.decode("utf-8"))
+        if path.suffix == ".json":
+            return json.loads(data)
+        # Hugo accepts several YAML documents in one config file (osslat's menus have a trailing `---`).
+        docs = [d for d in yaml.load_all(data, Loader=HugoYAMLLoader) if d is not None]
+        out: dict[str, Any] = {}
+        for d in docs:
+            if not isinstance(d, dict):
+                raise ConfigError(f"{name}: the file holds a {type(d).__name__}, not a mapping of settings")
+            _merge(out, d)
+        return out
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError, json.JSONDecodeError, yaml.YAMLError) as e:
+        raise ConfigError(f"{name}: {e}") from None
+
+
+def _lower_keys(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k).lower(): _lower_keys(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_lower_keys(v) for v in value]
+    return value
+
+
+def _merge(into: dict[str, Any], new: dict[str, Any]) -> None:
+    for key, value in new.items():
+        if isinstance(value, dict) and isinstance(into.get(key), dict):
+            _merge(into[key], value)
+        else:
+            into[key] = value
+
+
+def _languages(c: dict[str, Any], default: str, content_dir: str) -> dict[str, Language]:
+    configured = c.get("languages") if isinstance(c.get("languages"), dict) else {}
+    disabled = {str(x).lower() for x in c.get("disablelanguages") or ()}
+    langs = [
+        Language(code=code, name=str(v.get("label") or v.get("languagename") or code),
+                 weight=int(v.get("weight") or 0), content_dir=Path(str(v.get("contentdir") or content_dir)),
+                 title=str(v["title"]) if v.get("title") else None,
+                 base_url=str(v["baseurl"]) if v.get("baseurl") else None,
+                 disabled=bool(v.get("disabled")) or code in disabled)
+        for code, v in ((str(k).lower(), v if isinstance(v, dict) else {}) for k, v in configured.items())
+    ] or [Language(default, default, 0, Path(content_dir))]
+    # Hugo sorts by weight; unweighted languages come last, ties by code.
+    langs.sort(key=lambda lang: (lang.weight == 0, lang.weight, lang.code))
+    return {lang.code: lang for lang in langs}
+
+
+# --- content files ---------------------------------------------------------------------------
