@@ -22,15 +22,22 @@ from typing import Any
 import pyoxigraph as ox
 
 from . import __version__
+from .extract import Extractor
 from .ids import Minter, default_entity_base
 from .mapping import MappingContext, Translation, page_fingerprint, page_quads, site_quads
+from .mentions import extraction_quads
 from .namespaces import X_PG
 from .ontology import ontology_quads
+from .places import gazetteer
 from .post import Page, Problem
 from .site import Site, load_site
 from .store import Store
+from .vocabulary import load_vocabulary
 
 log = logging.getLogger(__name__)
+
+#: Serialised quads are handed to Oxigraph's bulk loader in batches of about this many bytes.
+BATCH_BYTES = 32 * 1024 * 1024
 
 #: progress(stage, done, total): stage is "read" or "map"; total may be None while unknown.
 Progress = Callable[[str, int, int | None], None]
@@ -157,7 +164,9 @@ def build(store: Store, options: BuildOptions, progress: Progress | None = None)
         report.seconds = time.perf_counter() - started
         raise BuildFailed(f"{sum(p.fatal for p in site.problems)} file(s) could not be read (--strict)", report)
 
-    config_fp = hashlib.sha256((config.fingerprint + "\0" + entity_base).encode()).hexdigest()
+    vocabulary = load_vocabulary(entity_base)
+    config_fp = hashlib.sha256(
+        (config.fingerprint + "\0" + entity_base + "\0" + vocabulary.fingerprint).encode()).hexdigest()
     translations = translations_of(site.pages, config.default_language)
     profiles = author_profiles(site.pages)
     wanted = {
@@ -167,9 +176,19 @@ def build(store: Store, options: BuildOptions, progress: Progress | None = None)
     }
     old = existing_fingerprints(store.snapshot())
 
+    extractor: Extractor | None = None
+
+    def get_extractor() -> Extractor:
+        nonlocal extractor
+        if extractor is None:
+            extractor = Extractor(vocabulary, gazetteer())
+        return extractor
+
     extra_graphs = {
-        ctx.minter.graph("site").value: site_quads(site.pages, ctx, profiles=profiles.values()),
+        ctx.minter.graph("site").value: site_quads(site.pages, ctx, profiles=profiles.values(),
+                                                   term_entity=lambda term: get_extractor().term_entity(term)),
         ctx.minter.graph("ontology").value: ontology_quads(ctx.minter.graph("ontology")),
+        ctx.minter.graph("vocabulary").value: vocabulary.quads(ctx.minter.graph("vocabulary")),
     }
     extra_fps = {g: _fingerprint_quads(q) for g, q in extra_graphs.items()}
 
@@ -185,29 +204,35 @@ def build(store: Store, options: BuildOptions, progress: Progress | None = None)
         return report
 
     build_time = dt.datetime.now(dt.UTC).replace(microsecond=0)
-    buffer = io.BytesIO()
-    total = len(to_map)
-    for done, (page, fp) in enumerate(to_map, 1):
-        quads = page_quads(page, ctx, fingerprint=fp, build_time=build_time,
-                           translations=translations.get(page.rel_path, ()),
-                           profile_of=profiles.get(page.rel_path))
-        report.quads += len(quads)
-        buffer.write(_nquads(quads))
-        if progress:
-            progress("map", done, total)
-    for graph in stale_extra:
-        quads = [*extra_graphs[graph],
-                 ox.Quad(ox.NamedNode(graph), X_PG.fingerprint, ox.Literal(extra_fps[graph]), ox.NamedNode(graph))]
-        report.quads += len(quads)
-        buffer.write(_nquads(quads))
-
+    series_of = {e.iri: e.series for e in vocabulary.entries.values()
+                 if e.kind == "event" and not e.is_series and e.series}
     info = report.as_dict()
     with store.transaction(info) as writable:
         for iri in [*stale_pages, *stale_extra, *(p.permalink for p, _ in to_map)]:
             node = ox.NamedNode(iri)
             if writable.contains_named_graph(node):
                 writable.remove_graph(node)
-        writable.bulk_load(buffer.getvalue(), format=ox.RdfFormat.N_QUADS)
+        extra = [q for graph in stale_extra for q in (
+            *extra_graphs[graph],
+            ox.Quad(ox.NamedNode(graph), X_PG.fingerprint, ox.Literal(extra_fps[graph]), ox.NamedNode(graph)))]
+        report.quads += len(extra)
+        writable.bulk_load(_nquads(extra), format=ox.RdfFormat.N_QUADS)
+        # Pages are mapped and loaded in batches, so memory stays bounded whatever the site's size.
+        buffer = io.BytesIO()
+        total = len(to_map)
+        for done, (page, fp) in enumerate(to_map, 1):
+            quads = page_quads(page, ctx, fingerprint=fp, build_time=build_time,
+                               translations=translations.get(page.rel_path, ()),
+                               profile_of=profiles.get(page.rel_path))
+            extraction = get_extractor().extract(page)
+            quads += extraction_quads(page, extraction, ox.NamedNode(page.permalink), series_of)
+            report.quads += len(quads)
+            buffer.write(_nquads(quads))
+            if buffer.tell() > BATCH_BYTES or done == total:
+                writable.bulk_load(buffer.getvalue(), format=ox.RdfFormat.N_QUADS)
+                buffer = io.BytesIO()
+            if progress:
+                progress("map", done, total)
         report.mapped = len(to_map)
         report.changed = True
         report.seconds = time.perf_counter() - started

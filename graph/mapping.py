@@ -12,7 +12,7 @@ import datetime as dt
 import hashlib
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import quote, urljoin
 
@@ -31,7 +31,7 @@ from .namespaces import (
 from .post import DateValue, Page
 
 #: Bumped whenever mapping or extraction changes what a page yields; part of every page's fingerprint.
-EXTRACTOR_VERSION = "0.1.0"
+EXTRACTOR_VERSION = "0.2.0"
 
 #: Taxonomies with a schema.org property of their own; any other taxonomy links with dcterms:subject.
 TAXONOMY_PROPERTIES = {
@@ -284,8 +284,13 @@ def _provenance(q: _Quads, node: ox.NamedNode, page: Page, ctx: MappingContext, 
     q.add(activity, X_PG.extractorVersion, ox.Literal(ctx.extractor_version))
 
 
-def site_quads(pages: Sequence[Page], ctx: MappingContext, *, profiles: Iterable[str]) -> list[ox.Quad]:
-    """The site graph: web site, taxonomy schemes and concepts, authors without a profile page."""
+def site_quads(pages: Sequence[Page], ctx: MappingContext, *, profiles: Iterable[str],
+               term_entity: Callable[[str], tuple[str, str] | None] | None = None) -> list[ox.Quad]:
+    """The site graph: web site, taxonomy schemes and concepts, authors without a profile page.
+
+    `term_entity(term)` gives the (IRI, kind) of the known entity a tag or category names, if any:
+    the concept is then linked to it (`skos:exactMatch` a theme, `schema:about` anything else).
+    """
     m = ctx.minter
     q = _Quads(m.graph("site"))
     site = m.website(ctx.base_url)
@@ -326,6 +331,11 @@ def site_quads(pages: Sequence[Page], ctx: MappingContext, *, profiles: Iterable
             q.add(concept, X_SKOS.prefLabel, ox.Literal(ranked[0][0], language=lang))
             for other, _n in ranked[1:]:
                 q.add(concept, X_SKOS.altLabel, ox.Literal(other, language=lang))
+        if term_entity is not None:
+            term = next(iter(next(iter(by_lang.values()))))
+            linked = term_entity(term)
+            if linked is not None:
+                q.add(concept, X_SKOS.exactMatch if linked[1] == "topic" else X_SCHEMA.about, ox.NamedNode(linked[0]))
     with_profile = set(profiles)
     for author in authors:
         if author not in with_profile:

@@ -33,6 +33,8 @@ _LINK = re.compile(r"\[([^\]\n]+)\]\(([^()\s]*(?:\([^()]*\))?[^()\s]*)(\s+\"[^\"
 _REF_LINK = re.compile(r"\[([^\]\n]+)\]\[[^\]\n]*\]")
 _AUTOLINK = re.compile(r"<(?:https?|ftp|mailto):[^>\s]+>")
 _URL = re.compile(r"\b(?:https?://|ftp://|www\.)[^\s<>()\[\]\"'`]+[^\s<>()\[\]\"'`.,;:!?]")
+_DOMAIN = re.compile(r"\b(?:[A-Za-z0-9-]+\.)+(?:com|org|net|io|dev|mx|lat|co|br|ar|cl|pe|es|pt|info|ai|app|"
+                     r"cloud|tech|us|ca|uk|de|fr|eu|gov|edu)\b(?:/[^\s)]*)?")
 _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(\.[\w-]+)+\b")
 _EMPHASIS = re.compile(r"(\*{1,3}|(?<![\w])_{1,3}|_{1,3}(?![\w])|~~)")
 _SPACE_BEFORE_PUNCT = re.compile(r"\s+([.,;:!?)\]])")
@@ -245,7 +247,7 @@ def prose(text: str, body_offset: int = 0) -> Prose:
         _blank(chars, s, s + 1)
         _blank(chars, body_offset + m.end(1), body_offset + m.end())
     masked_body = "".join(chars[body_offset:])
-    for pattern in (_AUTOLINK, _URL, _EMAIL, _TAG):
+    for pattern in (_AUTOLINK, _URL, _EMAIL, _DOMAIN, _TAG):
         for m in pattern.finditer(masked_body):
             _blank(chars, body_offset + m.start(), body_offset + m.end())
         masked_body = "".join(chars[body_offset:])

@@ -79,7 +79,7 @@ def test_tags_categories_and_author(content_graph: ox.Store) -> None:
 def test_site_graph_and_ontology_graph(content_graph: ox.Store) -> None:
     graphs = {r["g"] for r in select(content_graph, "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")}
     assert graphs == {SEED_IRI, "https://blog.example.org/id/graph/site",
-                      "https://blog.example.org/id/graph/ontology"}
+                      "https://blog.example.org/id/graph/ontology", "https://blog.example.org/id/graph/vocabulary"}
     assert ask(content_graph, """ASK { <https://blog.example.org/> a schema:WebSite ;
         schema:name "postgraph demo" }""")
 

@@ -1,0 +1,579 @@
+"""What a post talks about: entities found in its text and front matter, each with evidence.
+
+A pure function of a page, the vocabulary and the gazetteer. Known names come from one matcher
+pass (graph.matcher); places from the gazetteer when the context says they are places ("in
+Pasadena", "en Bogotá", "Guadalajara, México", "KCD Guadalajara"); editions of event series from
+an explicit year or edition number, from "this year" and the post's date, or from the post's
+title; unknown events, projects and organisations from how they are named (graph.patterns).
+Nothing here knows about particular posts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from .ids import slugify
+from .matcher import Match, Matcher, fold, key_of
+from .patterns import (
+    EVENT_HEADS,
+    Candidate,
+    Run,
+    capitalised_runs,
+    find_events,
+    find_organizations,
+    find_repository_links,
+)
+from .places import AMBIGUOUS_COUNTRIES, Gazetteer, Place
+from .post import Page
+from .text import Prose, prose
+from .vocabulary import Entry, Vocabulary
+
+_ACRONYM_ASIDE = r"(?:\([^)\n]{1,12}\)[ \t]*)?"  # "Kubernetes Community Days (KCD) Colombia 2025"
+_YEAR_AFTER = re.compile(
+    rf"^[ \t]*{_ACRONYM_ASIDE}(?:(?:in|en|em)[ \t]+(?=[A-ZÀ-Ý]))?"
+    rf"(?:(?:[A-ZÀ-Ý][\w'-]*|de|del|do|da)[ \t]+){{0,2}}?((?:19|20)\d{{2}})\b")
+_EDITION_AFTER = re.compile(r"^[ \t]*(\d{1,3}[xX])\b")
+_THIS_YEAR = re.compile(r"\b(this year|this year's|este año|este ano|neste ano|en este año|this month|este mes|"
+                        r"este mês|next month|el próximo mes|o próximo mês|today|hoy|hoje)\b", re.I)
+_PLACE_PREPOSITIONS = {"in", "en", "em", "at", "near", "from", "desde", "no", "na", "cerca", "perto", "to",
+                       "hosted", "held", "celebrado", "celebrada", "realizado", "realizada", "sede"}
+_EVENT_WORDS = {*EVENT_HEADS, "Event", "Events", "Evento", "Eventos", "Edition", "Edición", "Edição", "Recap",
+                "Resumen", "Resumo", "KCD", "Meetups"}
+_KIND_WORDS = {"project", "projects", "tool", "tools", "proyecto", "proyectos", "projeto", "projetos",
+               "herramienta", "herramientas", "ferramenta", "ferramentas", "service", "services", "servicio",
+               "serviço", "component", "componente", "distribution", "distribución", "distribuição"}
+
+CONFIDENCE = {"vocabulary": 0.95, "vocabulary:context": 0.8, "front-matter": 0.9, "gazetteer": 0.85,
+              "gazetteer:event-name": 0.8,
+              "gazetteer:country": 0.9, "edition:explicit": 0.95, "edition:this-year": 0.8,
+              "edition:title": 0.7, "edition:discourse": 0.7}
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A span of the source file that refers to an entity."""
+
+    iri: str
+    kind: str
+    start: int
+    end: int
+    confidence: float
+    method: str
+    block: str = "paragraph"
+    sentence: tuple[int, int] | None = None
+
+
+@dataclass
+class NewEntity:
+    """An entity the vocabulary does not define (edition, place, unknown name): defined in the post's graph."""
+
+    iri: str
+    kind: str
+    types: tuple[str, ...]
+    names: dict[str, str] = field(default_factory=dict)
+    series: str | None = None  # editions: their series
+    year: int | None = None
+    place: Place | None = None
+    repository: str | None = None
+    confidence: float = 0.9
+    method: str = "vocabulary"
+
+
+@dataclass
+class Extraction:
+    mentions: list[Mention] = field(default_factory=list)
+    entities: dict[str, NewEntity] = field(default_factory=dict)
+    about: list[str] = field(default_factory=list)
+    kinds: dict[str, str] = field(default_factory=dict)  # iri -> kind of every entity referenced
+    tag_links: list[tuple[str, str, str]] = field(default_factory=list)  # (taxonomy, term, entity iri)
+    prose: Prose | None = None
+
+    def referenced(self) -> list[str]:
+        return list(dict.fromkeys(m.iri for m in self.mentions))
+
+
+class Extractor:
+    """Compiled once per build (and per worker process): vocabulary matcher and gazetteer."""
+
+    def __init__(self, vocabulary: Vocabulary, gazetteer: Gazetteer) -> None:
+        self.vocabulary = vocabulary
+        self.gazetteer = gazetteer
+        self.base = vocabulary.base
+        self.matcher = Matcher(vocabulary.entries.values())
+
+    def entity(self, iri: str) -> Entry | None:
+        return self.vocabulary.entries.get(iri)
+
+    def term_entity(self, term: str) -> tuple[str, str] | None:
+        """(IRI, kind) of the known entity a whole tag or category names ("OpenStack", "Comunidad")."""
+        for m in self.matcher.find(term):
+            if m.start == 0 and m.end == len(term.rstrip()):
+                entry = self.entity(m.iris[0])
+                if entry is not None and not entry.needs_context:
+                    return entry.iri, entry.kind
+        return None
+
+    # -- the whole page -------------------------------------------------------------------------
+    def extract(self, page: Page) -> Extraction:
+        doc = prose(page.text, page.body_offset)
+        out = Extraction(prose=doc)
+        year = page.date.year if page.date is not None else None
+        folded_text = fold(doc.masked)
+        matches = self.matcher.find(doc.masked)
+        tags = {key_of(t) for terms in page.taxonomies.values() for t in terms}
+        kept: list[Match] = []
+        for m in matches:
+            entries = [e for e in (self.entity(i) for i in m.iris) if e is not None]
+            if not entries:
+                continue
+            entry = entries[0]
+            one_word = " " not in key_of(doc.masked[m.start:m.end])
+            common = any(sf.common_word for sf in m.surfaces)
+            ambiguous = common or (entry.needs_context and one_word)
+            if ambiguous and not self._has_context(doc, m, entry, matches, tags, strict=common):
+                continue
+            kept.append(m)
+            self._add_known(out, doc, m, entry, year)
+        self._resolve_discourse(out)
+        covered = [(m.start, m.end) for m in kept]
+        events = [(m.start, m.end) for m in out.mentions if m.kind == "event"]
+        runs = {i: capitalised_runs(doc.masked, b.start, b.end) for i, b in enumerate(doc.blocks) if b.kind != "alt"}
+        self._places_in_event_names(out, doc, events, folded_text, page.lang)
+        self._places(out, doc, runs, covered, events, folded_text, page.lang)
+        self._unknown(out, doc, runs, covered, page)
+        self._front_matter(out, page, year)
+        self._about(out, doc)
+        return out
+
+    # -- known entities -------------------------------------------------------------------------
+    def _has_context(self, doc: Prose, m: Match, entry: Entry, matches: list[Match], tags: set[str],
+                     strict: bool = False) -> bool:
+        """An ambiguous name counts only with a tag naming it, a kind word beside it ("the Helm
+        project"), its full name elsewhere in the post, or — for names that are not everyday words —
+        another thing of its kind in the same sentence. An everyday word ("Tempo") needs more: a
+        neighbour of its kind in the same enumeration ("k3s, MicroK8s, Kind, & Minikube")."""
+        if any(key_of(label) in tags for label, _ in entry.labels):
+            return True
+        if any(o is not m and entry.iri in o.iris and " " in key_of(doc.masked[o.start:o.end]) for o in matches):
+            return True
+        block = doc.block_at(m.start)
+        if entry.part_of and block is not None and any(
+                entry.part_of in o.iris and block.start <= o.start < block.end for o in matches):
+            return True  # "OpenStack … virtual machines (Nova)": a component beside its project
+        sentence = doc.sentence_at(m.start)
+        lo, hi = (sentence.start, sentence.end) if sentence else (m.start - 80, m.end + 80)
+        window = doc.masked[max(lo, m.start - 20):min(hi, m.end + 20)].lower().split()
+        if any(w.strip(".,;:()") in _KIND_WORDS for w in window):
+            return True
+        for other in matches:
+            if other is m or not (lo <= other.start < hi):
+                continue
+            e = self.entity(other.iris[0])
+            if e is None or e.kind != entry.kind or e.needs_context:
+                continue
+            between = doc.masked[min(m.end, other.end):max(m.start, other.start)]
+            if not strict or (len(between) <= 6 and re.fullmatch(r"\s*(,|&|/|and|y|e|or|o|ou)?\s*,?\s*&?\s*",
+                                                                   between)):
+                return True
+        return False
+
+    def _add_known(self, out: Extraction, doc: Prose, m: Match, entry: Entry, year: int | None) -> None:
+        block = doc.block_at(m.start)
+        sentence = doc.sentence_at(m.start)
+        sent = (sentence.start, sentence.end) if sentence else None
+        kind_block = block.kind if block else "paragraph"
+        if entry.kind != "event" or not entry.is_series:
+            out.kinds[entry.iri] = entry.kind
+            if entry.series and entry.kind == "event":  # a known edition: its series is referenced too
+                out.kinds.setdefault(entry.series, "event")
+            out.mentions.append(Mention(entry.iri, entry.kind, m.start, m.end, CONFIDENCE["vocabulary"],
+                                        "vocabulary", kind_block, sent))
+            return
+        # A series: which edition does the text mean? First, a broader series followed by a place
+        # ("Kubernetes Community Days in Guadalajara, Mexico") means its regional series.
+        entry = self._regional_series(entry, doc.masked[m.end:m.end + 60])
+        after = doc.masked[m.end:m.end + 60]
+        edition: str | None = None
+        end = m.end
+        method = "vocabulary"
+        number = _EDITION_AFTER.match(after)
+        explicit = _YEAR_AFTER.match(after)
+        if number:
+            known = [e for e in self.vocabulary.entries.values()
+                     if e.series == entry.iri and (e.edition_label or "").lower() == number.group(1).lower()]
+            if known:
+                edition, end, method = known[0].iri, m.end + number.end(1), "edition:explicit"
+        if edition is None and explicit:
+            edition = self._edition(out, entry, int(explicit.group(1)), doc.masked[m.start:m.end])
+            end, method = m.end + explicit.end(1), "edition:explicit"
+        if edition is None and year is not None:
+            sentence_text = doc.masked[sent[0]:sent[1]] if sent else ""
+            if _THIS_YEAR.search(sentence_text):
+                edition, method = self._edition(out, entry, year, None), "edition:this-year"
+            elif kind_block == "title":
+                edition, method = self._edition(out, entry, year, None), "edition:title"
+        out.kinds[entry.iri] = "event"
+        if edition is None:
+            out.mentions.append(Mention(entry.iri, "event", m.start, m.end, CONFIDENCE["vocabulary"],
+                                        "vocabulary", kind_block, sent))
+            return
+        out.kinds[edition] = "event"
+        out.mentions.append(Mention(edition, "event", m.start, end, CONFIDENCE[method], method, kind_block, sent))
+
+    def _regional_series(self, entry: Entry, after: str) -> Entry:
+        narrower = [e for e in self.vocabulary.entries.values() if e.is_series and e.series == entry.iri]
+        if not narrower:
+            return entry
+        words = re.match(rf"^[ \t]*{_ACRONYM_ASIDE}(?:in|en|em|de)?[ \t]*((?:[A-ZÀ-Ý][\w'-]*(?:,?[ \t]+)?){{1,4}})",
+                         after)
+        if not words:
+            return entry
+        names = {key_of(w) for w in re.split(r"[,\s]+", words.group(1)) if w}
+        for place_name in list(names):
+            for place in self.gazetteer.lookup(place_name)[:1]:
+                for ref in (place.country, place.admin):
+                    if ref in self.gazetteer.places:
+                        names |= {key_of(n) for _l, n in self.gazetteer.places[ref].names}
+        for candidate in narrower:
+            label_words = {key_of(w) for label, _ in candidate.labels for w in label.split()}
+            own = label_words - {key_of(w) for label, _ in entry.labels for w in label.split()}
+            if own & names:
+                return candidate
+        return entry
+
+    def _edition(self, out: Extraction, series: Entry, year: int, _surface: str | None) -> str:
+        known = self.vocabulary.editions_of(series.iri).get(year)
+        if known is not None:
+            out.kinds.setdefault(series.iri, "event")
+            return known.iri
+        iri = f"{series.iri.rstrip('/')}/{year}"
+        if iri not in out.entities:
+            names = {lang: f"{name} {year}" for lang, name in series.names.items()}
+            out.entities[iri] = NewEntity(iri, "event", ("https://schema.org/Event",), names, series=series.iri,
+                                          year=year, confidence=0.9, method="edition")
+        return iri
+
+    def _resolve_discourse(self, out: Extraction) -> None:
+        """A series mentioned again without a year means the edition this post already named."""
+        chosen: dict[str, str] = {}
+        for m in out.mentions:
+            if m.kind != "event":
+                continue
+            series = self._series_of(m.iri, out)
+            if series and m.iri != series:
+                for s in self._series_chain(series):
+                    chosen.setdefault(s, m.iri)
+        # an edition of a broader series ("OpenInfraDays 2022") in a post about a regional one
+        # ("OpenInfraDays Mexico 2022") is that regional edition
+        narrower_edition: dict[tuple[str, int], str] = {}
+        for m in out.mentions:
+            series, year = self._series_of(m.iri, out), self._year_of(m.iri, out)
+            if series and year:
+                for broader in self._series_chain(series)[1:]:
+                    narrower_edition.setdefault((broader, year), m.iri)
+        for i, m in enumerate(out.mentions):
+            series, year = self._series_of(m.iri, out), self._year_of(m.iri, out)
+            target = narrower_edition.get((series, year)) if series and year else None
+            if target and target != m.iri:
+                out.mentions[i] = Mention(target, m.kind, m.start, m.end, CONFIDENCE["edition:discourse"],
+                                          "edition:discourse", m.block, m.sentence)
+                if m.iri in out.entities and not any(x.iri == m.iri for x in out.mentions):
+                    out.kinds.pop(m.iri, None)
+        for i, m in enumerate(out.mentions):
+            entry = self.entity(m.iri)
+            if entry is not None and entry.is_series and m.iri in chosen:
+                out.mentions[i] = Mention(chosen[m.iri], m.kind, m.start, m.end, CONFIDENCE["edition:discourse"],
+                                          "edition:discourse", m.block, m.sentence)
+
+    def _series_of(self, iri: str, out: Extraction) -> str | None:
+        if iri in out.entities:
+            return out.entities[iri].series
+        entry = self.entity(iri)
+        return entry.series if entry is not None and not entry.is_series else None
+
+    def _year_of(self, iri: str, out: Extraction) -> int | None:
+        if iri in out.entities:
+            return out.entities[iri].year
+        entry = self.entity(iri)
+        return entry.year if entry is not None else None
+
+    def _series_chain(self, series: str) -> list[str]:
+        chain, seen = [], set()
+        while series and series not in seen:
+            seen.add(series)
+            chain.append(series)
+            entry = self.entity(series)
+            series = entry.series if entry is not None else None
+        return chain
+
+    # -- places ---------------------------------------------------------------------------------
+    def _places(self, out: Extraction, doc: Prose, runs: dict[int, list[Run]], covered: list[tuple[int, int]],
+                events: list[tuple[int, int]], folded: str, lang: str) -> None:
+        for index, block_runs in runs.items():
+            block = doc.blocks[index]
+            for run in block_runs:
+                i = 0
+                while i < len(run):
+                    found = self._place_at(out, doc, run, i, covered, events, folded, lang, block.kind)
+                    i = found if found > i else i + 1
+
+    def _place_at(self, out: Extraction, doc: Prose, run: list[re.Match[str]], i: int,
+                  covered: list[tuple[int, int]], events: list[tuple[int, int]], folded: str, lang: str,
+                  block_kind: str) -> int:
+        for j in range(min(len(run), i + 5), i, -1):
+            if not run[j - 1].group()[:1].isupper() or not run[i].group()[:1].isupper():
+                continue  # a place name starts and ends with a capitalised word
+            start, end = run[i].start(), run[j - 1].end()
+            surface = doc.masked[start:end].rstrip(".'’")
+            end = start + len(surface)
+            if any(start < e and s < end for s, e in covered):
+                continue
+            candidates = self.gazetteer.lookup(surface)
+            if not candidates:
+                continue
+            place = self._choose_place(candidates, folded, surface)
+            words_before = doc.masked[max(0, start - 25):start].split()
+            word_before = words_before[-1].strip(",.;:").lower() if words_before else ""
+            after = doc.masked[end:end + 40]
+            next_word = after.split()[0].strip(",.;:") if after.split() else ""
+            rest = run[j:]
+            continues = bool(rest) and rest[0].group()[:1].isupper() and rest[0].start() - end <= 1
+            if place.kind in ("Country", "Continent") and key_of(surface) not in AMBIGUOUS_COUNTRIES:
+                # "América Móvil", "Mexico City Marriott": a country inside a longer name is not a place
+                ok, method = not continues, "gazetteer:country"
+            else:
+                in_context = word_before in _PLACE_PREPOSITIONS or (word_before in ("de", "do", "da", "del") and \
+                    len(words_before) > 1 and words_before[-2].strip(",.") in _EVENT_WORDS)
+                followed = re.match(r"^\s*,\s*([A-ZÀ-Ý][\w ]+)", after)
+                country_after = followed and key_of(followed.group(1).split(" ")[0]) in self.gazetteer.country_keys
+                gap_before = doc.masked[max(0, start - 2):start]
+                beside_event = next_word in _EVENT_WORDS or (bool(words_before) and words_before[-1] in _EVENT_WORDS) \
+                    or any(0 <= start - e <= 2 and not gap_before.strip(" ") for _s, e in events)
+                # a town, unlike a big city, also needs its state or country named somewhere in the post
+                known_region = place.population >= 100_000 or self._region_named(place, folded)
+                # a big city with a name of several words ("Mexico City", "São Paulo") needs no context
+                unmistakable = place.population >= 500_000 and len(surface.split()) >= 2
+                ok = bool((in_context or country_after or beside_event) and known_region) or unmistakable
+                method = "gazetteer"
+            if not ok:
+                continue
+            self._add_place(out, doc, place, start, end, lang, surface, method, block_kind)
+            covered.append((start, end))
+            return j
+        return i
+
+    def _places_in_event_names(self, out: Extraction, doc: Prose, events: list[tuple[int, int]], folded: str,
+                               lang: str) -> None:
+        """A place that is part of an event's name ("KCD Colombia", "OpenInfra Summit Vancouver")."""
+        for start, end in events:
+            for run in capitalised_runs(doc.masked, start, end):
+                i = 0
+                while i < len(run):
+                    step = 1
+                    for j in range(min(len(run), i + 4), i, -1):
+                        s, e = run[i].start(), run[j - 1].end()
+                        candidates = [p for p in self.gazetteer.lookup(doc.masked[s:e])
+                                      if p.kind != "City" or p.population >= 100_000]
+                        if candidates and run[i].group()[:1].isupper():
+                            block = doc.block_at(s)
+                            self._add_place(out, doc, self._choose_place(candidates, folded, doc.masked[s:e]), s, e, lang,
+                                            doc.masked[s:e], "gazetteer:event-name", block.kind if block else "")
+                            step = j - i
+                            break
+                    i += step
+
+    def _region_named(self, place: Place, folded: str) -> bool:
+        for ref in (place.admin, place.country):
+            if ref and ref in self.gazetteer.places and any(
+                    key_of(n) in folded for _l, n in self.gazetteer.places[ref].names):
+                return True
+        return False
+
+    def _choose_place(self, candidates: list[Place], folded: str, surface: str = "") -> Place:
+        """The candidate whose own name this is (not an alternate name), whose state or country the
+        post names, and then the most populous."""
+        key = key_of(surface)
+
+        def score(p: Place) -> tuple[int, int, int, int]:
+            own = int(bool(key) and key in {key_of(n) for _l, n in p.names})
+            rank = {"Country": 3, "Continent": 2, "AdministrativeArea": 1}.get(p.kind, 0)
+            bonus = 0
+            for ref in (p.admin, p.country):
+                if ref and ref in self.gazetteer.places and any(
+                        key_of(n) in folded for _l, n in self.gazetteer.places[ref].names):
+                    bonus += 2 if ref == p.admin else 1
+            return own, rank, bonus, p.population
+        return max(candidates, key=score)
+
+    def _add_place(self, out: Extraction, doc: Prose, place: Place, start: int, end: int, lang: str, surface: str,
+                   method: str, block_kind: str) -> None:
+        iri = self.base + place.path
+        entity = out.entities.get(iri)
+        if entity is None:
+            entity = out.entities[iri] = NewEntity(iri, "place", ("https://schema.org/" + place.kind,),
+                                                   dict(place.names), place=place, method="gazetteer")
+        if surface != place.name(lang) and lang not in dict(place.names):
+            entity.names.setdefault(lang, " ".join(surface.split()))
+        for ref in (place.admin, place.country):
+            if ref and self.base + ref not in out.entities and ref in self.gazetteer.places:
+                parent = self.gazetteer.places[ref]
+                out.entities[self.base + ref] = NewEntity(self.base + ref, "place",
+                                                          ("https://schema.org/" + parent.kind,), dict(parent.names),
+                                                          place=parent, method="gazetteer")
+        out.kinds[iri] = "place"
+        sentence = doc.sentence_at(start)
+        out.mentions.append(Mention(iri, "place", start, end, CONFIDENCE[method], method, block_kind,
+                                    (sentence.start, sentence.end) if sentence else None))
+
+    # -- names nobody listed ---------------------------------------------------------------------
+    def _unknown(self, out: Extraction, doc: Prose, runs: dict[int, list[Run]], covered: list[tuple[int, int]],
+                 page: Page) -> None:
+        candidates: list[Candidate] = find_repository_links(page.text, page.body_offset)
+        for index, block_runs in runs.items():
+            block = doc.blocks[index]
+            candidates += find_events(doc.masked, block_runs)
+            candidates += find_organizations(doc.masked, block_runs, block.start, block.end)
+        candidates += self._list_members(out, doc, runs)
+        year = page.date.year if page.date is not None else None
+        body_text = key_of(" ".join(doc.masked[b.start:b.end] for b in doc.blocks
+                                    if b.kind not in ("title", "heading")))
+        for c in sorted(candidates, key=lambda c: (-(c.end - c.start), c.start)):
+            if any(c.start < e and s < c.end for s, e in covered):
+                continue
+            known = self.gazetteer.lookup(c.name)
+            if known and c.kind != "event":
+                continue
+            block = doc.block_at(c.start)
+            if block is not None and block.kind in ("title", "heading") and key_of(c.name) not in body_text:
+                continue  # Title Case makes every word capitalised: a name must recur in the body
+            covered.append((c.start, c.end))
+            prefix = {"event": "event", "project": "project", "organization": "org"}[c.kind]
+            base_iri = f"{self.base}{prefix}/{slugify(c.name)}"
+            types = {"event": ("https://schema.org/Event",),
+                     "project": ("http://usefulinc.com/ns/doap#Project", "https://schema.org/SoftwareSourceCode"),
+                     "organization": ("https://schema.org/Organization",)}[c.kind]
+            iri = base_iri
+            confidence = 0.6
+            if c.kind == "event" and (c.year or (year and _THIS_YEAR.search(self._sentence_text(doc, c.start)))):
+                series_iri = base_iri
+                out.entities.setdefault(series_iri, NewEntity(series_iri, "event", ("https://schema.org/EventSeries",),
+                                                              {page.lang: c.name}, confidence=confidence,
+                                                              method=c.pattern))
+                iri = f"{base_iri}/{c.year or year}"
+                out.entities.setdefault(iri, NewEntity(iri, "event", types, {page.lang: f"{c.name} {c.year or year}"},
+                                                       series=series_iri, year=c.year or year,
+                                                       confidence=confidence, method=c.pattern))
+                out.kinds[series_iri] = "event"
+            else:
+                entity = out.entities.setdefault(iri, NewEntity(iri, c.kind, types, {}, confidence=confidence,
+                                                                method=c.pattern, repository=c.extra))
+                entity.names.setdefault(page.lang, c.name)
+            out.kinds[iri] = c.kind
+            sentence = doc.sentence_at(c.start)
+            out.mentions.append(Mention(iri, c.kind, c.start, c.end, confidence, c.pattern,
+                                        block.kind if block else "paragraph",
+                                        (sentence.start, sentence.end) if sentence else None))
+            self._acronym(out, doc, covered, c, iri, confidence)
+
+    def _acronym(self, out: Extraction, doc: Prose, covered: list[tuple[int, int]], c: Candidate, iri: str,
+                 confidence: float) -> None:
+        """"Cumbre de Contribuidores de Open Source Software (CCOSS)": the acronym names it elsewhere."""
+        m = re.match(r"^[ \t]*\(([A-Z][A-Za-z0-9]{1,9})\)", doc.masked[c.end:c.end + 16])
+        if not m:
+            return
+        acronym = m.group(1)
+        entity = out.entities.get(iri)
+        if entity is not None:
+            entity.names.setdefault("", acronym)
+        for hit in re.finditer(rf"(?<![\w-]){re.escape(acronym)}(?![\w-])", doc.masked):
+            if any(hit.start() < e and s < hit.end() for s, e in covered):
+                continue
+            covered.append((hit.start(), hit.end()))
+            block = doc.block_at(hit.start())
+            sentence = doc.sentence_at(hit.start())
+            out.mentions.append(Mention(iri, c.kind, hit.start(), hit.end(), confidence, "pattern:acronym",
+                                        block.kind if block else "paragraph",
+                                        (sentence.start, sentence.end) if sentence else None))
+
+    def _list_members(self, out: Extraction, doc: Prose, runs: dict[int, list[Run]]) -> list[Candidate]:
+        """In an enumeration where most named items are organisations we know ("Akamai, AWS, Cast AI,
+        CNCF, EPAM …"), the unknown capitalised items are organisations too."""
+        known_kind = {(m.start, m.end): m.kind for m in out.mentions}
+        found: list[Candidate] = []
+        for sentence in doc.sentences:
+            text = doc.masked[sentence.start:sentence.end]
+            if text.count(",") < 3:
+                continue
+            items: list[tuple[int, int]] = []
+            pos = sentence.start
+            for part in re.split(r"(,|:|—|\band\b|\by\b|\be\b)", text):
+                stripped = part.strip()
+                if stripped and part not in (",", ":", "—", "and", "y", "e"):
+                    lead = len(part) - len(part.lstrip())
+                    items.append((pos + lead, pos + lead + len(stripped)))
+                pos += len(part)
+            kinds = [known_kind.get(span) for span in items]
+            orgs = sum(k == "organization" for k in kinds)
+            if orgs < 2 or orgs < sum(k is not None for k in kinds) / 2:
+                continue
+            for (start, end), kind in zip(items, kinds, strict=True):
+                name = doc.masked[start:end].rstrip(".")
+                words = name.split()
+                if kind is None and 1 <= len(words) <= 3 and all(w[:1].isupper() or w[:1].isdigit() for w in words):
+                    found.append(Candidate(start, start + len(name), " ".join(words), "organization",
+                                           "pattern:list-of-organizations"))
+        return found
+
+    @staticmethod
+    def _sentence_text(doc: Prose, offset: int) -> str:
+        s = doc.sentence_at(offset)
+        return doc.masked[s.start:s.end] if s else ""
+
+    # -- front matter ---------------------------------------------------------------------------
+    def _front_matter(self, out: Extraction, page: Page, year: int | None) -> None:
+        """Tags, categories and series that name a known entity link to it."""
+        head = page.text[:page.body_offset]
+        for taxonomy, terms in page.taxonomies.items():
+            if taxonomy in ("authors", "author"):
+                continue
+            for term in terms:
+                linked = self.term_entity(term)
+                entry = self.entity(linked[0]) if linked else None
+                if entry is None:
+                    continue
+                out.tag_links.append((taxonomy, term, entry.iri))
+                out.kinds.setdefault(entry.iri, entry.kind)
+                if entry.kind == "topic":
+                    continue
+                pos = _find_term(head, term)
+                if pos is not None:
+                    out.mentions.append(Mention(entry.iri, entry.kind, pos, pos + len(term),
+                                                CONFIDENCE["front-matter"], f"front-matter:{taxonomy}",
+                                                "front-matter", None))
+
+    # -- main subjects --------------------------------------------------------------------------
+    def _about(self, out: Extraction, doc: Prose) -> None:
+        """Events and projects named in the title; if the title names none, the events of the
+        opening paragraph."""
+        title = [m.iri for m in out.mentions if m.block == "title" and m.kind in ("event", "project")]
+        if not title:
+            first = next((b for b in doc.blocks if b.kind == "paragraph"), None)
+            if first is not None:
+                title = [m.iri for m in out.mentions if m.kind == "event" and first.start <= m.start < first.end]
+        out.about = list(dict.fromkeys(title))
+
+
+def _find_term(head: str, term: str) -> int | None:
+    """Offset of a taxonomy term in the front matter text (quoted or not)."""
+    for m in re.finditer(re.escape(term), head):
+        before = head[m.start() - 1] if m.start() else ""
+        after = head[m.end()] if m.end() < len(head) else ""
+        if not (before.isalnum() or after.isalnum()):
+            return m.start()
+    return None
+
+
+def _now_year() -> int:
+    return dt.date.today().year

@@ -1,0 +1,170 @@
+"""One pass over a text for every known name: an Aho-Corasick automaton over folded labels.
+
+Folding makes matching accent-, case-, hyphen- and whitespace-tolerant ("Fundacion openinfra"
+finds "Fundación OpenInfra", "Kata\\nContainers" finds "Kata Containers") while every match keeps
+offsets into the original text. Case rules are per label: acronyms and the single-word labels of
+`pg:matchCase` entries must match in their exact case ("SCaLE", "K8s", "Kind"), everything else
+in any case. Overlapping matches are resolved longest first, so "Southern California Linux Expo"
+is one event and the "Linux" inside it is nothing.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import ahocorasick
+
+from .vocabulary import Entry
+
+_APOSTROPHES = {"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"}
+_SPACES_LIKE = {"-": " ", "\u2010": " ", "\u2011": " ", "\u2012": " ", "\u2013": " ", "\u00a0": " ", "_": " "}
+_fold_cache: dict[str, str] = {}
+
+
+def _fold_char(c: str) -> str:
+    cached = _fold_cache.get(c)
+    if cached is not None:
+        return cached
+    if c in _APOSTROPHES:
+        out = _APOSTROPHES[c]
+    elif c in _SPACES_LIKE:
+        out = _SPACES_LIKE[c]
+    else:
+        base = unicodedata.normalize("NFKD", c)[0] if not c.isascii() else c
+        lower = base.lower()
+        out = lower if len(lower) == 1 else base
+        if not c.isascii() and unicodedata.combining(out):
+            out = c
+    _fold_cache[c] = out
+    return out
+
+
+def fold(text: str) -> str:
+    """Same length as `text`: lower case, accents dropped, apostrophes and hyphens normalised."""
+    if text.isascii():
+        return text.lower().replace("-", " ").replace("_", " ").replace("`", "'")
+    return "".join(_fold_char(c) for c in text)
+
+
+_WS = re.compile(r"\s+")
+
+
+def collapse(text: str) -> tuple[str, list[int]]:
+    """Runs of whitespace become one space; returns the new string and, for each of its
+    characters, the offset of the character it came from."""
+    out: list[str] = []
+    index: list[int] = []
+    pos = 0
+    for m in _WS.finditer(text):
+        if m.start() > pos:
+            out.append(text[pos:m.start()])
+            index.extend(range(pos, m.start()))
+        out.append(" ")
+        index.append(m.start())
+        pos = m.end()
+    out.append(text[pos:])
+    index.extend(range(pos, len(text)))
+    return "".join(out), index
+
+
+def key_of(label: str) -> str:
+    return " ".join(fold(label).split())
+
+
+def _acronym_like(label: str) -> bool:
+    letters = [c for c in label if c.isalpha()]
+    upper = sum(c.isupper() for c in letters)
+    return (upper >= 2 and len(label) <= 8) or (any(c.isdigit() for c in label) and len(label) <= 5 and upper >= 1)
+
+
+@dataclass(frozen=True)
+class Surface:
+    """One way an entry is written: the label, whether its case must match exactly, and whether
+    it is also an everyday word in English, Spanish or Portuguese ("Tempo", "Helm", "Swift")."""
+
+    label: str
+    lang: str
+    iri: str
+    case_sensitive: bool
+    common_word: bool = False
+
+
+#: A one-word label this frequent (Zipf scale, wordfreq) in en, es or pt is an everyday word.
+COMMON_WORD_ZIPF = 3.5
+
+
+def is_common_word(label: str) -> bool:
+    """True for one-word labels that are frequent words of en/es/pt; they need context to count."""
+    if " " in label.strip() or not label.isalpha():
+        return False
+    from wordfreq import zipf_frequency
+
+    word = label.lower()
+    return any(zipf_frequency(word, lang) >= COMMON_WORD_ZIPF for lang in ("en", "es", "pt"))
+
+
+@dataclass(frozen=True)
+class Match:
+    start: int  # offsets into the original text
+    end: int
+    surfaces: tuple[Surface, ...]  # candidates that agree with the text here (usually one)
+
+    @property
+    def iris(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(s.iri for s in self.surfaces))
+
+
+def _comparable(text: str) -> str:
+    return " ".join(text.replace("-", " ").replace("\u2019", "'").split())
+
+
+class Matcher:
+    """Compiled from vocabulary entries; `find` is one automaton pass over a text."""
+
+    def __init__(self, entries: Iterable[Entry]) -> None:
+        table: dict[str, list[Surface]] = {}
+        for entry in entries:
+            for label, lang in entry.labels:
+                key = key_of(label)
+                if len(key) < 2:
+                    continue
+                single_word = " " not in key
+                case_sensitive = _acronym_like(label) or (entry.match_case and single_word)
+                common = entry.kind != "topic" and is_common_word(label)
+                table.setdefault(key, []).append(Surface(label, lang, entry.iri, case_sensitive or common, common))
+        self.automaton = ahocorasick.Automaton()
+        for key, surfaces in table.items():
+            self.automaton.add_word(key, (key, tuple(surfaces)))
+        if table:
+            self.automaton.make_automaton()
+        self.size = len(table)
+
+    def find(self, text: str) -> list[Match]:
+        """Every non-overlapping match in `text` (longest first), in text order."""
+        if not self.size:
+            return []
+        norm, index = collapse(fold(text))
+        found: list[Match] = []
+        n = len(norm)
+        for end, (key, surfaces) in self.automaton.iter(norm):
+            start = end - len(key) + 1
+            if (start > 0 and norm[start - 1].isalnum()) or (end + 1 < n and norm[end + 1].isalnum()):
+                continue
+            o_start, o_end = index[start], index[end] + 1
+            original = _comparable(text[o_start:o_end])
+            ok = tuple(s for s in surfaces if not s.case_sensitive or _comparable(s.label) == original)
+            if ok:
+                found.append(Match(o_start, o_end, ok))
+        found.sort(key=lambda m: (-(m.end - m.start), m.start))
+        taken: list[tuple[int, int]] = []
+        chosen: list[Match] = []
+        for m in found:
+            if any(m.start < e and s < m.end for s, e in taken):
+                continue
+            taken.append((m.start, m.end))
+            chosen.append(m)
+        chosen.sort(key=lambda m: m.start)
+        return chosen

@@ -1,0 +1,114 @@
+"""An extraction becomes quads in the post's graph: mentions as Web Annotations, and the
+entities the vocabulary does not define (editions, places, unknown names).
+
+Every mention is an `oa:Annotation` (also a `pg:Mention`) whose body is the entity and whose
+target is the post with two selectors: the character span in the source file
+(`oa:TextPositionSelector`) and the exact text with its prefix and suffix
+(`oa:TextQuoteSelector`); `pg:confidence`, `pg:method` and `pg:sentence` say how sure we are, how
+it was found, and in which sentence. IRIs are the post IRI plus a fragment naming the span, so
+the same text always gives the same annotation IRIs.
+"""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+
+from .extract import Extraction, Mention, NewEntity
+from .mapping import lang_literal
+from .namespaces import RDF_TYPE, X_OA, X_PG, X_SCHEMA, X_XSD
+from .post import Page
+
+_CONTEXT = 32  # characters of prefix and suffix kept in a TextQuoteSelector
+
+
+def _decimal(value: float) -> ox.Literal:
+    return ox.Literal(f"{value:.2f}", datatype=X_XSD.decimal)
+
+
+def _int(value: int) -> ox.Literal:
+    return ox.Literal(str(value), datatype=X_XSD.nonNegativeInteger)
+
+
+def extraction_quads(page: Page, ext: Extraction, graph: ox.NamedNode,
+                     series_of: dict[str, str] | None = None) -> list[ox.Quad]:
+    """Quads for a post's extraction, all in `graph` (the post's named graph).
+
+    `series_of` maps known editions to their series (from the vocabulary), so the post's graph
+    states which series each edition it names belongs to.
+    """
+    post = ox.NamedNode(page.permalink)
+    quads: list[ox.Quad] = []
+
+    def add(s: ox.NamedNode, p: ox.NamedNode, o: ox.NamedNode | ox.Literal) -> None:
+        quads.append(ox.Quad(s, p, o, graph))
+
+    for iri in ext.referenced():
+        add(post, X_SCHEMA.mentions, ox.NamedNode(iri))
+        series = (ext.entities[iri].series if iri in ext.entities else (series_of or {}).get(iri))
+        if series:
+            add(ox.NamedNode(iri), X_SCHEMA.superEvent, ox.NamedNode(series))
+    for iri in ext.about:
+        add(post, X_SCHEMA.about, ox.NamedNode(iri))
+    for entity in ext.entities.values():
+        if entity.iri in ext.kinds:
+            _entity(add, entity, ext)
+    for mention in ext.mentions:
+        _annotation(add, post, page, ext, mention)
+    return quads
+
+
+def _entity(add, entity: NewEntity, ext: Extraction) -> None:
+    node = ox.NamedNode(entity.iri)
+    for t in entity.types:
+        add(node, RDF_TYPE, ox.NamedNode(t))
+    if entity.kind == "project":
+        add(node, RDF_TYPE, X_SCHEMA.SoftwareSourceCode)
+    for lang, name in sorted(entity.names.items()):
+        add(node, X_SCHEMA.name, lang_literal(name, lang))
+    if entity.repository:
+        add(node, X_SCHEMA.codeRepository, ox.NamedNode(entity.repository))
+    if entity.method.startswith("pattern:"):
+        add(node, X_PG.method, ox.Literal(entity.method))
+        add(node, X_PG.confidence, _decimal(entity.confidence))
+    place = entity.place
+    if place is None:
+        return
+    base = entity.iri[: len(entity.iri) - len(place.path)]
+    parent = place.admin or place.country
+    if parent:
+        add(node, X_SCHEMA.containedInPlace, ox.NamedNode(base + parent))
+    if place.geonames:
+        add(node, X_SCHEMA.sameAs, ox.NamedNode(f"https://sws.geonames.org/{place.geonames}/"))
+    if place.latitude is not None and place.longitude is not None:
+        geo = ox.NamedNode(entity.iri + "#geo")
+        add(node, X_SCHEMA.geo, geo)
+        add(geo, RDF_TYPE, X_SCHEMA.GeoCoordinates)
+        add(geo, X_SCHEMA.latitude, ox.Literal(f"{place.latitude}", datatype=X_XSD.decimal))
+        add(geo, X_SCHEMA.longitude, ox.Literal(f"{place.longitude}", datatype=X_XSD.decimal))
+
+
+def _annotation(add, post: ox.NamedNode, page: Page, ext: Extraction, m: Mention) -> None:
+    text = page.text
+    anchor = f"{page.permalink}#m{m.start}-{m.end}"
+    annotation, target = ox.NamedNode(anchor), ox.NamedNode(anchor + "-target")
+    position, quote = ox.NamedNode(anchor + "-position"), ox.NamedNode(anchor + "-quote")
+    add(annotation, RDF_TYPE, X_OA.Annotation)
+    add(annotation, RDF_TYPE, X_PG.Mention)
+    add(annotation, X_OA.motivatedBy, X_OA.identifying)
+    add(annotation, X_OA.hasBody, ox.NamedNode(m.iri))
+    add(annotation, X_OA.hasTarget, target)
+    add(annotation, X_PG.confidence, _decimal(m.confidence))
+    add(annotation, X_PG.method, ox.Literal(m.method))
+    if m.sentence and ext.prose is not None:
+        add(annotation, X_PG.sentence, lang_literal(ext.prose.clean(*m.sentence), page.lang))
+    add(target, RDF_TYPE, X_OA.SpecificResource)
+    add(target, X_OA.hasSource, post)
+    add(target, X_OA.hasSelector, position)
+    add(target, X_OA.hasSelector, quote)
+    add(position, RDF_TYPE, X_OA.TextPositionSelector)
+    add(position, X_OA.start, _int(m.start))
+    add(position, X_OA.end, _int(m.end))
+    add(quote, RDF_TYPE, X_OA.TextQuoteSelector)
+    add(quote, X_OA.exact, ox.Literal(text[m.start:m.end]))
+    add(quote, X_OA.prefix, ox.Literal(text[max(0, m.start - _CONTEXT):m.start]))
+    add(quote, X_OA.suffix, ox.Literal(text[m.end:m.end + _CONTEXT]))

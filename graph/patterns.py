@@ -1,0 +1,157 @@
+"""How things nobody listed are named: unknown events, projects and organizations, in en/es/pt.
+
+Each finder returns candidate spans over the masked prose (see graph.text) with a name and a
+pattern name; graph.extract decides what becomes an entity (with a lower confidence than the
+vocabulary) and `postgraph candidates` lists them for curators.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Words that name an event when they head a capitalised name ("Cloud Native Summit 2025").
+EVENT_HEADS = (
+    "Summit", "Summits", "Conference", "Conf", "Day", "Days", "Expo", "Meetup", "Forum", "Week", "Hackathon",
+    "Camp", "Congress", "Congreso", "Congresso", "Jornadas", "Encuentro", "Encontro", "Cumbre", "Conferencia",
+    "Conferência", "Semana", "Dia", "Día", "Fest", "Festival", "Symposium", "Simposio", "Simpósio", "Bootcamp",
+    "Hackfest", "Convention", "Convención", "Convenção", "Workshop",
+)
+_HEAD_SET = set(EVENT_HEADS)
+# Spanish and Portuguese names put the head first: "Cumbre de Contribuidores de Open Source Software".
+HEAD_FIRST = {"Cumbre", "Congreso", "Congresso", "Encuentro", "Encontro", "Jornadas", "Semana", "Dia", "Día",
+              "Conferencia", "Conferência", "Simposio", "Simpósio", "Festival", "Convención", "Convenção", "Foro",
+              "Fórum"}
+_CAMEL_CON = re.compile(r"^[A-Z][A-Za-z]+Con(f)?$")  # KubeCon, PyCon, ArgoCon
+# Leading words that are not part of a name (sentence starts, articles, determiners).
+STOP_START = {
+    "The", "A", "An", "This", "That", "These", "Those", "Our", "Your", "Their", "Its", "Each", "Every", "Last",
+    "Next", "First", "Second", "Third", "Annual", "Upcoming", "Recent", "During", "At", "In", "On", "For", "From",
+    "El", "La", "Los", "Las", "Un", "Una", "Este", "Esta", "Estos", "Estas", "Nuestro", "Nuestra", "Durante", "En",
+    "O", "Os", "As", "Um", "Uma", "Nosso", "Nossa", "No", "Na", "Em", "Del", "Al", "Do", "Da", "Se", "Para",
+    "Why", "How", "What", "When", "Where", "Por", "Qué", "Que", "Como", "Cómo", "And", "Y", "E", "Or", "With",
+    "Con", "Com", "Sin", "Sem", "Of", "De", "Hoy", "Today", "Hoje", "Join", "Únete", "Junte",
+}
+CONNECTORS = {"de", "del", "la", "las", "los", "do", "da", "dos", "das", "of", "the", "and", "y", "e", "&", "+",
+              "for", "para", "on", "en", "em", "in"}
+_TOKEN = re.compile(r"[A-Za-zÀ-ÿ0-9][\w'’.&+-]*|&|\+")
+_YEAR = re.compile(r"(?:19|20)\d{2}")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    start: int
+    end: int
+    name: str
+    kind: str  # event, project, organization
+    pattern: str
+    year: int | None = None
+    extra: str | None = None  # e.g. the code repository URL
+
+
+_CAP = r"(?:[A-ZÀ-ÖØ-Þ][\w'’.&+/-]*|\d[\w'’.-]*)"
+_CONN = r"(?:de|del|la|las|los|do|da|dos|das|of|the|and|y|e|&|\+|for|para|on|en|em|in)"
+_RUN = re.compile(rf"(?<![\w'’]){_CAP}(?:[ \t]+(?:{_CONN}[ \t]+)*{_CAP})*")
+
+Run = list[re.Match[str]]
+
+
+def capitalised_runs(text: str, start: int = 0, end: int | None = None) -> list[Run]:
+    """Runs of capitalised tokens (numbers and lower-case connectors allowed inside) on one line."""
+    end = len(text) if end is None else end
+    return [list(_TOKEN.finditer(text, m.start(), m.end())) for m in _RUN.finditer(text, start, end)]
+
+
+def find_events(masked: str, runs: list[Run]) -> list[Candidate]:
+    """Capitalised names headed by an event word, with an optional trailing year."""
+    out = []
+    for run in runs:
+        words = [m.group().rstrip(".'’") for m in run]
+        heads = [i for i, w in enumerate(words) if w in _HEAD_SET or _CAMEL_CON.match(w)]
+        if not heads:
+            continue
+        first = 0
+        while first < len(words) and (words[first] in STOP_START or words[first].lower() in CONNECTORS):
+            first += 1
+        last = heads[-1]
+        if first < len(words) and words[first] in HEAD_FIRST and len(words) - first >= 3:
+            last = len(words) - 1
+            while last > first and _YEAR.fullmatch(words[last]):
+                last -= 1
+        # a trailing year (and a place-like capitalised word before it) belongs to the name
+        tail = last
+        for j in range(last + 1, min(last + 3, len(words))):
+            if _YEAR.fullmatch(words[j]):
+                tail = j
+                break
+        if first > last:
+            continue
+        core = [w for w in words[first:last + 1] if w.lower() not in CONNECTORS]
+        if len(core) < 2 and not _CAMEL_CON.match(core[0] if core else ""):
+            continue
+        if all(w in _HEAD_SET for w in core):
+            continue
+        year = int(words[tail]) if tail != last else None
+        span_end = run[last].end() if year is None else run[tail].end()
+        name_end = run[last].end()
+        name = masked[run[first].start():name_end]
+        out.append(Candidate(run[first].start(), span_end, " ".join(name.split()), "event", "pattern:event-name",
+                             year))
+    return out
+
+
+_REPO_LINK = re.compile(
+    r"\[([^\]\n]{2,60})\]\((https?://(?:www\.)?(?:github\.com|gitlab\.com|codeberg\.org|opendev\.org|"
+    r"bitbucket\.org|sr\.ht)/[\w.-]+/[\w.-]+)/?(?:#[^)\s]*)?\)")
+
+
+def find_repository_links(text: str, start: int) -> list[Candidate]:
+    """`[Name](https://github.com/org/name)`: a project, named by the link text."""
+    out = []
+    for m in _REPO_LINK.finditer(text, start):
+        name = " ".join(m.group(1).strip("*_` ").split())
+        if not name or not (name[0].isalnum()) or len(name.split()) > 5:
+            continue
+        out.append(Candidate(m.start(1), m.end(1), name, "project", "pattern:repository-link",
+                             extra=m.group(2).removesuffix(".git")))
+    return out
+
+
+_ORG_CUE = re.compile(
+    r"(?m)^[ \t]*(?:Venue|Sede|Lugar|Local)\s*:|"  # "Venue: CUCEA" at the start of a line
+    r"\b(?:hosted|organi[sz]ed|sponsored|run|supported|backed|maintained|founded|created|developed) by|"
+    r"\b(?:organizado|patrocinado|apoyado|respaldado|mantenido|creado|desarrollado) por|"
+    r"\b(?:organizado|patrocinado|apoiado|mantido|criado|desenvolvido) pel[oa]|"
+    r"\bcon el apoyo de|\bcom o apoio d[aoe]|\bde la mano de")
+_ORG_SUFFIX = {"Foundation", "University", "Institute", "Inc", "Corp", "Corporation", "Labs", "Group", "Society",
+               "Association", "Consortium", "Alliance", "Council", "LLC", "Ltd", "GmbH", "SA"}
+_ORG_PREFIX = {"Fundación", "Fundação", "Universidad", "Universidade", "Instituto", "Grupo", "Asociación",
+               "Associação", "Consejo", "Conselho", "Comunidad", "Comunidade", "Centro", "Escuela", "Escola"}
+
+
+def find_organizations(masked: str, runs: list[Run], start: int, end: int) -> list[Candidate]:
+    """Organisations named after a cue ("hosted by …", "organizado por …") or by an
+    organisational suffix or prefix ("… Foundation", "Universidad …")."""
+    out = []
+    cue_ends = {m.end() for m in _ORG_CUE.finditer(masked, start, end)}
+    for run in runs:
+        words = [m.group().rstrip(".'’") for m in run]
+        first = 0
+        while first < len(words) and (words[first] in STOP_START or words[first].lower() in CONNECTORS):
+            first += 1
+        if first >= len(words):
+            continue
+        begin = run[first].start()
+        before = masked[max(start, begin - 12):begin].rstrip()
+        cued = any(abs(begin - c) <= 6 and c <= begin for c in cue_ends) or \
+            re.search(r"(by|por|pel[oa]) (the |el |la |los |las |o |a )?$", before) is not None
+        suffixed = words[-1] in _ORG_SUFFIX and len(words) - first >= 2
+        prefixed = words[first] in _ORG_PREFIX and len(words) - first >= 3
+        if not (cued or suffixed or prefixed):
+            continue
+        if all(w in _HEAD_SET for w in words[first:]):
+            continue
+        name = " ".join(masked[begin:run[-1].end()].split()).rstrip(".")
+        out.append(Candidate(begin, run[-1].end(), name, "organization",
+                             "pattern:organized-by" if cued else "pattern:organization-name"))
+    return out
