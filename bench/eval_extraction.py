@@ -27,10 +27,10 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from graph.build import BuildOptions, build  # noqa: E402
-from graph.export import export  # noqa: E402
-from graph.store import MemoryStore  # noqa: E402
-from graph.vocabulary import kind_of  # noqa: E402
+from graph.build import BuildOptions, build
+from graph.export import export
+from graph.store import MemoryStore
+from graph.vocabulary import kind_of
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 LABELS = {"http://www.w3.org/2000/01/rdf-schema#label", "http://www.w3.org/2004/02/skos/core#prefLabel",
@@ -148,7 +148,7 @@ def _relations(data: Data, entry: dict, ids: dict[str, set[str]], quads: list[ox
                 if r in ("start", "end"):
                     found |= q.object.value.startswith(str(o_id))
                 elif r == "theme":
-                    found |= q.object.value in objects and "topic" == by_id.get(o_id, {}).get("kind")
+                    found |= q.object.value in objects and by_id.get(o_id, {}).get("kind") == "topic"
                 else:
                     found |= q.object.value in objects
             if r == "colocated_with" and not found:
@@ -168,7 +168,7 @@ def _relations(data: Data, entry: dict, ids: dict[str, set[str]], quads: list[ox
             s, o = q.subject.value, q.object.value
             if data.labels.get(s, set()) & neutral or data.labels.get(o, set()) & neutral:
                 continue
-            hit = any(s in subj and (o.startswith(obj) if isinstance(obj, str) else (o in obj))
+            hit = any((s in subj and (o.startswith(obj) if isinstance(obj, str) else (o in obj)))
                       or (r == "colocated_with" and o in subj and not isinstance(obj, str) and s in obj)
                       for subj, obj in expected.get(r, ()))
             if not hit:

@@ -9,6 +9,7 @@ When nothing changed, no new store generation is written at all.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import io
 import logging
@@ -88,6 +89,17 @@ class BuildReport:
         }
 
 
+@functools.lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """A hash of the modules that decide what a page yields: changing any of them (a fix, a new
+    rule) makes the next build map every page again, without anyone having to bump a version."""
+    h = hashlib.sha256()
+    for name in ("post", "config", "permalink", "site", "text", "matcher", "patterns", "places", "extract",
+                 "vocabulary", "mapping", "mentions", "ids", "namespaces"):
+        h.update((Path(__file__).parent / f"{name}.py").read_bytes())
+    return h.hexdigest()
+
+
 def git_commit(root: Path) -> str | None:
     """The HEAD commit when the site is (inside) a git work tree, else None."""
     try:
@@ -165,8 +177,8 @@ def build(store: Store, options: BuildOptions, progress: Progress | None = None)
         raise BuildFailed(f"{sum(p.fatal for p in site.problems)} file(s) could not be read (--strict)", report)
 
     vocabulary = load_vocabulary(entity_base)
-    config_fp = hashlib.sha256(
-        (config.fingerprint + "\0" + entity_base + "\0" + vocabulary.fingerprint).encode()).hexdigest()
+    config_fp = hashlib.sha256("\0".join((config.fingerprint, entity_base, vocabulary.fingerprint,
+                                          code_fingerprint())).encode()).hexdigest()
     translations = translations_of(site.pages, config.default_language)
     profiles = author_profiles(site.pages)
     wanted = {

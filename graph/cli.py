@@ -270,6 +270,44 @@ def validate_cmd(store_spec: str, limit: int) -> None:
         sys.exit(1)
 
 
+@main.command("candidates")
+@_store_option
+@click.option("--kind", type=click.Choice(["event", "project", "organization"]),
+              help="Only candidates of this kind.")
+@click.option("--min-posts", default=1, show_default=True, help="Only candidates mentioned in at least this many posts.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True,
+              help="Output format.")
+def candidates_cmd(store_spec: str, kind: str | None, min_posts: int, fmt: str) -> None:
+    """List entities found by naming patterns rather than the vocabulary, for curators.
+
+    Each has the number of posts and mentions and an example sentence; add the real ones to
+    ontology/vocabulary/ and rebuild.
+    """
+    from .query import candidates
+
+    found = candidates(_snapshot(_open(store_spec)), kind=kind, min_posts=min_posts)
+    if fmt == "json":
+        import dataclasses
+        import json
+
+        click.echo(json.dumps([dataclasses.asdict(c) for c in found], indent=2, ensure_ascii=False))
+        return
+    if fmt == "csv":
+        import csv
+
+        writer = csv.writer(sys.stdout)
+        writer.writerow(["kind", "name", "posts", "mentions", "method", "example", "iri"])
+        for c in found:
+            writer.writerow([c.kind, c.name, c.posts, c.mentions, c.method, c.example, c.iri])
+        return
+    table = Table("kind", "name", "posts", "mentions", "how found", "example sentence", show_lines=True)
+    for c in found:
+        table.add_row(c.kind, c.name, str(c.posts), str(c.mentions), c.method.removeprefix("pattern:"),
+                      c.example[:160])
+    Console().print(table)
+    err.print(f"{len(found)} candidate(s)")
+
+
 @main.command("serve")
 @click.argument("site", type=click.Path(exists=True, file_okay=False, path_type=Path), default=".")
 @_store_option

@@ -77,6 +77,7 @@ class NewEntity:
     year: int | None = None
     place: Place | None = None
     repository: str | None = None
+    aliases: set[tuple[str, str]] = field(default_factory=set)  # (label, language), e.g. an acronym
     confidence: float = 0.9
     method: str = "vocabulary"
 
@@ -145,6 +146,13 @@ class Extractor:
         self._unknown(out, doc, runs, covered, page)
         self._front_matter(out, page, year)
         self._about(out, doc)
+        # one mention per span and entity (a tag and the text can both name it), best first
+        best: dict[tuple[int, int, str], Mention] = {}
+        for m in out.mentions:
+            key = (m.start, m.end, m.iri)
+            if key not in best or m.confidence > best[key].confidence:
+                best[key] = m
+        out.mentions = sorted(best.values(), key=lambda m: (m.start, m.end, m.iri))
         return out
 
     # -- known entities -------------------------------------------------------------------------
@@ -450,7 +458,10 @@ class Extractor:
                 continue  # Title Case makes every word capitalised: a name must recur in the body
             covered.append((c.start, c.end))
             prefix = {"event": "event", "project": "project", "organization": "org"}[c.kind]
-            base_iri = f"{self.base}{prefix}/{slugify(c.name)}"
+            # A name defined with its acronym ("… de Open Source Software (CCOSS)") is minted from the
+            # acronym, which stays the same when the name is translated.
+            acronym = re.match(r"^[ \t]*\(([A-Z][A-Za-z0-9]{1,9})\)", doc.masked[c.end:c.end + 16])
+            base_iri = f"{self.base}{prefix}/{slugify(acronym.group(1) if acronym else c.name)}"
             types = {"event": ("https://schema.org/Event",),
                      "project": ("http://usefulinc.com/ns/doap#Project", "https://schema.org/SoftwareSourceCode"),
                      "organization": ("https://schema.org/Organization",)}[c.kind]
@@ -475,10 +486,10 @@ class Extractor:
             out.mentions.append(Mention(iri, c.kind, c.start, c.end, confidence, c.pattern,
                                         block.kind if block else "paragraph",
                                         (sentence.start, sentence.end) if sentence else None))
-            self._acronym(out, doc, covered, c, iri, confidence)
+            self._acronym(out, doc, covered, c, iri, confidence, page.lang)
 
     def _acronym(self, out: Extraction, doc: Prose, covered: list[tuple[int, int]], c: Candidate, iri: str,
-                 confidence: float) -> None:
+                 confidence: float, lang: str) -> None:
         """"Cumbre de Contribuidores de Open Source Software (CCOSS)": the acronym names it elsewhere."""
         m = re.match(r"^[ \t]*\(([A-Z][A-Za-z0-9]{1,9})\)", doc.masked[c.end:c.end + 16])
         if not m:
@@ -486,7 +497,7 @@ class Extractor:
         acronym = m.group(1)
         entity = out.entities.get(iri)
         if entity is not None:
-            entity.names.setdefault("", acronym)
+            entity.aliases.add((acronym, lang))
         for hit in re.finditer(rf"(?<![\w-]){re.escape(acronym)}(?![\w-])", doc.masked):
             if any(hit.start() < e and s < hit.end() for s, e in covered):
                 continue
@@ -547,7 +558,7 @@ class Extractor:
                 out.kinds.setdefault(entry.iri, entry.kind)
                 if entry.kind == "topic":
                     continue
-                pos = _find_term(head, term)
+                pos = _find_term(head, term, taxonomy)
                 if pos is not None:
                     out.mentions.append(Mention(entry.iri, entry.kind, pos, pos + len(term),
                                                 CONFIDENCE["front-matter"], f"front-matter:{taxonomy}",
@@ -565,9 +576,10 @@ class Extractor:
         out.about = list(dict.fromkeys(title))
 
 
-def _find_term(head: str, term: str) -> int | None:
-    """Offset of a taxonomy term in the front matter text (quoted or not)."""
-    for m in re.finditer(re.escape(term), head):
+def _find_term(head: str, term: str, taxonomy: str) -> int | None:
+    """Offset of a taxonomy term in the front matter, after its key (`tags:`, `tags =`, `"tags":`)."""
+    key = re.search(rf"(?mi)^[ \t]*\"?{re.escape(taxonomy)}\"?[ \t]*[:=]", head)
+    for m in re.compile(re.escape(term)).finditer(head, key.end() if key else 0):
         before = head[m.start() - 1] if m.start() else ""
         after = head[m.end()] if m.end() < len(head) else ""
         if not (before.isalnum() or after.isalnum()):

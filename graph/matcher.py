@@ -14,6 +14,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 import ahocorasick
 
@@ -96,6 +97,7 @@ class Surface:
 COMMON_WORD_ZIPF = 3.5
 
 
+@lru_cache(maxsize=65536)
 def is_common_word(label: str) -> bool:
     """True for one-word labels that are frequent words of en/es/pt; they need context to count."""
     if " " in label.strip() or not label.isalpha():

@@ -15,7 +15,7 @@ import pyoxigraph as ox
 
 from .extract import Extraction, Mention, NewEntity
 from .mapping import lang_literal
-from .namespaces import RDF_TYPE, X_OA, X_PG, X_SCHEMA, X_XSD
+from .namespaces import RDF_TYPE, X_OA, X_PG, X_SCHEMA, X_SKOS, X_XSD
 from .post import Page
 
 _CONTEXT = 32  # characters of prefix and suffix kept in a TextQuoteSelector
@@ -26,7 +26,7 @@ def _decimal(value: float) -> ox.Literal:
 
 
 def _int(value: int) -> ox.Literal:
-    return ox.Literal(str(value), datatype=X_XSD.nonNegativeInteger)
+    return ox.Literal(str(value), datatype=X_XSD.integer)
 
 
 def extraction_quads(page: Page, ext: Extraction, graph: ox.NamedNode,
@@ -52,8 +52,10 @@ def extraction_quads(page: Page, ext: Extraction, graph: ox.NamedNode,
     for entity in ext.entities.values():
         if entity.iri in ext.kinds:
             _entity(add, entity, ext)
-    for mention in ext.mentions:
-        _annotation(add, post, page, ext, mention)
+    spans: dict[tuple[int, int], int] = {}
+    for mention in ext.mentions:  # sorted by span: two entities at one span get -1, -2 …
+        n = spans[(mention.start, mention.end)] = spans.get((mention.start, mention.end), 0) + 1
+        _annotation(add, post, page, ext, mention, n)
     return quads
 
 
@@ -65,6 +67,8 @@ def _entity(add, entity: NewEntity, ext: Extraction) -> None:
         add(node, RDF_TYPE, X_SCHEMA.SoftwareSourceCode)
     for lang, name in sorted(entity.names.items()):
         add(node, X_SCHEMA.name, lang_literal(name, lang))
+    for alias, lang in sorted(entity.aliases):
+        add(node, X_SKOS.altLabel, lang_literal(alias, lang))
     if entity.repository:
         add(node, X_SCHEMA.codeRepository, ox.NamedNode(entity.repository))
     if entity.method.startswith("pattern:"):
@@ -87,9 +91,9 @@ def _entity(add, entity: NewEntity, ext: Extraction) -> None:
         add(geo, X_SCHEMA.longitude, ox.Literal(f"{place.longitude}", datatype=X_XSD.decimal))
 
 
-def _annotation(add, post: ox.NamedNode, page: Page, ext: Extraction, m: Mention) -> None:
+def _annotation(add, post: ox.NamedNode, page: Page, ext: Extraction, m: Mention, n: int = 1) -> None:
     text = page.text
-    anchor = f"{page.permalink}#m{m.start}-{m.end}"
+    anchor = f"{page.permalink}#m{m.start}-{m.end}" + (f"-{n}" if n > 1 else "")
     annotation, target = ox.NamedNode(anchor), ox.NamedNode(anchor + "-target")
     position, quote = ox.NamedNode(anchor + "-position"), ox.NamedNode(anchor + "-quote")
     add(annotation, RDF_TYPE, X_OA.Annotation)

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .matcher import is_common_word
+
 # Words that name an event when they head a capitalised name ("Cloud Native Summit 2025").
 EVENT_HEADS = (
     "Summit", "Summits", "Conference", "Conf", "Day", "Days", "Expo", "Meetup", "Forum", "Week", "Hackathon",
@@ -105,12 +107,20 @@ _REPO_LINK = re.compile(
     r"bitbucket\.org|sr\.ht)/[\w.-]+/[\w.-]+)/?(?:#[^)\s]*)?\)")
 
 
+_GENERIC_LINK_TEXT = {"github", "gitlab", "codeberg", "opendev", "bitbucket", "repo", "repository", "repositories",
+                      "repositorio", "repositório", "repositorios", "repositórios", "here", "aquí", "aqui", "link",
+                      "enlace", "code", "código", "source", "fuente", "fonte", "project", "proyecto", "projeto",
+                      "this", "este", "esto", "isto", "click", "clic"}
+
+
 def find_repository_links(text: str, start: int) -> list[Candidate]:
-    """`[Name](https://github.com/org/name)`: a project, named by the link text."""
+    """`[Name](https://github.com/org/name)`: a project, named by the link text (not "here", "repo")."""
     out = []
     for m in _REPO_LINK.finditer(text, start):
         name = " ".join(m.group(1).strip("*_` ").split())
         if not name or not (name[0].isalnum()) or len(name.split()) > 5:
+            continue
+        if {w.lower().strip(".,:") for w in name.split()} & _GENERIC_LINK_TEXT:
             continue
         out.append(Candidate(m.start(1), m.end(1), name, "project", "pattern:repository-link",
                              extra=m.group(2).removesuffix(".git")))
@@ -149,6 +159,9 @@ def find_organizations(masked: str, runs: list[Run], start: int, end: int) -> li
         prefixed = words[first] in _ORG_PREFIX and len(words) - first >= 3
         if not (cued or suffixed or prefixed):
             continue
+        if not cued and all(is_common_word(w) for w in words[first:] if w not in _ORG_SUFFIX | _ORG_PREFIX
+                            and w.lower() not in CONNECTORS):
+            continue  # "The Best Foundation", "Conselho de Administração": ordinary words, not a name
         if all(w in _HEAD_SET for w in words[first:]):
             continue
         name = " ".join(masked[begin:run[-1].end()].split()).rstrip(".")

@@ -145,3 +145,46 @@ def to_bytes(answer: Answer, fmt: str) -> bytes:
     buf = io.BytesIO()
     write(answer, fmt, buf)
     return buf.getvalue()
+
+
+@dataclass
+class Candidate:
+    """An entity found by a naming pattern, not by the vocabulary: something for a curator to add."""
+
+    iri: str
+    kind: str
+    name: str
+    method: str
+    posts: int
+    mentions: int
+    example: str
+
+
+_KIND_OF_TYPE = {"Event": "event", "EventSeries": "event", "Project": "project", "SoftwareSourceCode": "project",
+                 "Organization": "organization"}
+
+
+def candidates(store: ox.Store, kind: str | None = None, min_posts: int = 1) -> list[Candidate]:
+    """Entities that only naming patterns found, most widely mentioned first, with an example sentence."""
+    answer = run(store, """
+        SELECT ?e (SAMPLE(?type) AS ?t) (SAMPLE(?name) AS ?n) (SAMPLE(?method) AS ?m)
+               (COUNT(DISTINCT ?post) AS ?posts) (COUNT(DISTINCT ?a) AS ?mentions) (SAMPLE(?sentence) AS ?s)
+        WHERE {
+          ?e pg:method ?method ; a ?type .
+          FILTER(STRSTARTS(?method, "pattern:"))
+          OPTIONAL { ?e schema:name ?name }
+          ?a oa:hasBody ?e ; oa:hasTarget/oa:hasSource ?post .
+          OPTIONAL { ?a pg:sentence ?sentence }
+        }
+        GROUP BY ?e ORDER BY DESC(?posts) DESC(?mentions) ?n""")
+    out = []
+    for row in answer.result:
+        type_name = row["t"].value.rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+        found_kind = _KIND_OF_TYPE.get(type_name, type_name.lower())
+        posts = int(row["posts"].value)
+        if (kind and found_kind != kind) or posts < min_posts:
+            continue
+        out.append(Candidate(row["e"].value, found_kind, row["n"].value if row["n"] else row["e"].value,
+                             row["m"].value, posts, int(row["mentions"].value),
+                             row["s"].value if row["s"] else ""))
+    return out

@@ -16,3 +16,26 @@ def shared_dir() -> Path:
     if not (SHARED_DIR / "corpora").is_dir():
         pytest.skip(f"shared test data not found at {SHARED_DIR} (expected ../shared next to the repository)")
     return SHARED_DIR
+
+
+@pytest.fixture(scope="session")
+def osslat_store(shared_dir: Path, tmp_path_factory: pytest.TempPathFactory):
+    """The osslat site (drafts included) built once into a real on-disk store for the whole session."""
+    from graph.build import BuildOptions, build
+    from graph.store import LocalStore
+
+    store = LocalStore(tmp_path_factory.mktemp("osslat") / "store")
+    report = build(store, BuildOptions(site=shared_dir / "corpora" / "osslat", drafts=True))
+    assert report.changed and not [p for p in report.problems if p.fatal]
+    return store
+
+
+@pytest.fixture(scope="session")
+def osslat_nquads(osslat_store, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An N-Quads export of the osslat graph (what ../shared/tools/score_gold.py reads)."""
+    from graph.export import export
+
+    path = tmp_path_factory.mktemp("export") / "osslat.nq"
+    with open(path, "wb") as f:
+        export(osslat_store.snapshot(), "nquads", f)
+    return path

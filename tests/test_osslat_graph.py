@@ -13,7 +13,6 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from graph.build import BuildOptions, build
 from graph.query import run, stats
 from graph.store import LocalStore
 from graph.validate import validate
@@ -25,11 +24,8 @@ def _rows(shared_dir: Path) -> list[dict[str, str]]:
 
 
 @pytest.fixture(scope="module")
-def osslat(shared_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[ox.Store, LocalStore]:
-    store = LocalStore(tmp_path_factory.mktemp("osslat") / "store")
-    report = build(store, BuildOptions(site=shared_dir / "corpora" / "osslat", drafts=True))
-    assert report.changed and not [p for p in report.problems if p.fatal]
-    return store.snapshot(), store
+def osslat(osslat_store: LocalStore) -> tuple[ox.Store, LocalStore]:
+    return osslat_store.snapshot(), osslat_store
 
 
 def _graph_pages(store: ox.Store) -> dict[str, dict[str, str | None]]:
