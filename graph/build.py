@@ -31,6 +31,7 @@ from .namespaces import X_PG
 from .ontology import ontology_quads
 from .places import gazetteer
 from .post import Page, Problem
+from .relations import RelationFinder
 from .site import Site, load_site
 from .store import Store
 from .vocabulary import load_vocabulary
@@ -95,7 +96,7 @@ def code_fingerprint() -> str:
     rule) makes the next build map every page again, without anyone having to bump a version."""
     h = hashlib.sha256()
     for name in ("post", "config", "permalink", "site", "text", "matcher", "patterns", "places", "extract",
-                 "vocabulary", "mapping", "mentions", "ids", "namespaces"):
+                 "relations", "vocabulary", "mapping", "mentions", "ids", "namespaces"):
         h.update((Path(__file__).parent / f"{name}.py").read_bytes())
     return h.hexdigest()
 
@@ -237,7 +238,8 @@ def build(store: Store, options: BuildOptions, progress: Progress | None = None)
                                translations=translations.get(page.rel_path, ()),
                                profile_of=profiles.get(page.rel_path))
             extraction = get_extractor().extract(page)
-            quads += extraction_quads(page, extraction, ox.NamedNode(page.permalink), series_of)
+            claims = RelationFinder(get_extractor()).find(page, extraction)
+            quads += extraction_quads(page, extraction, ox.NamedNode(page.permalink), series_of, claims)
             report.quads += len(quads)
             buffer.write(_nquads(quads))
             if buffer.tell() > BATCH_BYTES or done == total:

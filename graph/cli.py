@@ -236,9 +236,10 @@ def stats_cmd(store_spec: str, as_json: bool) -> None:
         for problem in info.get("problems", []):
             console.print(f"  problem {problem}", highlight=False)
     for title, key in (("Totals", "totals"), ("By class", "classes"), ("Pages by language", "languages"),
-                       ("Named graphs by kind", "graphs")):
+                       ("Named graphs by kind", "graphs"), ("Conflicts between posts", "conflicts")):
         table = Table(title=title, title_justify="left")
-        table.add_column(title.split()[-1] if key != "totals" else "what")
+        table.add_column({"totals": "what", "conflicts": "event and property (values differ)"}.get(
+            key, title.split()[-1]))
         table.add_column("count", justify="right")
         for name, n in counts[key]:
             table.add_row(name, str(n))

@@ -51,6 +51,19 @@ CONFIDENCE = {"vocabulary": 0.95, "vocabulary:context": 0.8, "front-matter": 0.9
               "edition:title": 0.7, "edition:discourse": 0.7}
 
 
+class Spans:
+    """Which characters of a text some accepted mention already covers (constant-time checks)."""
+
+    def __init__(self, length: int) -> None:
+        self._taken = bytearray(length + 1)
+
+    def add(self, start: int, end: int) -> None:
+        self._taken[start:end] = b"\x01" * (end - start)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        return self._taken.find(1, start, end) != -1
+
+
 @dataclass(frozen=True)
 class Mention:
     """A span of the source file that refers to an entity."""
@@ -138,7 +151,9 @@ class Extractor:
             kept.append(m)
             self._add_known(out, doc, m, entry, year)
         self._resolve_discourse(out)
-        covered = [(m.start, m.end) for m in kept]
+        covered = Spans(len(page.text))
+        for m in kept:
+            covered.add(m.start, m.end)
         events = [(m.start, m.end) for m in out.mentions if m.kind == "event"]
         runs = {i: capitalised_runs(doc.masked, b.start, b.end) for i, b in enumerate(doc.blocks) if b.kind != "alt"}
         self._places_in_event_names(out, doc, events, folded_text, page.lang)
@@ -317,7 +332,7 @@ class Extractor:
         return chain
 
     # -- places ---------------------------------------------------------------------------------
-    def _places(self, out: Extraction, doc: Prose, runs: dict[int, list[Run]], covered: list[tuple[int, int]],
+    def _places(self, out: Extraction, doc: Prose, runs: dict[int, list[Run]], covered: Spans,
                 events: list[tuple[int, int]], folded: str, lang: str) -> None:
         for index, block_runs in runs.items():
             block = doc.blocks[index]
@@ -328,7 +343,7 @@ class Extractor:
                     i = found if found > i else i + 1
 
     def _place_at(self, out: Extraction, doc: Prose, run: list[re.Match[str]], i: int,
-                  covered: list[tuple[int, int]], events: list[tuple[int, int]], folded: str, lang: str,
+                  covered: Spans, events: list[tuple[int, int]], folded: str, lang: str,
                   block_kind: str) -> int:
         for j in range(min(len(run), i + 5), i, -1):
             if not run[j - 1].group()[:1].isupper() or not run[i].group()[:1].isupper():
@@ -336,7 +351,7 @@ class Extractor:
             start, end = run[i].start(), run[j - 1].end()
             surface = doc.masked[start:end].rstrip(".'’")
             end = start + len(surface)
-            if any(start < e and s < end for s, e in covered):
+            if covered.overlaps(start, end):
                 continue
             candidates = self.gazetteer.lookup(surface)
             if not candidates:
@@ -368,7 +383,7 @@ class Extractor:
             if not ok:
                 continue
             self._add_place(out, doc, place, start, end, lang, surface, method, block_kind)
-            covered.append((start, end))
+            covered.add(start, end)
             return j
         return i
 
@@ -436,7 +451,7 @@ class Extractor:
                                     (sentence.start, sentence.end) if sentence else None))
 
     # -- names nobody listed ---------------------------------------------------------------------
-    def _unknown(self, out: Extraction, doc: Prose, runs: dict[int, list[Run]], covered: list[tuple[int, int]],
+    def _unknown(self, out: Extraction, doc: Prose, runs: dict[int, list[Run]], covered: Spans,
                  page: Page) -> None:
         candidates: list[Candidate] = find_repository_links(page.text, page.body_offset)
         for index, block_runs in runs.items():
@@ -448,7 +463,7 @@ class Extractor:
         body_text = key_of(" ".join(doc.masked[b.start:b.end] for b in doc.blocks
                                     if b.kind not in ("title", "heading")))
         for c in sorted(candidates, key=lambda c: (-(c.end - c.start), c.start)):
-            if any(c.start < e and s < c.end for s, e in covered):
+            if covered.overlaps(c.start, c.end):
                 continue
             known = self.gazetteer.lookup(c.name)
             if known and c.kind != "event":
@@ -456,7 +471,7 @@ class Extractor:
             block = doc.block_at(c.start)
             if block is not None and block.kind in ("title", "heading") and key_of(c.name) not in body_text:
                 continue  # Title Case makes every word capitalised: a name must recur in the body
-            covered.append((c.start, c.end))
+            covered.add(c.start, c.end)
             prefix = {"event": "event", "project": "project", "organization": "org"}[c.kind]
             # A name defined with its acronym ("… de Open Source Software (CCOSS)") is minted from the
             # acronym, which stays the same when the name is translated.
@@ -488,7 +503,7 @@ class Extractor:
                                         (sentence.start, sentence.end) if sentence else None))
             self._acronym(out, doc, covered, c, iri, confidence, page.lang)
 
-    def _acronym(self, out: Extraction, doc: Prose, covered: list[tuple[int, int]], c: Candidate, iri: str,
+    def _acronym(self, out: Extraction, doc: Prose, covered: Spans, c: Candidate, iri: str,
                  confidence: float, lang: str) -> None:
         """"Cumbre de Contribuidores de Open Source Software (CCOSS)": the acronym names it elsewhere."""
         m = re.match(r"^[ \t]*\(([A-Z][A-Za-z0-9]{1,9})\)", doc.masked[c.end:c.end + 16])
@@ -499,9 +514,9 @@ class Extractor:
         if entity is not None:
             entity.aliases.add((acronym, lang))
         for hit in re.finditer(rf"(?<![\w-]){re.escape(acronym)}(?![\w-])", doc.masked):
-            if any(hit.start() < e and s < hit.end() for s, e in covered):
+            if covered.overlaps(hit.start(), hit.end()):
                 continue
-            covered.append((hit.start(), hit.end()))
+            covered.add(hit.start(), hit.end())
             block = doc.block_at(hit.start())
             sentence = doc.sentence_at(hit.start())
             out.mentions.append(Mention(iri, c.kind, hit.start(), hit.end(), confidence, "pattern:acronym",
@@ -566,13 +581,14 @@ class Extractor:
 
     # -- main subjects --------------------------------------------------------------------------
     def _about(self, out: Extraction, doc: Prose) -> None:
-        """Events and projects named in the title; if the title names none, the events of the
+        """The events, projects and organisations the title names; if it names none, those of the
         opening paragraph."""
-        title = [m.iri for m in out.mentions if m.block == "title" and m.kind in ("event", "project")]
+        kinds = ("event", "project", "organization")
+        title = [m.iri for m in out.mentions if m.block == "title" and m.kind in kinds]
         if not title:
             first = next((b for b in doc.blocks if b.kind == "paragraph"), None)
             if first is not None:
-                title = [m.iri for m in out.mentions if m.kind == "event" and first.start <= m.start < first.end]
+                title = [m.iri for m in out.mentions if m.kind in kinds and first.start <= m.start < first.end]
         out.about = list(dict.fromkeys(title))
 
 

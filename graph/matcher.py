@@ -43,11 +43,22 @@ def _fold_char(c: str) -> str:
     return out
 
 
+class _FoldTable(dict):
+    """str.translate table that folds each character the first time it is seen."""
+
+    def __missing__(self, code: int) -> str:
+        folded = self[code] = _fold_char(chr(code))
+        return folded
+
+
+_FOLD_TABLE = _FoldTable()
+
+
 def fold(text: str) -> str:
     """Same length as `text`: lower case, accents dropped, apostrophes and hyphens normalised."""
     if text.isascii():
         return text.lower().replace("-", " ").replace("_", " ").replace("`", "'")
-    return "".join(_fold_char(c) for c in text)
+    return text.translate(_FOLD_TABLE)
 
 
 _WS = re.compile(r"\s+")
@@ -102,6 +113,8 @@ def is_common_word(label: str) -> bool:
     """True for one-word labels that are frequent words of en/es/pt; they need context to count."""
     if " " in label.strip() or not label.isalpha():
         return False
+    if label not in (label.lower(), label.capitalize(), label.upper()):
+        return False  # unusual capitals ("SCaLE", "OpenStack") are a name, not the everyday word
     from wordfreq import zipf_frequency
 
     word = label.lower()
@@ -161,12 +174,12 @@ class Matcher:
             if ok:
                 found.append(Match(o_start, o_end, ok))
         found.sort(key=lambda m: (-(m.end - m.start), m.start))
-        taken: list[tuple[int, int]] = []
+        taken = bytearray(len(text) + 1)
         chosen: list[Match] = []
         for m in found:
-            if any(m.start < e and s < m.end for s, e in taken):
+            if taken.find(1, m.start, m.end) != -1:
                 continue
-            taken.append((m.start, m.end))
+            taken[m.start:m.end] = b"\x01" * (m.end - m.start)
             chosen.append(m)
         chosen.sort(key=lambda m: m.start)
         return chosen

@@ -11,12 +11,16 @@ the same text always gives the same annotation IRIs.
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Sequence
+
 import pyoxigraph as ox
 
 from .extract import Extraction, Mention, NewEntity
 from .mapping import lang_literal
-from .namespaces import RDF_TYPE, X_OA, X_PG, X_SCHEMA, X_SKOS, X_XSD
+from .namespaces import RDF_TYPE, X_OA, X_PG, X_RDF, X_SCHEMA, X_SEO, X_SKOS, X_XSD
 from .post import Page
+from .relations import Claim
 
 _CONTEXT = 32  # characters of prefix and suffix kept in a TextQuoteSelector
 
@@ -30,7 +34,7 @@ def _int(value: int) -> ox.Literal:
 
 
 def extraction_quads(page: Page, ext: Extraction, graph: ox.NamedNode,
-                     series_of: dict[str, str] | None = None) -> list[ox.Quad]:
+                     series_of: dict[str, str] | None = None, claims: Sequence[Claim] = ()) -> list[ox.Quad]:
     """Quads for a post's extraction, all in `graph` (the post's named graph).
 
     `series_of` maps known editions to their series (from the vocabulary), so the post's graph
@@ -52,6 +56,8 @@ def extraction_quads(page: Page, ext: Extraction, graph: ox.NamedNode,
     for entity in ext.entities.values():
         if entity.iri in ext.kinds:
             _entity(add, entity, ext)
+    for claim in claims:
+        _claim(add, post, page, ext, claim)
     spans: dict[tuple[int, int], int] = {}
     for mention in ext.mentions:  # sorted by span: two entities at one span get -1, -2 …
         n = spans[(mention.start, mention.end)] = spans.get((mention.start, mention.end), 0) + 1
@@ -63,6 +69,15 @@ def _entity(add, entity: NewEntity, ext: Extraction) -> None:
     node = ox.NamedNode(entity.iri)
     for t in entity.types:
         add(node, RDF_TYPE, ox.NamedNode(t))
+    if entity.kind == "topic":  # a section heading no vocabulary theme matched
+        scheme = ox.NamedNode(entity.iri.rsplit("/topic/", 1)[0] + "/scheme/topics")
+        add(node, X_SKOS.inScheme, scheme)
+        add(scheme, RDF_TYPE, X_SKOS.ConceptScheme)
+        add(scheme, X_SKOS.prefLabel, ox.Literal("Topics of sections", language="en"))
+        for lang, name in sorted(entity.names.items()):
+            add(node, X_SKOS.prefLabel, lang_literal(name, lang))
+        add(node, X_PG.method, ox.Literal(entity.method))
+        return
     if entity.kind == "project":
         add(node, RDF_TYPE, X_SCHEMA.SoftwareSourceCode)
     for lang, name in sorted(entity.names.items()):
@@ -94,25 +109,58 @@ def _entity(add, entity: NewEntity, ext: Extraction) -> None:
 def _annotation(add, post: ox.NamedNode, page: Page, ext: Extraction, m: Mention, n: int = 1) -> None:
     text = page.text
     anchor = f"{page.permalink}#m{m.start}-{m.end}" + (f"-{n}" if n > 1 else "")
-    annotation, target = ox.NamedNode(anchor), ox.NamedNode(anchor + "-target")
-    position, quote = ox.NamedNode(anchor + "-position"), ox.NamedNode(anchor + "-quote")
+    annotation = ox.NamedNode(anchor)
     add(annotation, RDF_TYPE, X_OA.Annotation)
     add(annotation, RDF_TYPE, X_PG.Mention)
     add(annotation, X_OA.motivatedBy, X_OA.identifying)
     add(annotation, X_OA.hasBody, ox.NamedNode(m.iri))
-    add(annotation, X_OA.hasTarget, target)
+    add(annotation, X_OA.hasTarget, ox.NamedNode(anchor + "-target"))
     add(annotation, X_PG.confidence, _decimal(m.confidence))
     add(annotation, X_PG.method, ox.Literal(m.method))
     if m.sentence and ext.prose is not None:
         add(annotation, X_PG.sentence, lang_literal(ext.prose.clean(*m.sentence), page.lang))
+    _target(add, anchor, post, text, m.start, m.end)
+
+
+def _target(add, anchor: str, post: ox.NamedNode, text: str, start: int, end: int) -> ox.NamedNode:
+    """The span [start, end) of the post's source file, with position and quote selectors."""
+    target = ox.NamedNode(anchor + "-target")
+    position, quote = ox.NamedNode(anchor + "-position"), ox.NamedNode(anchor + "-quote")
     add(target, RDF_TYPE, X_OA.SpecificResource)
     add(target, X_OA.hasSource, post)
     add(target, X_OA.hasSelector, position)
     add(target, X_OA.hasSelector, quote)
     add(position, RDF_TYPE, X_OA.TextPositionSelector)
-    add(position, X_OA.start, _int(m.start))
-    add(position, X_OA.end, _int(m.end))
+    add(position, X_OA.start, _int(start))
+    add(position, X_OA.end, _int(end))
     add(quote, RDF_TYPE, X_OA.TextQuoteSelector)
-    add(quote, X_OA.exact, ox.Literal(text[m.start:m.end]))
-    add(quote, X_OA.prefix, ox.Literal(text[max(0, m.start - _CONTEXT):m.start]))
-    add(quote, X_OA.suffix, ox.Literal(text[m.end:m.end + _CONTEXT]))
+    add(quote, X_OA.exact, ox.Literal(text[start:end]))
+    add(quote, X_OA.prefix, ox.Literal(text[max(0, start - _CONTEXT):start]))
+    add(quote, X_OA.suffix, ox.Literal(text[end:end + _CONTEXT]))
+    return target
+
+
+def _claim(add, post: ox.NamedNode, page: Page, ext: Extraction, c: Claim) -> None:
+    """The statement itself, and a pg:Claim that says which span supports it, how and how surely."""
+    subject = ox.NamedNode(c.subject)
+    predicate = ox.NamedNode(c.predicate)
+    obj: ox.NamedNode | ox.Literal = (ox.Literal(c.object, datatype=X_XSD.date) if c.literal
+                                      else ox.NamedNode(c.object))
+    add(subject, predicate, obj)
+    if c.predicate == X_SEO.colocatedWith.value:  # symmetric: either direction finds it
+        add(ox.NamedNode(c.object), predicate, subject)
+    digest = hashlib.sha1(f"{c.subject} {c.predicate} {c.object}".encode()).hexdigest()[:10]
+    anchor = f"{page.permalink}#claim-{digest}"
+    node = ox.NamedNode(anchor)
+    add(node, RDF_TYPE, X_PG.Claim)
+    add(node, RDF_TYPE, X_RDF.Statement)
+    add(node, X_RDF.subject, subject)
+    add(node, X_RDF.predicate, predicate)
+    add(node, X_RDF.object, obj)
+    add(node, X_PG.confidence, _decimal(c.confidence))
+    add(node, X_PG.method, ox.Literal(c.method))
+    if ext.prose is not None:
+        sentence = ext.prose.clean(c.start, c.end)
+        if sentence:
+            add(node, X_PG.sentence, lang_literal(sentence, page.lang))
+    add(node, X_OA.hasTarget, _target(add, anchor, post, page.text, c.start, c.end))

@@ -134,6 +134,13 @@ def stats(store: ox.Store) -> dict[str, list[tuple[str, int]]]:
         "languages": pairs("SELECT ?lang (COUNT(DISTINCT ?p) AS ?n) WHERE { ?p a ?t ; schema:inLanguage ?lang "
                            "FILTER(?t IN (schema:BlogPosting, schema:WebPage, schema:ProfilePage, "
                            "schema:CollectionPage)) } GROUP BY ?lang ORDER BY DESC(?n) ?lang"),
+        "conflicts": pairs("""SELECT ?what (COUNT(DISTINCT ?value) AS ?n) WHERE {
+            { SELECT ?event ?property WHERE {
+                VALUES ?property { schema:location schema:startDate schema:endDate schema:organizer }
+                GRAPH ?g { ?c a pg:Claim ; rdf:subject ?event ; rdf:predicate ?property ; rdf:object ?v }
+              } GROUP BY ?event ?property HAVING (COUNT(DISTINCT ?v) > 1) }
+            GRAPH ?g2 { ?c2 a pg:Claim ; rdf:subject ?event ; rdf:predicate ?property ; rdf:object ?value }
+            BIND(CONCAT(STR(?event), " ", STR(?property)) AS ?what) } GROUP BY ?what ORDER BY ?what"""),
         "graphs": pairs("""SELECT ?kind (COUNT(DISTINCT ?g) AS ?n) WHERE {
             GRAPH ?g { ?s ?p ?o }
             OPTIONAL { GRAPH ?g { ?g a ?type } }

@@ -1,0 +1,412 @@
+"""Relations between the entities of a post, each with the sentence that supports it.
+
+Built on an `Extraction` (graph.extract): co-location of events (en/es/pt cues, pronouns resolved
+within the paragraph, "Co-located events" sections and links), where an edition takes place, when
+(dates written out in the three languages, the year taken from the post when the text omits it),
+who organises it, and which themes and projects it featured (section headings of a post that
+reports on an event). Every relation is a `Claim` with a span of the source file, a method and a
+confidence; graph.mentions writes them as `pg:Claim`s next to the statements themselves.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from .extract import Extraction, Extractor, Mention, NewEntity
+from .ids import slugify
+from .namespaces import PG, SCHEMA, SEO
+from .post import Page
+from .text import Prose
+
+COLOCATED = str(SEO.colocatedWith)
+LOCATION = str(SCHEMA.location)
+ORGANIZER = str(SCHEMA.organizer)
+START, END = str(SCHEMA.startDate), str(SCHEMA.endDate)
+THEME, FEATURES, RELATED_THEME = str(PG.theme), str(PG.features), str(PG.relatedTheme)
+
+_COLOCATION = re.compile(
+    r"co-?locat\w*|colocalizad\w*|co-?localiz\w*|alongside|held together with|together with|joining forces|"
+    r"in conjunction with|side by side with|junto (?:a|al|con|com|ao|à)\b|en el marco de|no âmbito d[aoe]|"
+    r"al lado de|ao lado d[aoe]|lado a lado|paralel[oa] a", re.I)
+_PRONOUN_AFTER = re.compile(r"^\W{0,3}(it|them|él|ella|ello|ele|ela|dele|dela)\b", re.I)
+_COLOCATED_HEADING = re.compile(r"co-?locat|colocaliz|co-?localiz", re.I)
+_ORGANIZED_BY = re.compile(
+    r"\b(?:organi[sz]ed|hosted|run|put on|presented|convened) by\b|\borganizad[oa] por\b|"
+    r"\borganizad[oa] pel[oa]\b|\bpromovid[oa] por\b|\bpromovid[oa] pel[oa]\b|\bauspiciad[oa] por\b", re.I)
+_POSSESSIVE = re.compile(r"\b(its|their|su|sus|seu|sua|seus|suas)\b", re.I)
+_AT_PLACE = re.compile(r"\b(in|en|em|at|no|na|hosted in|held in|celebrad[oa] en|realizad[oa] em)\s*$", re.I)
+_GENERIC_HEADINGS = re.compile(
+    r"^(abstract|introduc|conclusi|conclus|summary|resumen|resumo|what|qué|que|o que|why|por qu|agenda|venue|sede|"
+    r"local|lugar|sponsor|patrocin|speaker|ponente|palestrante|registr|inscri|save the date|reserv|"
+    r"tickets|boletos|ingressos|about|acerca|sobre|contact|contacto|contato|faq|questions|preguntas|"
+    r"perguntas|presentations|presentaciones|apresenta|references|referencias|referências|resources|"
+    r"recursos|next steps|próximos pasos|próximos passos|thank|gracias|agradec|obrigad|gratitude|join|"
+    r"únete|junte|how to|cómo|como|get involved|involúcrate|participe|the takeaway|final thoughts)", re.I)
+
+MONTHS = {
+    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7, "august": 8,
+    "september": 9, "october": 10, "november": 11, "december": 12,
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9, "oct": 10,
+    "nov": 11, "dec": 12,
+    "enero": 1, "febrero": 2, "marzo": 3, "abril": 4, "mayo": 5, "junio": 6, "julio": 7, "agosto": 8,
+    "septiembre": 9, "setiembre": 9, "octubre": 10, "noviembre": 11, "diciembre": 12,
+    "janeiro": 1, "fevereiro": 2, "março": 3, "maio": 5, "junho": 6, "julho": 7, "setembro": 9,
+    "outubro": 10, "novembro": 11, "dezembro": 12,
+}
+_M = "(?P<m>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
+_M2 = "(?P<m2>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
+_D1, _D2 = r"(?P<d1>[0-3]?\d)(?:st|nd|rd|th)?", r"(?P<d2>[0-3]?\d)(?:st|nd|rd|th)?"
+_Y = r"(?:,?\s*(?:de\s+|del\s+)?(?P<y>(?:19|20)\d{2}))?"
+_SEP = r"\s*(?:-|–|—|to|through|until|and|&|,|y|e|al|a|ao|hasta|até)\s*"
+_DATE_PATTERNS = [
+    # November 12 - 15, 2024 · February 23, 24 2024 · October 15-16 · March 6–9, 2025
+    re.compile(rf"\b{_M}\s+{_D1}(?:{_SEP}(?:{_M2}\s+)?{_D2})?(?!\d){_Y}", re.I),
+    # 29 de marzo de 2025 · del 12 al 15 de noviembre · 23 e 24 de fevereiro de 2024 · 15-16 October 2024
+    re.compile(rf"\b(?:del\s+|de\s+|entre\s+)?{_D1}(?:{_SEP}{_D2})?\s+(?:de\s+)?{_M}{_Y}", re.I),
+]
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One relation a post asserts, with the span of the source file that supports it."""
+
+    subject: str
+    predicate: str
+    object: str  # an IRI, or an ISO date for startDate/endDate
+    start: int
+    end: int
+    confidence: float
+    method: str
+    literal: bool = False
+
+
+def _sentence_of(doc: Prose, m: Mention) -> tuple[int, int]:
+    if m.sentence:
+        return m.sentence
+    block = doc.block_at(m.start)
+    return (block.start, block.end) if block else (m.start, m.end)
+
+
+class RelationFinder:
+    """Finds the claims of one post; uses the extractor for the vocabulary and minted entities."""
+
+    def __init__(self, extractor: Extractor) -> None:
+        self.x = extractor
+
+    def find(self, page: Page, ext: Extraction) -> list[Claim]:
+        doc = ext.prose
+        if doc is None:
+            return []
+        claims: list[Claim] = []
+        events = [m for m in ext.mentions if m.kind == "event" and m.block != "front-matter"]
+        editions = [m for m in events if self._is_edition(m.iri, ext)]
+        places = [m for m in ext.mentions if m.kind == "place"]
+        orgs = [m for m in ext.mentions if m.kind == "organization" and m.block != "front-matter"]
+        year = page.date.year if page.date is not None else None
+        main = [iri for iri in ext.about if self._is_edition(iri, ext)]
+        claims += self._colocation(doc, ext, events, main, year)
+        claims += self._locations(doc, ext, editions, places, main)
+        claims += self._shared_locations(claims)
+        claims += self._dates(doc, editions, main, year, page)
+        claims += self._organizers(doc, ext, events, orgs, main)
+        claims += self._themes(doc, ext, events, main, page)
+        unique: dict[tuple[str, str, str], Claim] = {}
+        for c in claims:
+            key = (c.subject, c.predicate, c.object)
+            if key not in unique or c.confidence > unique[key].confidence:
+                unique[key] = c
+        return list(unique.values())
+
+    # -- helpers ----------------------------------------------------------------------------------
+    def _is_edition(self, iri: str, ext: Extraction) -> bool:
+        if iri in ext.entities:
+            return ext.entities[iri].kind == "event" and ext.entities[iri].year is not None
+        entry = self.x.entity(iri)
+        return entry is not None and entry.kind == "event" and not entry.is_series
+
+    def _edition_like(self, iri: str, other: str, ext: Extraction) -> str:
+        """A series co-located with an edition of year Y means that series' edition of year Y."""
+        if self._is_edition(iri, ext):
+            return iri
+        year = self.x._year_of(other, ext)
+        if year is None:
+            return iri
+        entry = self.x.entity(iri)
+        if entry is not None:
+            return self.x._edition(ext, entry, year, None)
+        series = ext.entities.get(iri)
+        if series is None:
+            return iri
+        edition = f"{iri.rstrip('/')}/{year}"
+        if edition not in ext.entities:
+            ext.entities[edition] = NewEntity(
+                edition, "event", ("https://schema.org/Event",),
+                {lang: f"{name} {year}" for lang, name in series.names.items()}, series=iri, year=year,
+                confidence=series.confidence, method=series.method)
+            if "EventSeries" not in " ".join(series.types):
+                series.types = ("https://schema.org/EventSeries",)
+        ext.kinds[edition] = "event"
+        return edition
+
+    # -- co-location ------------------------------------------------------------------------------
+    def _colocation(self, doc: Prose, ext: Extraction, events: list[Mention], main: list[str],
+                    year: int | None) -> list[Claim]:
+        claims: list[Claim] = []
+        for sentence in doc.sentences:
+            text = doc.masked[sentence.start:sentence.end]
+            cue = _COLOCATION.search(text)
+            if not cue:
+                continue
+            here = [m for m in events if sentence.start <= m.start < sentence.end]
+            pairs: list[tuple[str, str]] = []
+            distinct = list(dict.fromkeys(m.iri for m in here))
+            cue_at = sentence.start + cue.start()
+            if len(distinct) >= 2:
+                before = [m for m in here if m.start < cue_at] or here[:1]
+                after = [m for m in here if m.start >= cue_at and m.iri != before[-1].iri]
+                partners = after or [m for m in here if m.iri != before[-1].iri]
+                pairs += [(before[-1].iri, p.iri) for p in partners[:1]]
+            elif len(distinct) == 1:
+                antecedent = self._antecedent(doc, events, sentence.start, distinct[0]) or next(
+                    (iri for iri in main if iri != distinct[0]), None)
+                if antecedent:
+                    pairs.append((distinct[0], antecedent))
+            for a, b in pairs:
+                a, b = self._edition_like(a, b, ext), self._edition_like(b, a, ext)
+                if a != b:
+                    claims.append(Claim(a, COLOCATED, b, sentence.start, sentence.end, 0.85, "pattern:co-located"))
+        # a "Co-located events" section lists events held with the post's main event
+        for index in doc.headings:
+            heading = doc.blocks[index]
+            if not main or not _COLOCATED_HEADING.search(doc.masked[heading.start:heading.end]):
+                continue
+            section = heading.section
+            for m in events:
+                block = doc.block_at(m.start)
+                if block is not None and block.section == section and m.iri not in main:
+                    other = self._edition_like(m.iri, main[0], ext)
+                    claims.append(Claim(main[0], COLOCATED, other, m.start, m.end, 0.8, "pattern:co-located-section"))
+        # links whose path says co-located
+        for link in re.finditer(r"\[([^\]\n]+)\]\(([^)\s]*co-?located[^)\s]*)\)", doc.text):
+            for m in events:
+                if link.start(1) <= m.start < link.end(1) and main and m.iri not in main:
+                    other = self._edition_like(m.iri, main[0], ext)
+                    claims.append(Claim(main[0], COLOCATED, other, link.start(), link.end(), 0.75,
+                                        "pattern:co-located-link"))
+        del year
+        return claims
+
+    @staticmethod
+    def _antecedent(doc: Prose, events: list[Mention], offset: int, other_than: str) -> str | None:
+        """The event the paragraph named last before `offset` (for "alongside it", "junto a él")."""
+        block = doc.block_at(offset)
+        if block is None:
+            return None
+        earlier = [m for m in events if block.start <= m.start < offset and m.iri != other_than]
+        return earlier[-1].iri if earlier else None
+
+    # -- places -----------------------------------------------------------------------------------
+    def _locations(self, doc: Prose, ext: Extraction, editions: list[Mention], places: list[Mention],
+                   main: list[str]) -> list[Claim]:
+        claims: list[Claim] = []
+        for place in places:
+            start, end = _sentence_of(doc, place)
+            before = doc.masked[max(start, place.start - 24):place.start]
+            in_title = place.block == "title"
+            after_place = re.search(r",\s*$", before) and any(  # "Guadalajara, Mexico": the city's country
+                0 < place.start - p.end <= 3 and self._contains(place.iri, p.iri, ext) for p in places)
+            contextual = bool(_AT_PLACE.search(before)) or in_title or bool(after_place)
+            if not contextual or place.method == "gazetteer:event-name":
+                continue
+            here = [m for m in editions if start <= m.start < end]
+            subjects = list(dict.fromkeys(m.iri for m in here)) or ([*main] if in_title else [])
+            for subject in subjects:
+                claims.append(Claim(subject, LOCATION, place.iri, start, end, 0.8 if here else 0.7,
+                                    "pattern:event-in-place" if here else "pattern:title-place"))
+        # "Venue: CUCEA", "hosted by Indiana University": the host institution is where it happens
+        for m in ext.mentions:
+            if m.kind != "organization" or m.block == "front-matter" or not main:
+                continue
+            before = doc.masked[max(0, m.start - 40):m.start]
+            venue = re.search(r"(?im)^[ \t]*(?:venue|sede|local|lugar)\s*:\s*$", before)
+            university = re.search(r"hosted (?:at|by)\s*(?:the\s*)?$|sede (?:en|em)\s*(?:la\s*|a\s*)?$", before, re.I) \
+                and self._is_university(m.iri, ext)
+            if venue or university:
+                start, end = _sentence_of(doc, m)
+                claims.append(Claim(main[0], LOCATION, m.iri, start, end, 0.7, "pattern:venue"))
+        # keep the most specific place per event: a city rather than its country
+        by_subject: dict[str, list[Claim]] = {}
+        for c in claims:
+            by_subject.setdefault(c.subject, []).append(c)
+        kept: list[Claim] = []
+        for subject_claims in by_subject.values():
+            specific = [c for c in subject_claims if not any(
+                self._contains(c.object, o.object, ext) for o in subject_claims if o is not c)]
+            kept += specific
+        return kept
+
+    def _is_university(self, iri: str, ext: Extraction) -> bool:
+        entry = self.x.entity(iri)
+        types = entry.types if entry is not None else frozenset(ext.entities[iri].types) if iri in ext.entities else ()
+        name = " ".join(entry.names.values()) if entry is not None else " ".join(
+            ext.entities[iri].names.values()) if iri in ext.entities else ""
+        return any(t.endswith(("CollegeOrUniversity", "EducationalOrganization")) for t in types) or bool(
+            re.search(r"universi|college|instituto|institute|facultad|faculdade", name, re.I))
+
+    def _contains(self, outer: str, inner: str, ext: Extraction) -> bool:
+        entity = ext.entities.get(inner)
+        place = entity.place if entity else None
+        if place is None:
+            return False
+        base = inner[: len(inner) - len(place.path)]
+        return outer in {base + p for p in (place.admin, place.country) if p}
+
+    @staticmethod
+    def _shared_locations(claims: list[Claim]) -> list[Claim]:
+        """Co-located events share the place, unless the text gives one of them its own."""
+        located = {c.subject: c for c in claims if c.predicate == LOCATION}
+        shared = []
+        for c in claims:
+            if c.predicate != COLOCATED:
+                continue
+            for a, b in ((c.subject, c.object), (c.object, c.subject)):
+                if a in located and b not in located:
+                    where = located[a]
+                    shared.append(Claim(b, LOCATION, where.object, c.start, c.end, 0.7, "co-location:shared-place"))
+        return shared
+
+    # -- dates ------------------------------------------------------------------------------------
+    def _dates(self, doc: Prose, editions: list[Mention], main: list[str], year: int | None,
+               page: Page) -> list[Claim]:
+        claims: list[Claim] = []
+        for sentence in doc.sentences:
+            text = doc.masked[sentence.start:sentence.end]
+            here = list(dict.fromkeys(m.iri for m in editions if sentence.start <= m.start < sentence.end))
+            subjects = here[:1] or (main[:1] if len(main) == 1 else [])
+            if not subjects:
+                continue
+            for pattern in _DATE_PATTERNS:
+                for m in pattern.finditer(text):
+                    span = parse_dates(m, year, page.date)
+                    if span is None:
+                        continue
+                    first, last = span
+                    s, e = sentence.start + m.start(), sentence.start + m.end()
+                    method = "pattern:date" if here else "pattern:date-of-main-event"
+                    claims.append(Claim(subjects[0], START, first.isoformat(), s, e, 0.8, method, literal=True))
+                    if last != first:
+                        claims.append(Claim(subjects[0], END, last.isoformat(), s, e, 0.8, method, literal=True))
+                if any(c.predicate == START for c in claims if sentence.start <= c.start < sentence.end):
+                    break
+        # one start date per event: the first date of a sentence that names the event, else the first at all
+        out, seen = [], set()
+        for c in sorted(claims, key=lambda c: (c.method != "pattern:date", c.start)):
+            if (c.subject, c.predicate) in seen:
+                continue
+            seen.add((c.subject, c.predicate))
+            out.append(c)
+        return out
+
+    # -- organizers -------------------------------------------------------------------------------
+    def _organizers(self, doc: Prose, ext: Extraction, events: list[Mention], orgs: list[Mention],
+                    main: list[str]) -> list[Claim]:
+        claims: list[Claim] = []
+        for sentence in doc.sentences:
+            here_events = [m for m in events if sentence.start <= m.start < sentence.end]
+            here_orgs = [m for m in orgs if sentence.start <= m.start < sentence.end]
+            if not here_orgs:
+                continue
+            text = doc.masked[sentence.start:sentence.end]
+            for cue in _ORGANIZED_BY.finditer(text):
+                at = sentence.start + cue.end()
+                org = next((o for o in here_orgs if 0 <= o.start - at <= 6), None)
+                if org is None:
+                    continue
+                before = [m for m in here_events if m.start < at]
+                subject = before[-1].iri if before else (main[0] if main else None)
+                if subject:
+                    subject = self._edition_like(subject, main[0], ext) if main else subject
+                    claims.append(Claim(subject, ORGANIZER, org.iri, sentence.start, sentence.end, 0.8,
+                                        "pattern:organized-by"))
+            # "<Org> … its <Event>": the organisation presents the event as its own
+            for org in here_orgs:
+                for possessive in _POSSESSIVE.finditer(text, org.end - sentence.start):
+                    at = sentence.start + possessive.end()
+                    event = next((m for m in here_events if 0 <= m.start - at <= 4), None)
+                    if event is not None:
+                        claims.append(Claim(event.iri, ORGANIZER, org.iri, sentence.start, sentence.end, 0.75,
+                                            "pattern:org-its-event"))
+                        break
+        return claims
+
+    # -- themes and featured projects -------------------------------------------------------------
+    def _themes(self, doc: Prose, ext: Extraction, events: list[Mention], main: list[str],
+                page: Page) -> list[Claim]:
+        if not main:
+            return []
+        first_heading = doc.blocks[doc.headings[0]].start if doc.headings else len(doc.text)
+        intro = [m.iri for m in events if m.start < first_heading and m.iri in main]
+        event = intro[-1] if intro else main[0]
+        claims: list[Claim] = []
+        topics = [m for m in ext.mentions if m.kind == "topic"]
+        # the topics of the title and of the sentences that name the event are what it is about
+        spans = [(m.sentence or (m.start, m.end)) for m in events if m.iri == event]
+        for t in topics:
+            if t.block == "title" or any(s <= t.start < e for s, e in spans):
+                start, end = t.sentence or (t.start, t.end)
+                claims.append(Claim(event, THEME, t.iri, start, end, 0.6, "pattern:event-sentence-topic"))
+        if not doc.headings:
+            return claims
+        projects = [m for m in ext.mentions if m.kind == "project" and m.block != "front-matter"]
+        for number, index in enumerate(doc.headings):
+            heading = doc.blocks[index]
+            title = doc.clean(heading.start, heading.end)
+            bare = re.sub(r"^\W*\d+[.)]?\s*", "", title)
+            if not bare or bare.endswith((":", "?")) or _GENERIC_HEADINGS.match(bare) or \
+                    _COLOCATED_HEADING.search(bare):
+                continue
+            in_heading = list(dict.fromkeys(m.iri for m in topics if heading.start <= m.start < heading.end))
+            themes = in_heading or [self._heading_topic(ext, bare, page)]
+            for theme in themes:
+                claims.append(Claim(event, THEME, theme, heading.start, heading.end, 0.75 if in_heading else 0.6,
+                                    "pattern:section-theme" if in_heading else "pattern:section-heading"))
+            section_projects = list(dict.fromkeys(
+                m.iri for m in projects if (b := doc.block_at(m.start)) is not None and b.section == number))
+            for project in section_projects:
+                claims.append(Claim(event, FEATURES, project, heading.start, heading.end, 0.7, "pattern:section-project"))
+                for theme in themes:
+                    claims.append(Claim(project, RELATED_THEME, theme, heading.start, heading.end, 0.6,
+                                        "pattern:section-project"))
+        return claims
+
+    def _heading_topic(self, ext: Extraction, heading: str, page: Page) -> str:
+        """A topic concept for a heading no vocabulary theme matches, labelled with the heading."""
+        iri = f"{self.x.base}topic/{slugify(heading)[:80]}"
+        if iri not in ext.entities:
+            ext.entities[iri] = NewEntity(iri, "topic", ("http://www.w3.org/2004/02/skos/core#Concept",),
+                                          {page.lang: heading}, confidence=0.6, method="pattern:section-heading")
+        ext.kinds[iri] = "topic"
+        return iri
+
+
+def parse_dates(m: re.Match[str], year: int | None, post_date: object) -> tuple[dt.date, dt.date] | None:
+    """The first and last day a date expression names; the year from the text, else the post's."""
+    groups = m.groupdict()
+    month = MONTHS.get((groups.get("m") or "").lower().rstrip("."))
+    month2 = MONTHS.get((groups.get("m2") or "").lower().rstrip(".")) or month
+    if not month:
+        return None
+    y = int(groups["y"]) if groups.get("y") else year
+    if y is None:
+        return None
+    try:
+        first = dt.date(y, month, int(groups["d1"]))
+        last = dt.date(y, month2, int(groups["d2"])) if groups.get("d2") else first
+    except (ValueError, TypeError):
+        return None
+    if last < first:
+        return None
+    del post_date
+    return first, last

@@ -1,0 +1,156 @@
+"""Relations with evidence: co-location, place, dates, organizer, themes; research queries on osslat."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+
+from graph.extract import Extractor
+from graph.ontology import QUERIES_DIR
+from graph.places import gazetteer
+from graph.query import run, stats
+from graph.relations import (
+    _DATE_PATTERNS,
+    COLOCATED,
+    END,
+    LOCATION,
+    ORGANIZER,
+    START,
+    THEME,
+    RelationFinder,
+    parse_dates,
+)
+from graph.vocabulary import load_vocabulary
+from tests.test_extract import BASE, page_of
+
+
+@pytest.fixture(scope="module")
+def finder() -> tuple[Extractor, RelationFinder]:
+    x = Extractor(load_vocabulary(BASE), gazetteer())
+    return x, RelationFinder(x)
+
+
+def claims_of(finder, markdown: str, **kwargs) -> set[tuple[str, str, str]]:
+    """(subject, predicate local name, object) of every claim, IRIs without the base."""
+    x, rf = finder
+    page = page_of(markdown, **kwargs)
+    ext = x.extract(page)
+    return {(c.subject.removeprefix(BASE), re.split(r"[#/]", c.predicate)[-1], c.object.removeprefix(BASE))
+            for c in rf.find(page, ext)}
+
+
+def test_colocation_with_pronoun_in_english(finder) -> None:
+    got = claims_of(finder, "Recap\nThe Southern California Linux Expo is the biggest community show. "
+                    "The OpenInfra Foundation chose to co-locate its OpenInfra Days North America event "
+                    "right alongside it this year in Pasadena.", date="2025-04-18")
+    assert ("event/openinfra-days-north-america/2025", "colocatedWith", "event/scale/2025") in got
+    assert ("event/openinfra-days-north-america/2025", "location", "place/us/ca/pasadena") in got
+    assert ("event/scale/2025", "location", "place/us/ca/pasadena") in got  # shared by co-location
+    assert ("event/openinfra-days-north-america/2025", "organizer", "org/openinfra-foundation") in got
+
+
+@pytest.mark.parametrize(("lang", "text"), [
+    ("es", "Crónica\nEl OpenInfra Days North America 2025 se celebró junto a SCaLE en Pasadena."),
+    ("pt", "Resumo\nO OpenInfra Days North America 2025 foi co-localizado com o SCaLE em Pasadena."),
+])
+def test_colocation_in_spanish_and_portuguese(finder, lang: str, text: str) -> None:
+    got = claims_of(finder, text, lang=lang, date="2025-04-18")
+    assert ("event/openinfra-days-north-america/2025", "colocatedWith", "event/scale/2025") in got
+
+
+def test_no_colocation_without_a_cue(finder) -> None:
+    got = claims_of(finder, "Notes\nWe went to FOSDEM 2025 and later to SCaLE 22x.", date="2025-04-18")
+    assert not [c for c in got if c[1] == "colocatedWith"]
+
+
+def test_dates_in_three_languages() -> None:
+    def first(text: str, year: int = 2024) -> tuple[dt.date, dt.date] | None:
+        for pattern in _DATE_PATTERNS:
+            m = pattern.search(text)
+            if m:
+                return parse_dates(m, year, None)
+        return None
+
+    assert first("It runs November 12 - 15, 2024 downtown") == (dt.date(2024, 11, 12), dt.date(2024, 11, 15))
+    assert first("Save the date: October 15-16") == (dt.date(2024, 10, 15), dt.date(2024, 10, 16))
+    assert first("el sábado 29 de marzo", 2025) == (dt.date(2025, 3, 29),) * 2
+    assert first("23 e 24 de fevereiro de 2024") == (dt.date(2024, 2, 23), dt.date(2024, 2, 24))
+    assert first("February 30, 2025") is None  # impossible dates are not dates
+
+
+def test_event_dates_and_themes_from_sections(finder) -> None:
+    got = claims_of(finder, "KCD Colombia 2025 recap\nKCD Colombia 2025 took place on August 29, 2025 in Bogotá."
+                    "\n\n## Observability for everyone\n\nTalks covered Prometheus and OpenTelemetry.\n\n"
+                    "## Platform engineering\n\nBackstage was everywhere.\n", date="2025-09-01")
+    event = "event/kcd-colombia/2025"
+    assert (event, "startDate", "2025-08-29") in got
+    assert (event, "location", "place/co/bogota") in got
+    themes = {o for s, p, o in got if s == event and p == "theme"}
+    assert "topic/observability" in themes
+    features = {o for s, p, o in got if s == event and p == "features"}
+    assert {"project/prometheus", "project/opentelemetry"} <= features
+
+
+# -- on the osslat site ----------------------------------------------------------------------------
+
+def test_every_claim_is_asserted_and_has_evidence(osslat_store) -> None:
+    store = osslat_store.snapshot()
+    missing = run(store, """SELECT ?c WHERE { ?c a pg:Claim ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o .
+        FILTER NOT EXISTS { ?s ?p ?o } }""")
+    assert list(missing.result) == []
+    counts = {row["p"].value: int(row["n"].value) for row in run(store, """SELECT ?p (COUNT(?c) AS ?n) WHERE {
+        ?c a pg:Claim ; rdf:predicate ?p ; oa:hasTarget/oa:hasSelector/oa:exact ?exact ; pg:method ?m }
+        GROUP BY ?p""").result}
+    for predicate in (COLOCATED, LOCATION, ORGANIZER, START, END, THEME):
+        assert counts.get(predicate, 0) > 0, predicate
+
+
+def test_colocation_is_symmetric(osslat_store) -> None:
+    rows = run(osslat_store.snapshot(), "SELECT ?a ?b WHERE { ?a seo:colocatedWith ?b }").result
+    pairs = {(r["a"].value, r["b"].value) for r in rows}
+    assert pairs and all((b, a) in pairs for a, b in pairs)
+
+
+def _query(name: str) -> str:
+    return (QUERIES_DIR / f"{name}.rq").read_text(encoding="utf-8")
+
+
+def test_research_query_colocated_with_scale(osslat_store) -> None:
+    rows = list(run(osslat_store.snapshot(), _query("colocated-events")).result)
+    events = {r["event"].value.rsplit("/id/", 1)[-1] for r in rows}
+    assert "event/openinfra-days-north-america/2025" in events
+    row = next(r for r in rows if r["event"].value.endswith("openinfra-days-north-america/2025"))
+    assert row["placeName"].value == "Pasadena" and re.search(r"(?i)\bAI\b|community", row["themes"].value)
+
+
+def test_research_query_claim_evidence_in_three_languages(osslat_store) -> None:
+    rows = list(run(osslat_store.snapshot(), _query("claim-evidence")).result)
+    seed = [r for r in rows if r["a"].value.endswith("openinfra-days-north-america/2025")]
+    assert {r["lang"].value for r in seed} == {"en", "es", "pt"}
+    assert all("OpenInfra Days North America" in r["sentence"].value for r in seed)
+
+
+def test_research_queries_featured_projects_themes_and_languages(osslat_store) -> None:
+    store = osslat_store.snapshot()
+    featured = list(run(store, _query("featured-projects-by-event")).result)
+    assert any(r["event"].value.endswith("openinfra-days-north-america/2025") and
+               r["project"].value.endswith("project/zuul") for r in featured)
+    themes = list(run(store, _query("themes-over-time")).result)
+    assert {int(r["year"].value) for r in themes} >= {2024, 2025}
+    across = list(run(store, _query("event-across-languages")).result)
+    assert {r["lang"].value for r in across} == {"en", "es", "pt"}
+
+
+def test_stats_lists_conflicts(osslat_store) -> None:
+    counts = stats(osslat_store.snapshot())
+    assert "conflicts" in counts
+    for what, n in counts["conflicts"]:
+        assert n >= 2 and " https://schema.org/" in what
+
+
+def test_all_research_queries_are_documented() -> None:
+    for path in Path(QUERIES_DIR).glob("*.rq"):
+        assert path.read_text(encoding="utf-8").startswith("# "), path.name
