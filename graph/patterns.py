@@ -104,7 +104,7 @@ def find_events(masked: str, runs: list[Run]) -> list[Candidate]:
 
 _REPO_LINK = re.compile(
     r"\[([^\]\n]{2,60})\]\((https?://(?:www\.)?(?:github\.com|gitlab\.com|codeberg\.org|opendev\.org|"
-    r"bitbucket\.org|sr\.ht)/[\w.-]+/[\w.-]+)/?(?:#[^)\s]*)?\)")
+    r"bitbucket\.org|sr\.ht)/[\w.-]+/[\w.-]+)/?(?:#[^)\s]*)?\)")  # the root of a repository, not a file in it
 
 
 _GENERIC_LINK_TEXT = {"github", "gitlab", "codeberg", "opendev", "bitbucket", "repo", "repository", "repositories",
@@ -121,7 +121,8 @@ def find_repository_links(text: str, start: int) -> list[Candidate]:
         if not name or not (name[0].isalnum()) or len(name.split()) > 5:
             continue
         if {w.lower().strip(".,:") for w in name.split()} & _GENERIC_LINK_TEXT:
-            continue
+            # "the [repository](https://github.com/org/openinframx)": the repository names the project
+            name = m.group(2).rstrip("/").rsplit("/", 1)[-1].removesuffix(".git")
         out.append(Candidate(m.start(1), m.end(1), name, "project", "pattern:repository-link",
                              extra=m.group(2).removesuffix(".git")))
     return out

@@ -205,5 +205,5 @@ def test_candidates_lists_unknown_events_and_organizations(osslat_store) -> None
     found_names = {(c.kind, c.name) for c in candidates(osslat_store.snapshot())}
     events = {n for k, n in found_names if k == "event"}
     assert any("Cloud Summit" in n for n in events)
-    assert {"event", "organization"} <= {k for k, _ in found_names}
+    assert {"event", "project", "organization"} <= {k for k, _ in found_names}
     assert all(c.example for c in candidates(osslat_store.snapshot()))
