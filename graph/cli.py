@@ -317,8 +317,17 @@ def candidates_cmd(store_spec: str, kind: str | None, min_posts: int, fmt: str) 
 @click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")
 @click.option("--no-build", is_flag=True, help="Serve the graph as it is; do not build or update it first.")
 @click.option("--threads", default=4, show_default=True, type=int, help="Worker threads of the WSGI server.")
+@click.option("--query-timeout", default=10.0, show_default=True, type=float,
+              help="Seconds a SPARQL query may run before it is stopped (answered 503).")
+@click.option("--query-workers", default=2, show_default=True, type=int,
+              help="Processes that run SPARQL queries (a stopped query's process is replaced).")
+@click.option("--max-rows", default=10_000, show_default=True, type=int,
+              help="Most results one SPARQL answer returns; more are cut, and the answer says so.")
+@click.option("--allow-service", is_flag=True,
+              help="Allow SERVICE (federated queries); off by default because it makes the server fetch URLs.")
 def serve_cmd(site: Path, store_spec: str, drafts: bool, future: bool, expired: bool, strict: bool,
-              base_iri: str | None, host: str, port: int, no_build: bool, threads: int) -> None:
+              base_iri: str | None, host: str, port: int, no_build: bool, threads: int, query_timeout: float,
+              query_workers: int, max_rows: int, allow_service: bool) -> None:
     """Bring the graph of SITE up to date (incrementally) and serve it on http://HOST:PORT/.
 
     Runs the waitress production WSGI server, never Flask's debug server.
@@ -330,7 +339,8 @@ def serve_cmd(site: Path, store_spec: str, drafts: bool, future: bool, expired: 
     store = _open(store_spec)
     if not no_build or store.snapshot() is None:
         _run_build(store, site, drafts, future, expired, strict, base_iri)
-    app = create_app(store)
+    app = create_app(store, {"POSTGRAPH_QUERY_TIMEOUT": query_timeout, "POSTGRAPH_QUERY_WORKERS": query_workers,
+                             "POSTGRAPH_MAX_ROWS": max_rows, "POSTGRAPH_ALLOW_SERVICE": allow_service})
     err.print(f"serving the graph in {store.spec} on http://{host}:{port}/ (Ctrl+C to stop)", highlight=False)
     serve(app, host=host, port=port, threads=threads, ident="postgraph")
 

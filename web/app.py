@@ -7,8 +7,11 @@ from typing import Any
 from flask import Flask, render_template
 
 from graph import __version__
+from graph.executor import Executor
 from graph.query import stats
 from graph.store import Store
+
+from .sparql import bp as sparql_bp
 
 
 def create_app(store: Store, config: dict[str, Any] | None = None) -> Flask:
@@ -22,6 +25,12 @@ def create_app(store: Store, config: dict[str, Any] | None = None) -> Flask:
     if config:
         app.config.update(config)
     app.extensions["postgraph.store"] = store
+    app.extensions["postgraph.executor"] = Executor(
+        store, timeout=float(app.config.get("POSTGRAPH_QUERY_TIMEOUT", 10.0)),
+        workers=int(app.config.get("POSTGRAPH_QUERY_WORKERS", 2)),
+        max_rows=int(app.config.get("POSTGRAPH_MAX_ROWS", 10_000)),
+        allow_service=bool(app.config.get("POSTGRAPH_ALLOW_SERVICE", False)))
+    app.register_blueprint(sparql_bp)
 
     @app.get("/")
     def home() -> str | tuple[str, int]:

@@ -1,0 +1,380 @@
+"""The SPARQL 1.1 Protocol endpoint, Linked Data pages and downloadable dumps.
+
+Thin over graph.executor (safety: read-only, no SERVICE, time limit, row cap), graph.export
+(dumps) and graph.query (descriptions). See the README's "SPARQL service" section.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from urllib.parse import urlencode
+
+import pyoxigraph as ox
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+
+from graph.executor import Executor, QueryInvalid, QueryRefused, QueryRequest, QueryTimeout, check
+from graph.export import FORMATS, export
+from graph.namespaces import PREFIXES
+from graph.ontology import QUERIES_DIR
+from graph.results import GRAPH_MEDIA_TYPES, RESULT_MEDIA_TYPES
+from graph.store import LocalStore, Store
+
+bp = Blueprint("sparql", __name__)
+
+_RESULT_BY_TYPE = {v: k for k, v in RESULT_MEDIA_TYPES.items()} | {"application/json": "json",
+                                                                   "application/xml": "xml", "text/xml": "xml"}
+_GRAPH_BY_TYPE = {v: k for k, v in GRAPH_MEDIA_TYPES.items()} | {"application/x-turtle": "turtle",
+                                                                 "text/plain": "ntriples",
+                                                                 "application/json": "jsonld",
+                                                                 "application/xml": "rdfxml"}
+_FORMAT_ALIASES = {"ttl": "turtle", "nt": "ntriples", "json-ld": "jsonld", "rdf": "rdfxml", "srj": "json",
+                   "srx": "xml"}
+
+
+def _store() -> Store:
+    return current_app.extensions["postgraph.store"]
+
+
+def _executor() -> Executor:
+    return current_app.extensions["postgraph.executor"]
+
+
+def _plain(status: int, message: str, **headers: str) -> Response:
+    return Response(message.rstrip() + "\n", status=status, mimetype="text/plain", headers=headers)
+
+
+def _cors(response: Response) -> Response:
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Access-Control-Allow-Headers"] = "Accept, Content-Type"
+    response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
+    response.headers["Vary"] = "Accept"
+    return response
+
+
+def _choose(kind: str) -> str | None:
+    """The output format: `format=` wins, then the Accept header (q-values, */*), then the default."""
+    wanted = (request.values.get("format") or "").strip().lower()
+    table = _GRAPH_BY_TYPE if kind == "graph" else _RESULT_BY_TYPE
+    names = set(GRAPH_MEDIA_TYPES) if kind == "graph" else set(RESULT_MEDIA_TYPES)
+    if wanted:
+        wanted = _FORMAT_ALIASES.get(wanted, wanted)
+        if wanted in names:
+            return wanted
+        return table.get(wanted)
+    if not request.accept_mimetypes or request.accept_mimetypes.provided is False:
+        return "turtle" if kind == "graph" else "json"
+    best = request.accept_mimetypes.best_match(list(table), default=None)
+    if best is None:
+        return None
+    if best in ("application/json", "application/xml") and request.accept_mimetypes[best] == \
+            request.accept_mimetypes["*/*"]:
+        return "turtle" if kind == "graph" else "json"
+    return table[best]
+
+
+@bp.route("/sparql", methods=["GET", "POST", "OPTIONS"])
+def sparql() -> Response:
+    """SPARQL 1.1 Protocol: GET ?query=, POST form, POST application/sparql-query."""
+    if request.method == "OPTIONS":
+        return _cors(Response(status=204))
+    content_type = (request.mimetype or "").lower()
+    if (request.method == "POST" and content_type == "application/sparql-update") or "update" in request.form:
+        return _cors(_plain(403, "this endpoint is read-only: SPARQL Update is refused"))
+    if request.method == "POST" and content_type == "application/sparql-query":
+        query = request.get_data(as_text=True)
+        params = request.args
+    elif request.method == "POST" and content_type not in ("application/x-www-form-urlencoded",
+                                                           "multipart/form-data", ""):
+        return _cors(_plain(415, f"unsupported Content-Type {content_type}: send application/sparql-query "
+                                 "or a form with a 'query' field"))
+    else:
+        query = request.values.get("query")
+        params = request.values
+    if request.method == "GET" and len(request.args.getlist("query")) > 1:
+        return _cors(_plain(400, "give exactly one 'query' parameter"))
+    if query is None:
+        if request.accept_mimetypes.best_match(["text/html", "text/turtle"]) == "text/html" and \
+                request.accept_mimetypes["text/html"] > request.accept_mimetypes["text/turtle"]:
+            return redirect(url_for("sparql.query_page"), code=303)
+        return _cors(service_description())
+    if not query.strip():
+        return _cors(_plain(400, "the query is empty"))
+    try:
+        kind = check(query, current_app.config.get("POSTGRAPH_ALLOW_SERVICE", False))
+    except QueryRefused as exc:
+        return _cors(_plain(403, str(exc)))
+    except QueryInvalid as exc:
+        return _cors(_plain(400, f"malformed query: {exc}"))
+    fmt = _choose(kind)
+    if fmt is None:
+        offered = ", ".join(GRAPH_MEDIA_TYPES.values() if kind == "graph" else RESULT_MEDIA_TYPES.values())
+        return _cors(_plain(406, f"cannot answer in any format the Accept header allows; available: {offered}"))
+    req = QueryRequest(query=query, default_graphs=params.getlist("default-graph-uri"),
+                       named_graphs=params.getlist("named-graph-uri"),
+                       max_rows=current_app.config.get("POSTGRAPH_MAX_ROWS", 10_000))
+    if kind == "graph":
+        req.graph_format = fmt
+    else:
+        req.result_format = fmt
+    try:
+        answer = _executor().run(req)
+    except QueryRefused as exc:
+        return _cors(_plain(403, str(exc)))
+    except QueryInvalid as exc:
+        return _cors(_plain(400, str(exc)))
+    except QueryTimeout as exc:
+        return _cors(_plain(503, str(exc), **{"Retry-After": "5"}))
+    response = Response(answer.body, mimetype=answer.media_type)
+    if answer.media_type.startswith("text/") or "json" in answer.media_type or "xml" in answer.media_type:
+        response.charset = "utf-8"
+    if answer.truncated:
+        response.headers["X-Postgraph-Truncated"] = str(answer.rows)
+        response.headers["Warning"] = f'199 postgraph "results cut at {answer.rows} rows; add LIMIT/OFFSET"'
+    return _cors(response)
+
+
+def service_description() -> Response:
+    """A SPARQL 1.1 Service Description of this endpoint, in Turtle."""
+    endpoint = request.base_url
+    ttl = f"""@prefix sd: <http://www.w3.org/ns/sparql-service-description#> .
+@prefix void: <http://rdfs.org/ns/void#> .
+<{endpoint}> a sd:Service ;
+    sd:endpoint <{endpoint}> ;
+    sd:supportedLanguage sd:SPARQL11Query ;
+    sd:resultFormat <http://www.w3.org/ns/formats/SPARQL_Results_JSON>, <http://www.w3.org/ns/formats/SPARQL_Results_XML>,
+        <http://www.w3.org/ns/formats/SPARQL_Results_CSV>, <http://www.w3.org/ns/formats/SPARQL_Results_TSV>,
+        <http://www.w3.org/ns/formats/Turtle>, <http://www.w3.org/ns/formats/N-Triples>,
+        <http://www.w3.org/ns/formats/JSON-LD>, <http://www.w3.org/ns/formats/RDF_XML> ;
+    sd:feature sd:UnionDefaultGraph ;
+    sd:defaultDataset [ a sd:Dataset ; void:sparqlEndpoint <{endpoint}> ] .
+"""
+    return Response(ttl, mimetype="text/turtle")
+
+
+def example_queries() -> list[tuple[str, str, str]]:
+    """(name, first comment line, text) of every query in ontology/queries/."""
+    out = []
+    for path in sorted(QUERIES_DIR.glob("*.rq")):
+        text = path.read_text(encoding="utf-8")
+        first = next((line.lstrip("# ").strip() for line in text.splitlines() if line.startswith("#")), path.stem)
+        out.append((path.stem, first, text))
+    return out
+
+
+@bp.get("/query")
+def query_page() -> str | tuple[str, int]:
+    """The query page: editor, example queries, results as a table, downloads."""
+    query = request.args.get("query", "")
+    error = None
+    table: dict | None = None
+    if query.strip():
+        try:
+            kind = check(query, current_app.config.get("POSTGRAPH_ALLOW_SERVICE", False))
+            if kind == "graph":
+                req = QueryRequest(query=query, graph_format="ntriples", max_rows=1000)
+            else:
+                req = QueryRequest(query=query, result_format="json", max_rows=1000)
+            answer = _executor().run(req)
+            table = _table(answer, kind)
+        except (QueryInvalid, QueryRefused, QueryTimeout) as exc:
+            error = str(exc)
+    downloads = [(name, url_for("sparql.sparql", query=query, format=name))
+                 for name in (("turtle", "ntriples", "jsonld", "rdfxml") if table and table["kind"] == "graph"
+                              else ("json", "xml", "csv", "tsv"))] if query.strip() and not error else []
+    status = 400 if error else 200
+    return render_template("query.html", query=query, examples=example_queries(), error=error, table=table,
+                           downloads=downloads, prefixes=PREFIXES), status
+
+
+def _table(answer, kind: str) -> dict:
+    import json
+
+    if kind == "ask":
+        return {"kind": "ask", "vars": ["result"], "rows": [[{"text": json.loads(answer.body)["boolean"]}]],
+                "truncated": False}
+    if kind == "graph":
+        rows = []
+        for t in ox.parse(answer.body, format=ox.RdfFormat.N_TRIPLES):
+            rows.append([_cell(t.subject), _cell(t.predicate), _cell(t.object)])
+        return {"kind": "graph", "vars": ["subject", "predicate", "object"], "rows": rows,
+                "truncated": answer.truncated}
+    data = json.loads(answer.body)
+    names = data["head"]["vars"]
+    rows = [[_json_cell(b.get(n)) for n in names] for b in data["results"]["bindings"]]
+    return {"kind": "select", "vars": names, "rows": rows, "truncated": answer.truncated}
+
+
+def _cell(term: object) -> dict:
+    if isinstance(term, ox.NamedNode):
+        return {"iri": term.value, "text": _short(term.value)}
+    if isinstance(term, ox.Literal):
+        return {"text": term.value, "lang": term.language}
+    return {"text": str(term)}
+
+
+def _json_cell(binding: dict | None) -> dict:
+    if binding is None:
+        return {"text": ""}
+    if binding["type"] == "uri":
+        return {"iri": binding["value"], "text": _short(binding["value"])}
+    return {"text": binding["value"], "lang": binding.get("xml:lang")}
+
+
+def _short(iri: str) -> str:
+    for prefix, ns in PREFIXES.items():
+        if iri.startswith(ns) and "/" not in iri[len(ns):]:
+            return f"{prefix}:{iri[len(ns):]}"
+    return iri
+
+
+# -- Linked Data -------------------------------------------------------------------------------------
+
+_DESCRIBE = """CONSTRUCT { ?iri ?p ?o . ?s ?q ?iri } WHERE { { ?iri ?p ?o } UNION { ?s ?q ?iri } }"""
+
+
+def _describe(iri: str) -> Response:
+    snapshot = _store().snapshot()
+    if snapshot is None:
+        abort(503)
+    node = ox.NamedNode(iri)
+    triples = list(snapshot.query(_DESCRIBE, use_default_graph_as_union=True, substitutions={ox.Variable("iri"): node}))
+    if not triples:
+        return _plain(404, f"the graph holds nothing about <{iri}>")
+    graph_types = {"text/turtle": "turtle", "application/ld+json": "jsonld", "application/n-triples": "ntriples",
+                   "application/rdf+xml": "rdfxml"}
+    wanted = _FORMAT_ALIASES.get(request.args.get("format", ""), request.args.get("format", ""))
+    best = request.accept_mimetypes.best_match(["text/html", *graph_types], default="text/html")
+    fmt = wanted if wanted in GRAPH_MEDIA_TYPES else (None if best == "text/html" else graph_types[best])
+    if fmt is None:
+        outgoing = [(t.predicate.value, t.object) for t in triples if t.subject == node]
+        incoming = [(t.predicate.value, t.subject) for t in triples if t.subject != node]
+        response = Response(render_template("describe.html", iri=iri, outgoing=_group(outgoing),
+                                            incoming=_group(incoming), short=_short, cell=_cell))
+    else:
+        body = ox.serialize(triples, format={"turtle": ox.RdfFormat.TURTLE, "jsonld": ox.RdfFormat.JSON_LD,
+                                             "ntriples": ox.RdfFormat.N_TRIPLES,
+                                             "rdfxml": ox.RdfFormat.RDF_XML}[fmt],
+                            prefixes=PREFIXES if fmt in ("turtle", "rdfxml") else None)
+        response = Response(body, mimetype=GRAPH_MEDIA_TYPES[fmt])
+    response.headers["Vary"] = "Accept"
+    return response
+
+
+def _group(pairs: list[tuple[str, object]]) -> list[tuple[str, list[object]]]:
+    grouped: dict[str, list[object]] = {}
+    for predicate, value in pairs:
+        grouped.setdefault(predicate, []).append(value)
+    return sorted(grouped.items(), key=lambda kv: _short(kv[0]))
+
+
+@bp.get("/describe")
+def describe() -> Response:
+    """Any IRI in the graph, whatever its base: HTML for browsers, RDF by Accept or format=."""
+    iri = request.args.get("iri", "").strip()
+    if not iri or any(c in iri for c in "<> \"{}|\\^`"):
+        return _plain(400, "give the IRI to describe: /describe?iri=https://…")
+    return _describe(iri)
+
+
+@bp.get("/id/<path:rest>")
+def dereference(rest: str) -> Response:
+    """IRIs minted under the served base (`<base>id/…`) dereference here, answered directly (200)."""
+    base = _store().info().get("entity_base") or ""
+    if not base:
+        abort(404)
+    if ".." in rest.split("/"):
+        abort(404)
+    query = request.query_string.decode()
+    iri = base + rest + (f"?{query}" if query and not request.args.get("format") else "")
+    return _describe(iri)
+
+
+# -- dumps ---------------------------------------------------------------------------------------------
+
+_EXTENSIONS = {spec.extension: name for name, spec in FORMATS.items() if name != "rdfxml"}
+
+
+@bp.get("/export/postgraph.<ext>")
+def dump(ext: str) -> Response:
+    """The whole graph as a file: written once per store generation, then served with ETag and
+    Last-Modified (304 on revalidation), streamed from disk."""
+    fmt = _EXTENSIONS.get(ext)
+    if fmt is None:
+        abort(404)
+    store = _store()
+    snapshot, generation = store.snapshot(), store.generation()
+    if snapshot is None or generation is None:
+        abort(503)
+    folder = (store.path / "exports") if isinstance(store, LocalStore) else Path(tempfile.gettempdir()) / \
+        f"postgraph-exports-{os.getpid()}"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{generation}.{ext}"
+    if not path.exists():
+        for old in folder.glob(f"*.{ext}"):
+            old.unlink(missing_ok=True)
+        tmp = path.with_suffix(f".{ext}.tmp{os.getpid()}")
+        with open(tmp, "wb") as f:
+            export(snapshot, fmt, f)
+            void_triples = void_description(snapshot, request.host_url.rstrip("/"), store.info())
+            if fmt in ("turtle", "ntriples", "nquads", "trig"):
+                f.write(b"\n" + (ox.serialize(void_triples, format=FORMATS[fmt].rdf_format) or b""))
+        tmp.replace(path)
+    response = send_file(path, mimetype=FORMATS[fmt].media_type, conditional=True, etag=f"{generation}-{ext}",
+                         download_name=f"postgraph.{ext}", max_age=0)
+    return response
+
+
+def void_description(snapshot: ox.Store, root: str, info: dict) -> list[ox.Triple]:
+    """VoID: counts, vocabularies, the endpoint and the dumps of this dataset."""
+    from graph.namespaces import X_DCTERMS, X_VOID
+
+    dataset = ox.NamedNode(root + "/.well-known/void#dataset")
+    triples = [ox.Triple(dataset, ox.NamedNode(PREFIXES["rdf"] + "type"), X_VOID.Dataset)]
+    count = next(iter(snapshot.query("SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o { ?s ?p ?o } }",
+                                     use_default_graph_as_union=True)))[0]
+    entities = next(iter(snapshot.query("SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o FILTER isIRI(?s) }",
+                                        use_default_graph_as_union=True)))[0]
+    triples += [ox.Triple(dataset, X_VOID.triples, count), ox.Triple(dataset, X_VOID.entities, entities),
+                ox.Triple(dataset, X_VOID.sparqlEndpoint, ox.NamedNode(root + "/sparql")),
+                ox.Triple(dataset, X_DCTERMS.title, ox.Literal(f"postgraph graph of {info.get('site', 'a site')}")),
+                ox.Triple(dataset, X_VOID.uriSpace, ox.Literal(info.get("entity_base", "")))]
+    for ext in sorted(_EXTENSIONS):
+        triples.append(ox.Triple(dataset, X_VOID.dataDump, ox.NamedNode(f"{root}/export/postgraph.{ext}")))
+    for prefix in ("schema", "skos", "prov", "oa", "seo", "doap", "dcterms", "pg"):
+        triples.append(ox.Triple(dataset, X_VOID.vocabulary, ox.NamedNode(PREFIXES[prefix])))
+    if info.get("built_at"):
+        triples.append(ox.Triple(dataset, X_DCTERMS.modified, ox.Literal(
+            info["built_at"], datatype=ox.NamedNode(PREFIXES["xsd"] + "dateTime"))))
+    return triples
+
+
+@bp.get("/.well-known/void")
+def void() -> Response:
+    snapshot = _store().snapshot()
+    if snapshot is None:
+        abort(503)
+    triples = void_description(snapshot, request.host_url.rstrip("/"), _store().info())
+    best = request.accept_mimetypes.best_match(["text/turtle", "application/ld+json", "application/n-triples"],
+                                               default="text/turtle")
+    fmt = {"text/turtle": ox.RdfFormat.TURTLE, "application/ld+json": ox.RdfFormat.JSON_LD,
+           "application/n-triples": ox.RdfFormat.N_TRIPLES}[best]
+    response = Response(ox.serialize(triples, format=fmt, prefixes=PREFIXES if fmt == ox.RdfFormat.TURTLE else None),
+                        mimetype=best)
+    response.headers["Vary"] = "Accept"
+    return _cors(response)
+
+
+def query_link(query: str) -> str:
+    return url_for("sparql.query_page") + "?" + urlencode({"query": query})
