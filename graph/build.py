@@ -13,9 +13,12 @@ import functools
 import hashlib
 import io
 import logging
+import multiprocessing
+import os
 import subprocess
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -61,6 +64,7 @@ class BuildOptions:
     expired: bool = False
     strict: bool = False
     entity_base: str | None = None  # default: <baseURL>id/
+    workers: int | None = None  # processes that map pages; default: one per core
 
 
 @dataclass
@@ -99,6 +103,65 @@ def code_fingerprint() -> str:
                  "relations", "vocabulary", "mapping", "mentions", "ids", "namespaces"):
         h.update((Path(__file__).parent / f"{name}.py").read_bytes())
     return h.hexdigest()
+
+
+#: One page to map: (page, fingerprint, its translations, the author id it profiles).
+Job = tuple[Page, str, Sequence[Translation], "str | None"]
+
+#: Below this many pages, starting worker processes costs more than it saves.
+PARALLEL_FROM = 400
+
+
+class PageMapper:
+    """Maps one page to N-Quads: its own statements, mentions and claims. Picklable, so worker
+    processes can each hold one (with their own extractor, built on first use)."""
+
+    def __init__(self, ctx: MappingContext, entity_base: str, series_of: dict[str, str],
+                 build_time: dt.datetime) -> None:
+        self.ctx, self.entity_base, self.series_of, self.build_time = ctx, entity_base, series_of, build_time
+        self._extractor: Extractor | None = None
+
+    def __getstate__(self) -> dict:
+        return {**self.__dict__, "_extractor": None}
+
+    def extractor(self) -> Extractor:
+        if self._extractor is None:
+            self._extractor = Extractor(load_vocabulary(self.entity_base), gazetteer())
+        return self._extractor
+
+    def __call__(self, job: Job) -> tuple[int, bytes]:
+        page, fp, translations, profile_of = job
+        quads = page_quads(page, self.ctx, fingerprint=fp, build_time=self.build_time, translations=translations,
+                           profile_of=profile_of)
+        extraction = self.extractor().extract(page)
+        claims = RelationFinder(self.extractor()).find(page, extraction)
+        quads += extraction_quads(page, extraction, ox.NamedNode(page.permalink), self.series_of, claims)
+        return len(quads), _nquads(quads)
+
+
+_worker_mapper: PageMapper | None = None
+
+
+def _init_worker(mapper: PageMapper) -> None:  # pragma: no cover - runs in worker processes
+    global _worker_mapper
+    _worker_mapper = mapper
+
+
+def _map_in_worker(job: Job) -> tuple[int, bytes]:  # pragma: no cover - runs in worker processes
+    assert _worker_mapper is not None
+    return _worker_mapper(job)
+
+
+def _map_all(mapper: PageMapper, jobs: list[Job], workers: int | None) -> Iterator[tuple[int, bytes]]:
+    """Results in job order; in worker processes when there are enough pages and cores."""
+    workers = workers if workers is not None else (os.cpu_count() or 1)
+    if workers <= 1 or len(jobs) < PARALLEL_FROM:
+        yield from map(mapper, jobs)
+        return
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_init_worker,
+                             initargs=(mapper,)) as pool:
+        yield from pool.map(_map_in_worker, jobs, chunksize=8)
 
 
 def git_commit(root: Path) -> str | None:
@@ -230,18 +293,15 @@ def build(store: Store, options: BuildOptions, progress: Progress | None = None)
             ox.Quad(ox.NamedNode(graph), X_PG.fingerprint, ox.Literal(extra_fps[graph]), ox.NamedNode(graph)))]
         report.quads += len(extra)
         writable.bulk_load(_nquads(extra), format=ox.RdfFormat.N_QUADS)
-        # Pages are mapped and loaded in batches, so memory stays bounded whatever the site's size.
+        # Pages are mapped and loaded in batches, so memory stays bounded whatever the site's size;
+        # on big builds the mapping (extraction above all) runs in worker processes, one per core.
+        mapper = PageMapper(ctx, entity_base, series_of, build_time)
+        jobs = [(page, fp, translations.get(page.rel_path, ()), profiles.get(page.rel_path)) for page, fp in to_map]
         buffer = io.BytesIO()
-        total = len(to_map)
-        for done, (page, fp) in enumerate(to_map, 1):
-            quads = page_quads(page, ctx, fingerprint=fp, build_time=build_time,
-                               translations=translations.get(page.rel_path, ()),
-                               profile_of=profiles.get(page.rel_path))
-            extraction = get_extractor().extract(page)
-            claims = RelationFinder(get_extractor()).find(page, extraction)
-            quads += extraction_quads(page, extraction, ox.NamedNode(page.permalink), series_of, claims)
-            report.quads += len(quads)
-            buffer.write(_nquads(quads))
+        total = len(jobs)
+        for done, (count, data) in enumerate(_map_all(mapper, jobs, options.workers), 1):
+            report.quads += count
+            buffer.write(data)
             if buffer.tell() > BATCH_BYTES or done == total:
                 writable.bulk_load(buffer.getvalue(), format=ox.RdfFormat.N_QUADS)
                 buffer = io.BytesIO()

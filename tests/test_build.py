@@ -205,3 +205,15 @@ def test_bare_folder_of_markdown(tmp_path: Path) -> None:
     assert report.mapped == 1
     assert ask(store.snapshot(), """ASK { ?p a schema:BlogPosting ; schema:headline ?h
         FILTER(STRSTARTS(STR(?h), "Why OpenInfraDays NA")) }""")
+
+
+def test_worker_processes_give_the_same_graph(small_site: Path, monkeypatch) -> None:
+    import graph.build as build_module
+
+    serial, parallel = MemoryStore(), MemoryStore()
+    build(serial, BuildOptions(site=small_site, workers=1))
+    monkeypatch.setattr(build_module, "PARALLEL_FROM", 1)
+    build(parallel, BuildOptions(site=small_site, workers=2))
+    q = ("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o FILTER(?p != prov:endedAtTime && !isBlank(?s) "
+         "&& !isBlank(?o)) } } ORDER BY ?g ?s ?p ?o")
+    assert select(serial.snapshot(), q) == select(parallel.snapshot(), q)

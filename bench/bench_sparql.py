@@ -1,0 +1,356 @@
+#!/usr/bin/env python3
+"""SPARQL latency: postgraph's store (Oxigraph, through the web app's /sparql) against rdflib's
+in-memory engine on the same data, in one process.
+
+    python bench/bench_sparql.py [--posts 10000] [--site DIR] [--runs 5] [--seed 1] [--timeout 120] [--budget 15]
+
+Generates a synthetic site with bench/generate_site.py (or reuses one: `--site DIR` holding a Hugo
+site, or the cached `<tmp>/postgraph-bench/site-<posts>-seed<seed>`), builds it into a fresh on-disk
+store, exports it as N-Quads and loads that into `rdflib.Dataset(default_union=True)`. Then, for
+each example query of `ontology/queries/*.rq` and two synthetic ones (an aggregate, a text filter),
+it reports the median latency of `--runs` runs on both sides:
+
+- ours: `GET /sparql` through Flask's test client with `Accept: application/sparql-results+json`,
+  response body read in full (the app's row cap and time limit raised so that every row comes
+  back). Where the app has no /sparql route, `graph.query.run` on the store snapshot with every
+  solution read, and the report says so. "direct" is always that in-process call, for comparison.
+- rdflib: `Dataset.query(q, initNs=PREFIXES)`, every row read. A query still running after
+  `--timeout` seconds is interrupted and reported as "> N s"; a query whose runs add up to more
+  than `--budget` seconds is not run again (its median is over fewer runs, and the table says so).
+
+Both sides parse the query on every run; ours also pays for HTTP handling, JSON serialisation and
+the hop to the app's query worker process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ctypes
+import datetime as dt
+import json
+import os
+import platform
+import re
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "bench"))
+
+import generate_site  # noqa: E402
+import pyoxigraph as ox  # noqa: E402
+import rdflib  # noqa: E402
+
+from graph.build import BuildOptions, build  # noqa: E402
+from graph.export import export  # noqa: E402
+from graph.namespaces import PREFIXES  # noqa: E402
+from graph.query import run  # noqa: E402
+from graph.store import LocalStore  # noqa: E402
+
+QUERIES_DIR = REPO / "ontology" / "queries"
+RESULTS_JSON = "application/sparql-results+json"
+SYNTHETIC = [
+    ("posts per language", "aggregate",
+     "SELECT ?lang (COUNT(?p) AS ?n) WHERE { ?p a schema:BlogPosting ; schema:inLanguage ?lang } GROUP BY ?lang"),
+    ("headlines containing kubernetes", "text filter",
+     'SELECT ?p ?h WHERE { ?p schema:headline ?h FILTER(CONTAINS(LCASE(STR(?h)), "kubernetes")) }'),
+]
+_AGGREGATE = re.compile(r"\bGROUP\s+BY\b|\b(?:COUNT|SUM|AVG|MIN|MAX|SAMPLE|GROUP_CONCAT)\s*\(", re.I)
+_TEXT_FILTER = re.compile(r"\b(?:CONTAINS|REGEX|STRSTARTS|STRENDS|LANGMATCHES)\s*\(|\bSTR\(\?\w+\)\s*=\s*\"", re.I)
+
+
+def kind_of(query: str) -> str:
+    """aggregate (GROUP BY or an aggregate function), text filter (string tests) or pattern."""
+    body = "\n".join(line for line in query.splitlines() if not line.lstrip().startswith("#"))
+    if _AGGREGATE.search(body):
+        return "aggregate"
+    return "text filter" if _TEXT_FILTER.search(body) else "pattern"
+
+
+@dataclass
+class Measure:
+    name: str
+    kind: str
+    query: str
+    rows: int | None = None  # solutions (or triples) our side returned
+    ours: list[float] = field(default_factory=list)  # seconds per run
+    direct: list[float] = field(default_factory=list)
+    truncated: bool = False
+    ours_note: str = ""  # an error of our side
+    rdflib: list[float] = field(default_factory=list)
+    rdflib_rows: int | None = None
+    rdflib_note: str = ""  # "> 120 s", or an error
+
+    @property
+    def ours_ms(self) -> float | None:
+        return statistics.median(self.ours) * 1000 if self.ours else None
+
+    @property
+    def direct_ms(self) -> float | None:
+        return statistics.median(self.direct) * 1000 if self.direct else None
+
+    @property
+    def rdflib_ms(self) -> float | None:
+        return statistics.median(self.rdflib) * 1000 if self.rdflib else None
+
+    @property
+    def ratio(self) -> float | None:
+        """rdflib / ours; for a timed-out rdflib query, a lower bound (the timeout / ours)."""
+        if self.ours_ms is None or self.rdflib_ms is None:
+            return None
+        return self.rdflib_ms / self.ours_ms
+
+
+# --- the two engines ---------------------------------------------------------------------------
+
+def consume(answer) -> int:
+    """Read every solution (every value) or triple of a graph.query answer; the number read."""
+    if answer.kind == "ask":
+        return int(bool(answer.result))
+    n = 0
+    if answer.kind == "graph":
+        for _ in answer.result:
+            n += 1
+        return n
+    names = answer.variables
+    for solution in answer.result:
+        for name in names:
+            solution[name]
+        n += 1
+    return n
+
+
+def ours_runner(store: LocalStore, timeout: float) -> tuple[Callable[[str], bool], bool, Callable[[], None]]:
+    """A function that runs one query our way (true when the answer was cut short), whether that
+    way is the HTTP endpoint, and a function that stops the app's query workers."""
+    from web import create_app
+
+    app = create_app(store, {"POSTGRAPH_MAX_ROWS": 10**9, "POSTGRAPH_QUERY_TIMEOUT": timeout})
+    client = app.test_client()
+    executor = app.extensions.get("postgraph.executor")
+    close = executor.close if executor is not None else (lambda: None)
+    probe = client.get("/sparql", query_string={"query": "ASK {}"}, headers={"Accept": RESULTS_JSON})
+    if probe.status_code == 404:
+        snapshot = store.snapshot()
+        return (lambda q: consume(run(snapshot, q)) < 0), False, close
+
+    def over_http(q: str) -> bool:
+        response = client.get("/sparql", query_string={"query": q}, headers={"Accept": RESULTS_JSON})
+        response.get_data()
+        if response.status_code != 200:
+            raise RuntimeError(f"/sparql answered {response.status_code}: {response.get_data(as_text=True)[:300]}")
+        return "X-Postgraph-Truncated" in response.headers
+
+    return over_http, True, close
+
+
+class _Interrupted(Exception):
+    """Raised inside a query thread that ran past the timeout."""
+
+
+def rdflib_query(ds: rdflib.Dataset, query: str, timeout: float) -> tuple[float | None, int | None, str]:
+    """(seconds, rows, note) of one rdflib run; seconds is None when it timed out or failed."""
+    outcome: dict[str, object] = {}
+
+    def work() -> None:
+        try:
+            started = time.perf_counter()
+            result = ds.query(query, initNs=PREFIXES)
+            if result.type == "ASK":
+                rows = int(bool(result.askAnswer))
+            else:
+                rows = 0
+                for row in result:  # SELECT rows are tuples of terms, CONSTRUCT ones triples
+                    for _term in row:
+                        pass
+                    rows += 1
+            outcome["seconds"], outcome["rows"] = time.perf_counter() - started, rows
+        except _Interrupted:
+            outcome["error"] = "interrupted"
+        except Exception as exc:  # reported in the table; the bench goes on
+            outcome["error"] = f"{type(exc).__name__}: {exc}"[:120]
+
+    thread = threading.Thread(target=work, name="rdflib-query", daemon=True)
+    thread.start()
+    thread.join(timeout)
+    if thread.is_alive():
+        # rdflib evaluates in Python, so an exception raised asynchronously in the thread stops it
+        # at its next bytecode: no CPU is left burning behind the remaining measurements.
+        ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread.ident), ctypes.py_object(_Interrupted))
+        thread.join(30)
+        if thread.is_alive():
+            print("  warning: the timed-out rdflib query is still running; later numbers may suffer", file=sys.stderr)
+        return None, None, f"> {timeout:g} s"
+    if "error" in outcome:
+        return None, None, str(outcome["error"])
+    return outcome["seconds"], outcome["rows"], ""  # type: ignore[return-value]
+
+
+# --- the run ----------------------------------------------------------------------------------
+
+def site_for(args: argparse.Namespace) -> Path:
+    """The site to benchmark: --site if it holds one, else generated (and cached) for --posts/--seed."""
+    if args.site and (args.site / "hugo.toml").exists() and not (args.site / generate_site.MARKER).exists():
+        print(f"site: {args.site} (an existing Hugo site; --posts ignored)")
+        return args.site
+    site = args.site or Path(tempfile.gettempdir()) / "postgraph-bench" / f"site-{args.posts}-seed{args.seed}"
+    wanted = generate_site.marker_text(args.posts, args.seed)
+    marker = site / generate_site.MARKER
+    if marker.exists() and marker.read_text(encoding="utf-8") == wanted:
+        print(f"site: {site} (reused: {args.posts} posts, seed {args.seed})")
+        return site
+    s = generate_site.generate(site, args.posts, args.seed, jobs=os.cpu_count() or 1)
+    print(f"site: {site} (generated: {s.posts} posts, {s.drafts} drafts, in {s.seconds:.1f} s)")
+    return site
+
+
+def queries() -> list[tuple[str, str, str]]:
+    out = [(p.stem, "", p.read_text(encoding="utf-8")) for p in sorted(QUERIES_DIR.glob("*.rq"))]
+    out = [(name, kind_of(text), text) for name, _, text in out]
+    return out + SYNTHETIC
+
+
+def fmt_ms(ms: float | None, note: str = "") -> str:
+    if ms is None:
+        return note if note.startswith("> ") else f"error: {note.split(':')[0]}" if note else "-"
+    return f"{ms:,.1f}" if ms < 1000 else f"{ms:,.0f}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="SPARQL latency: postgraph (Oxigraph) against rdflib, one process.")
+    parser.add_argument("--posts", type=int, default=10000, help="posts of the generated site (default 10000)")
+    parser.add_argument("--site", type=Path, help="site to use; generated there when it holds none")
+    parser.add_argument("--runs", type=int, default=5, help="runs per query; the median is reported (default 5)")
+    parser.add_argument("--seed", type=int, default=1, help="seed of the generated site (default 1)")
+    parser.add_argument("--timeout", type=float, default=120, help="seconds before an rdflib query is given up")
+    parser.add_argument("--budget", type=float, default=15,
+                        help="no more rdflib runs of a query once its runs add up to this many seconds")
+    parser.add_argument("--json", type=Path, help="also write the results to this JSON file")
+    args = parser.parse_args(argv)
+    runs = max(1, args.runs)
+
+    site = site_for(args)
+    with tempfile.TemporaryDirectory(prefix="postgraph-bench-store-") as tmp:
+        store = LocalStore(Path(tmp) / "store")
+        started = time.perf_counter()
+        report = build(store, BuildOptions(site=site))
+        build_s = time.perf_counter() - started
+        fatal = [p for p in report.problems if p.fatal]
+        print(f"build: {report.pages:,} pages, {report.quads:,} quads in {build_s:.1f} s"
+              + (f" ({len(fatal)} files with problems)" if fatal else ""))
+
+        started = time.perf_counter()
+        dump = Path(tmp) / "graph.nq"
+        with open(dump, "wb") as f:
+            export(store.snapshot(), "nquads", f)
+        ds = rdflib.Dataset(default_union=True)
+        ds.parse(source=str(dump), format="nquads")
+        dump.unlink()
+        load_s = time.perf_counter() - started
+        print(f"rdflib: {len(ds):,} quads exported and loaded in {load_s:.1f} s")
+
+        ours, http, close = ours_runner(store, args.timeout)
+        if not http:
+            print("NOTE: the web app has no /sparql endpoint yet (404): 'ours' is graph.query.run on the "
+                  "store snapshot, without HTTP.")
+        snapshot = store.snapshot()
+        results: list[Measure] = []
+        for name, kind, text in queries():
+            m = Measure(name, kind, text, rows=consume(run(snapshot, text)))
+            try:
+                ours(text)  # warm-up, not counted
+                for _ in range(runs):
+                    t = time.perf_counter()
+                    m.truncated |= ours(text)
+                    m.ours.append(time.perf_counter() - t)
+                    t = time.perf_counter()
+                    consume(run(snapshot, text))
+                    m.direct.append(time.perf_counter() - t)
+            except RuntimeError as exc:
+                m.ours, m.ours_note = [], str(exc)
+                print(f"  {name}: {exc}", file=sys.stderr)
+            for _ in range(runs):
+                seconds, rows, note = rdflib_query(ds, text, args.timeout)
+                if seconds is None:
+                    m.rdflib, m.rdflib_note = [], note
+                    break
+                m.rdflib.append(seconds)
+                m.rdflib_rows = rows
+                if sum(m.rdflib) > args.budget:
+                    break
+            results.append(m)
+            print(f"  {name}: ours {fmt_ms(m.ours_ms, m.ours_note)}, direct {fmt_ms(m.direct_ms)}, "
+                  f"rdflib {fmt_ms(m.rdflib_ms, m.rdflib_note)} (ms)", file=sys.stderr)
+        del ds
+        close()
+
+    print_table(results, runs, http)
+    summary = summarise(results)
+    print(f"\nmedian ratio (rdflib / ours): aggregates {summary['aggregate']}, text filters {summary['text filter']}")
+    compared = [m for m in results if m.ratio is not None or m.rdflib_note.startswith("> ")]
+    slower = [m.name for m in compared if m.ratio is not None and m.ratio < 1]
+    left_out = [f"{m.name} ({m.ours_note or m.rdflib_note})" for m in results if m not in compared]
+    print(f"every query no slower than rdflib: {'no' if slower else 'yes'} "
+          f"({len(compared) - len(slower)} of {len(compared)} compared"
+          + (f"; slower: {', '.join(slower)}" if slower else "")
+          + (f"; not compared: {'; '.join(left_out)}" if left_out else "") + ")")
+    print(f"machine: {os.cpu_count()} cores, Python {platform.python_version()}, {platform.platform()}, "
+          f"pyoxigraph {ox.__version__}, rdflib {rdflib.__version__}")
+    print(f"site: {report.pages:,} pages, {report.quads:,} quads; build {build_s:.1f} s; "
+          f"rdflib export + load {load_s:.1f} s")
+    if args.json:
+        args.json.write_text(json.dumps({
+            "date": dt.date.today().isoformat(), "posts": args.posts, "pages": report.pages, "quads": report.quads,
+            "build_seconds": round(build_s, 2), "rdflib_load_seconds": round(load_s, 2), "http": http, "runs": runs,
+            "cpus": os.cpu_count(), "python": platform.python_version(),
+            "queries": [{"name": m.name, "kind": m.kind, "rows": m.rows, "rdflib_rows": m.rdflib_rows,
+                         "ours_ms": m.ours_ms and round(m.ours_ms, 2), "direct_ms": m.direct_ms and round(m.direct_ms, 2),
+                         "ours_note": m.ours_note,
+                         "rdflib_runs": len(m.rdflib), "rdflib_ms": m.rdflib_ms and round(m.rdflib_ms, 2),
+                         "rdflib_note": m.rdflib_note, "ratio": m.ratio and round(m.ratio, 2)} for m in results],
+        }, indent=2), encoding="utf-8")
+    return 0
+
+
+def print_table(results: list[Measure], runs: int, http: bool) -> None:
+    way = "GET /sparql" if http else "graph.query.run"
+    headers = ["query", "kind", "rows", f"ours ms ({way})", "direct ms", "rdflib ms", "ratio"]
+    rows = []
+    for m in results:
+        ratio = f"{m.ratio:,.1f}x" if m.ratio is not None else (
+            f"> {float(m.rdflib_note[2:-2]) * 1000 / m.ours_ms:,.0f}x"
+            if m.rdflib_note.startswith("> ") and m.ours_ms else "-")
+        rows_cell = f"{m.rows:,}" + (" (cut short over HTTP)" if m.truncated else "")
+        if m.rdflib_rows is not None and m.rdflib_rows != m.rows:
+            rows_cell += f" (rdflib {m.rdflib_rows:,})"
+        rdflib_cell = fmt_ms(m.rdflib_ms, m.rdflib_note)
+        if m.rdflib and len(m.rdflib) < runs:
+            rdflib_cell += f" ({len(m.rdflib)} run{'s' if len(m.rdflib) > 1 else ''})"
+        rows.append([m.name, m.kind, rows_cell, fmt_ms(m.ours_ms, m.ours_note), fmt_ms(m.direct_ms), rdflib_cell, ratio])
+    widths = [max(len(str(r[i])) for r in [headers, *rows]) for i in range(len(headers))]
+    print(f"\nmedian of {runs} runs")
+    print("  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)))
+    print("  ".join("-" * w for w in widths))
+    for r in rows:
+        print("  ".join(c.ljust(w) if i < 2 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths, strict=True))))
+
+
+def summarise(results: list[Measure]) -> dict[str, str]:
+    out = {}
+    for kind in ("aggregate", "text filter"):
+        ratios = [m.ratio for m in results if m.kind == kind and m.ratio is not None]
+        timed_out = sum(1 for m in results if m.kind == kind and m.rdflib_note.startswith("> "))
+        text = f"{statistics.median(ratios):,.1f}x" if ratios else "-"
+        out[kind] = text + (f" (+{timed_out} timed out in rdflib)" if timed_out else "")
+    return out
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
