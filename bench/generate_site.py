@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import hashlib
 import json
 import os
 import random
@@ -666,48 +667,48 @@ def render(corpus: Corpus, a: Article, lang: str) -> str:
     slots = _Slots({"E": event, "E2": f"{a.other_event[lang]} {a.year}" if a.other_event else "",
                     "D": date_phrase(a.start, a.days, lang), "C": f"{city}, {region}", "P": a.project,
                     "P2": a.project2, "O": a.organizer, "T": themes[0]}, lambda key: draws[key]())
-    target = int(rng.triangular(200, 1500, 450))
+    # Words of the body, every block counted (code too): the first section always, then whole
+    # paragraphs until the target; the closing line ends a body between about 200 and 1,500 words.
+    target = int(rng.triangular(190, 1440, 430))
     blocks: list[str] = []
     words = 0
 
-    def paragraph() -> None:
+    def add(block: str) -> None:
         nonlocal words
-        text = " ".join((rng.choice(FILL[lang]) if rng.random() < 0.55 else rng.choice(PLAIN[lang])).format_map(slots)
-                        for _ in range(rng.randint(2, 6)))
-        words += text.count(" ") + 1
-        blocks.append(text)
+        blocks.append(block)
+        words += block.count(" ") + block.count("\n") + 1
 
     def section(n: int, theme: str) -> None:
-        blocks.append(rng.choice(HEADINGS[lang]).format(n=n, theme=theme))
-        for _ in range(rng.randint(1, 3)):
-            paragraph()
+        add(rng.choice(HEADINGS[lang]).format(n=n, theme=theme))
+        for i in range(rng.randint(1, 3)):
+            if i and words >= target:
+                return
+            add(" ".join((rng.choice(FILL[lang]) if rng.random() < 0.55 else rng.choice(PLAIN[lang]))
+                         .format_map(slots) for _ in range(rng.randint(2, 6))))
         extra = rng.random()
         if extra < 0.25:
             marker = rng.choice(LIST_MARKERS)
             items = "\n".join(marker + rng.choice(LIST_ITEM).format_map(slots) for _ in range(rng.randint(3, 5)))
-            blocks.append(f"{rng.choice(LIST_INTRO[lang])}\n\n{items}")
+            add(f"{rng.choice(LIST_INTRO[lang])}\n\n{items}")
         elif extra < 0.4:
             slug = _slug(a.project) or "app"
-            blocks.append(rng.choice(CODE).format(project=rng.choice(k.projects), slug=slug,
-                                                  slug2=_slug(a.project2) or "db", event=event,
-                                                  module=slug.replace("-", "_")))
+            add(rng.choice(CODE).format(project=rng.choice(k.projects), slug=slug, slug2=_slug(a.project2) or "db",
+                                        event=event, module=slug.replace("-", "_")))
         elif extra < 0.5:
             alt = rng.choice(IMAGE_ALT[lang]).format_map(slots)
-            blocks.append(f"![{alt}](/images/{a.year}/{a.base}-{rng.randint(1, 9)}.jpg)")
+            add(f"![{alt}](/images/{a.year}/{a.base}-{rng.randint(1, 9)}.jpg)")
 
-    blocks.append(" ".join(s.format_map(slots) for s in rng.choice(OPENING[a.kind][lang])))
+    add(" ".join(s.format_map(slots) for s in rng.choice(OPENING[a.kind][lang])))
     if a.other_event and a.kind in ("recap", "announcement"):
         colocated = COLOCATED_FUTURE if a.kind == "announcement" else COLOCATED
-        blocks.append(f"{rng.choice(colocated[lang]).format_map(slots)} {rng.choice(PLAIN[lang])}")
+        add(f"{rng.choice(colocated[lang]).format_map(slots)} {rng.choice(PLAIN[lang])}")
     if a.kind == "tutorial":
-        blocks.append(STEPS[lang].format_map(slots))
-    for n, theme in enumerate(themes, 1):
-        section(n, theme)
-        if words >= target:
-            break
-    while words < target:
-        section(len(blocks), rng.choice(themes))
-    blocks.append(rng.choice(CLOSING[lang]).format_map(slots))
+        add(STEPS[lang].format_map(slots))
+    n = 0
+    while n == 0 or words < target:
+        section(n + 1, themes[n] if n < len(themes) else rng.choice(themes))
+        n += 1
+    add(rng.choice(CLOSING[lang]).format_map(slots))
     return front_matter(a, lang, rng) + "\n\n".join(blocks) + "\n"
 
 
@@ -779,8 +780,10 @@ def _write(args: tuple[Corpus, list[Article], str]) -> int:
 
 
 def marker_text(posts: int, seed: int) -> str:
-    """What the marker file of a complete site holds: bench scripts reuse a site that matches."""
-    return f"written by bench/generate_site.py: posts={posts} seed={seed}\n"
+    """What the marker file of a complete site holds: bench scripts reuse a site that matches
+    (same size, seed and version of this script)."""
+    version = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]
+    return f"written by bench/generate_site.py ({version}): posts={posts} seed={seed}\n"
 
 
 def generate(site: Path, posts: int, seed: int = 1, jobs: int = 1) -> Summary:

@@ -37,6 +37,16 @@ _YEAR_AFTER = re.compile(
 _EDITION_AFTER = re.compile(r"^[ \t]*(\d{1,3}[xX])\b")
 _THIS_YEAR = re.compile(r"\b(this year|this year's|este año|este ano|neste ano|en este año|this month|este mes|"
                         r"este mês|next month|el próximo mes|o próximo mês|today|hoy|hoje)\b", re.I)
+_LAST_YEAR = re.compile(r"\b(last year|last year's|el año pasado|o ano passado|no ano passado)\b", re.I)
+_NEXT_YEAR = re.compile(r"\b(next year|next year's|el próximo año|el año que viene|o próximo ano|no próximo ano)\b",
+                        re.I)
+# Tense that ties a single occurrence of an event to the time of the post ("KubeCon will be held in
+# November", "se celebró", "aconteceu"): the edition of the post's year.
+_DATED_TENSE = re.compile(
+    r"\b(will (?:be )?(?:take place|held|happen|host|bring|gather|return|run)|is coming|upcoming|"
+    r"took place|was held|were held|kicked off|wrapped up|se celebr(?:ó|ará|a)|se llevó a cabo|se llevará a cabo|"
+    r"tendrá lugar|tuvo lugar|se realizar(?:á|on)|se realizó|aconteceu|acontecerá|foi realizad[oa]|será realizad[oa]|"
+    r"ocorreu|ocorrerá)\b", re.I)
 _PLACE_PREPOSITIONS = {"in", "en", "em", "at", "near", "from", "desde", "no", "na", "cerca", "perto", "to",
                        "hosted", "held", "celebrado", "celebrada", "realizado", "realizada", "sede"}
 _EVENT_WORDS = {*EVENT_HEADS, "Event", "Events", "Evento", "Eventos", "Edition", "Edición", "Edição", "Recap",
@@ -48,7 +58,7 @@ _KIND_WORDS = {"project", "projects", "tool", "tools", "proyecto", "proyectos", 
 CONFIDENCE = {"vocabulary": 0.95, "vocabulary:context": 0.8, "front-matter": 0.9, "gazetteer": 0.85,
               "gazetteer:event-name": 0.8,
               "gazetteer:country": 0.9, "edition:explicit": 0.95, "edition:this-year": 0.8,
-              "edition:title": 0.7, "edition:discourse": 0.7}
+              "edition:title": 0.7, "edition:discourse": 0.7, "edition:tense": 0.65}
 
 
 class Spans:
@@ -235,6 +245,12 @@ class Extractor:
             sentence_text = doc.masked[sent[0]:sent[1]] if sent else ""
             if _THIS_YEAR.search(sentence_text):
                 edition, method = self._edition(out, entry, year, None), "edition:this-year"
+            elif _LAST_YEAR.search(sentence_text):
+                edition, method = self._edition(out, entry, year - 1, None), "edition:this-year"
+            elif _NEXT_YEAR.search(sentence_text):
+                edition, method = self._edition(out, entry, year + 1, None), "edition:this-year"
+            elif _DATED_TENSE.search(sentence_text):
+                edition, method = self._edition(out, entry, year, None), "edition:tense"
             elif kind_block == "title":
                 edition, method = self._edition(out, entry, year, None), "edition:title"
         out.kinds[entry.iri] = "event"

@@ -207,3 +207,15 @@ def test_candidates_lists_unknown_events_and_organizations(osslat_store) -> None
     assert any("Cloud Summit" in n for n in events)
     assert {"event", "project", "organization"} <= {k for k, _ in found_names}
     assert all(c.example for c in candidates(osslat_store.snapshot()))
+
+
+@pytest.mark.parametrize(("text", "lang", "edition"), [
+    ("Last year we were at FOSDEM and loved it.", "en", "event/fosdem/2024"),
+    ("Next year FOSDEM will surely be bigger.", "en", "event/fosdem/2026"),
+    ("FOSDEM took place in Brussels as always.", "en", "event/fosdem/2025"),
+    ("El FOSDEM se celebró en Bruselas.", "es", "event/fosdem/2025"),
+    ("O FOSDEM acontecerá em Bruxelas.", "pt", "event/fosdem/2025"),
+])
+def test_editions_from_relative_years_and_tense(extractor: Extractor, text: str, lang: str, edition: str) -> None:
+    page = page_of("Notes\n" + text, lang=lang, date="2025-05-01")
+    assert found(extractor.extract(page), page)["FOSDEM"] == edition
