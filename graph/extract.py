@@ -239,20 +239,20 @@ class Extractor:
             if known:
                 edition, end, method = known[0].iri, m.end + number.end(1), "edition:explicit"
         if edition is None and explicit:
-            edition = self._edition(out, entry, int(explicit.group(1)), doc.masked[m.start:m.end])
+            edition = self.edition_of(out, entry, int(explicit.group(1)), doc.masked[m.start:m.end])
             end, method = m.end + explicit.end(1), "edition:explicit"
         if edition is None and year is not None:
             sentence_text = doc.masked[sent[0]:sent[1]] if sent else ""
             if _THIS_YEAR.search(sentence_text):
-                edition, method = self._edition(out, entry, year, None), "edition:this-year"
+                edition, method = self.edition_of(out, entry, year, None), "edition:this-year"
             elif _LAST_YEAR.search(sentence_text):
-                edition, method = self._edition(out, entry, year - 1, None), "edition:this-year"
+                edition, method = self.edition_of(out, entry, year - 1, None), "edition:this-year"
             elif _NEXT_YEAR.search(sentence_text):
-                edition, method = self._edition(out, entry, year + 1, None), "edition:this-year"
+                edition, method = self.edition_of(out, entry, year + 1, None), "edition:this-year"
             elif _DATED_TENSE.search(sentence_text):
-                edition, method = self._edition(out, entry, year, None), "edition:tense"
+                edition, method = self.edition_of(out, entry, year, None), "edition:tense"
             elif kind_block == "title":
-                edition, method = self._edition(out, entry, year, None), "edition:title"
+                edition, method = self.edition_of(out, entry, year, None), "edition:title"
         out.kinds[entry.iri] = "event"
         if edition is None:
             out.mentions.append(Mention(entry.iri, "event", m.start, m.end, CONFIDENCE["vocabulary"],
@@ -282,7 +282,7 @@ class Extractor:
                 return candidate
         return entry
 
-    def _edition(self, out: Extraction, series: Entry, year: int, _surface: str | None) -> str:
+    def edition_of(self, out: Extraction, series: Entry, year: int, _surface: str | None) -> str:
         known = self.vocabulary.editions_of(series.iri).get(year)
         if known is not None:
             out.kinds.setdefault(series.iri, "event")
@@ -308,12 +308,12 @@ class Extractor:
         # ("OpenInfraDays Mexico 2022") is that regional edition
         narrower_edition: dict[tuple[str, int], str] = {}
         for m in out.mentions:
-            series, year = self._series_of(m.iri, out), self._year_of(m.iri, out)
+            series, year = self._series_of(m.iri, out), self.year_of(m.iri, out)
             if series and year:
                 for broader in self._series_chain(series)[1:]:
                     narrower_edition.setdefault((broader, year), m.iri)
         for i, m in enumerate(out.mentions):
-            series, year = self._series_of(m.iri, out), self._year_of(m.iri, out)
+            series, year = self._series_of(m.iri, out), self.year_of(m.iri, out)
             target = narrower_edition.get((series, year)) if series and year else None
             if target and target != m.iri:
                 out.mentions[i] = Mention(target, m.kind, m.start, m.end, CONFIDENCE["edition:discourse"],
@@ -332,7 +332,7 @@ class Extractor:
         entry = self.entity(iri)
         return entry.series if entry is not None and not entry.is_series else None
 
-    def _year_of(self, iri: str, out: Extraction) -> int | None:
+    def year_of(self, iri: str, out: Extraction) -> int | None:
         if iri in out.entities:
             return out.entities[iri].year
         entry = self.entity(iri)

@@ -130,12 +130,12 @@ class RelationFinder:
         """A series co-located with an edition of year Y means that series' edition of year Y."""
         if self._is_edition(iri, ext):
             return iri
-        year = self.x._year_of(other, ext)
+        year = self.x.year_of(other, ext)
         if year is None:
             return iri
         entry = self.x.entity(iri)
         if entry is not None:
-            return self.x._edition(ext, entry, year, None)
+            return self.x.edition_of(ext, entry, year, None)
         series = ext.entities.get(iri)
         if series is None:
             return iri
