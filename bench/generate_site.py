@@ -549,7 +549,7 @@ class Corpus:
     def plan(self, posts: int) -> list[Article]:
         """Articles with `posts` language versions in all, with unique titles and file names."""
         articles: list[Article] = []
-        used_titles: set[tuple[str, str]] = set()
+        used_titles: set[tuple[str, str, str]] = set()
         used_files: set[str] = set()
         files = 0
         while files < posts:
