@@ -31,6 +31,7 @@ import json
 import os
 import platform
 import re
+import signal
 import statistics
 import sys
 import tempfile
@@ -260,6 +261,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="also write the results to this JSON file")
     args = parser.parse_args(argv)
     runs = max(1, args.runs)
+    # Killed politely, still remove the temporary store (gigabytes for large sites).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
 
     site = site_for(args)
     with tempfile.TemporaryDirectory(prefix="postgraph-bench-store-") as tmp:
