@@ -345,5 +345,9 @@ def serve_cmd(site: Path, store_spec: str, drafts: bool, future: bool, expired: 
     serve(app, host=host, port=port, threads=threads, ident="postgraph")
 
 
+from .cli_analyze import analyze  # noqa: E402 - its own module; it uses the helpers above
+
+main.add_command(analyze)
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -11,6 +11,7 @@ from graph.executor import Executor
 from graph.query import stats
 from graph.store import Store
 
+from .analysis import bp as analysis_bp
 from .sparql import bp as sparql_bp
 
 
@@ -31,6 +32,7 @@ def create_app(store: Store, config: dict[str, Any] | None = None) -> Flask:
         max_rows=int(app.config.get("POSTGRAPH_MAX_ROWS", 10_000)),
         allow_service=bool(app.config.get("POSTGRAPH_ALLOW_SERVICE", False)))
     app.register_blueprint(sparql_bp)
+    app.register_blueprint(analysis_bp)
 
     @app.get("/")
     def home() -> str | tuple[str, int]:
