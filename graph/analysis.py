@@ -45,12 +45,19 @@ class EntityGraph:
 
     graph: nx.Graph
     posts_of: dict[str, set[str]] = field(default_factory=dict)  # entity -> posts that mention it
+    post_meta: dict[str, tuple[str, int | None]] = field(default_factory=dict)  # post -> (language, year)
 
     def label(self, iri: str) -> str:
         return self.graph.nodes[iri].get("label", iri) if iri in self.graph else iri
 
     def kind(self, iri: str) -> str:
         return self.graph.nodes[iri].get("kind", "other") if iri in self.graph else "other"
+
+    def pagerank(self) -> dict[str, float]:
+        """PageRank over the weighted graph, computed once per projection."""
+        if "pagerank" not in self.graph.graph:
+            self.graph.graph["pagerank"] = nx.pagerank(self.graph, weight="weight") if len(self.graph) else {}
+        return self.graph.graph["pagerank"]
 
 
 def _fold(text: str) -> str:
@@ -77,6 +84,14 @@ def project(snapshot: ox.Store, lang: str = "en", comentions: bool = True, comen
     posts_of: dict[str, set[str]] = defaultdict(set)
     for row in run(snapshot, "SELECT DISTINCT ?post ?e WHERE { ?post a schema:BlogPosting ; schema:mentions ?e }").result:
         posts_of[row["e"].value].add(row["post"].value)
+    post_meta: dict[str, tuple[str, int | None]] = {}
+    for row in run(snapshot, """
+            SELECT ?post (SAMPLE(?l) AS ?lang) (SAMPLE(?d) AS ?date) WHERE {
+              ?post a schema:BlogPosting . OPTIONAL { ?post schema:inLanguage ?l } OPTIONAL { ?post schema:datePublished ?d }
+            } GROUP BY ?post""").result:
+        date = row["date"].value if row["date"] is not None else ""
+        post_meta[row["post"].value] = (row["lang"].value if row["lang"] is not None else "",
+                                        int(date[:4]) if date[:4].isdigit() else None)
     types: dict[str, set[str]] = defaultdict(set)
     for row in run(snapshot, """
             SELECT DISTINCT ?e ?t WHERE {
@@ -120,7 +135,7 @@ def project(snapshot: ox.Store, lang: str = "en", comentions: bool = True, comen
     for _a, _b, data in g.edges(data=True):
         data["cost"] = RELATION_COST if data["relations"] else COMENTION_COST
         data["weight"] = len(data["relations"]) + data["posts"]
-    return EntityGraph(g, dict(posts_of))
+    return EntityGraph(g, dict(posts_of), post_meta)
 
 
 def _add_comentions(g: nx.Graph, posts_of: dict[str, set[str]], min_posts: int, per_node: int) -> None:
@@ -171,7 +186,7 @@ def centrality(eg: EntityGraph, top: int = 20, kinds: set[str] | None = None, se
     g = eg.graph
     if g.number_of_nodes() == 0:
         return []
-    rank = nx.pagerank(g, weight="weight")
+    rank = eg.pagerank()
     stated = g.edge_subgraph([(a, b) for a, b, d in g.edges(data=True) if d["relations"]])
     k = 100 if stated.number_of_nodes() > 500 else None
     between = dict.fromkeys(g, 0.0)
@@ -222,7 +237,7 @@ def communities(eg: EntityGraph, top_members: int = 8, min_size: int = 3, seed: 
     g = eg.graph
     if g.number_of_edges() == 0:
         return []
-    rank = nx.pagerank(g, weight="weight")
+    rank = eg.pagerank()
     out = []
     for nodes in nx.community.louvain_communities(g, weight="weight", seed=seed):
         if len(nodes) < min_size:

@@ -30,7 +30,8 @@ def _lang() -> str:
     return lang
 
 
-def _graph(lang: str) -> tuple[Any, analysis.EntityGraph]:
+def entity_graph(lang: str) -> tuple[Any, analysis.EntityGraph]:
+    """The store snapshot and its projected entity graph (labels in `lang`), cached per generation."""
     store = _store()
     snapshot = store.snapshot()
     if snapshot is None:
@@ -39,7 +40,8 @@ def _graph(lang: str) -> tuple[Any, analysis.EntityGraph]:
     cache: dict = current_app.extensions.setdefault("postgraph.analysis", {})
     with _lock:  # one projection per generation and language, even under concurrent requests
         if key not in cache:
-            cache.clear()
+            for old in [k for k in cache if k[0] != key[0]]:  # an older generation's projections
+                del cache[old]
             cache[key] = analysis.project(snapshot, lang=lang)
         return snapshot, cache[key]
 
@@ -77,7 +79,7 @@ def index() -> Any:
     """Centrality, communities, co-occurrence tables and the themes chart on one page."""
     lang = _lang()
     top = _int("top", 20, 1, 200)
-    _snapshot, eg = _graph(lang)
+    _snapshot, eg = entity_graph(lang)
     data = {
         "centrality": analysis.centrality(eg, top=top),
         "communities": analysis.communities(eg),
@@ -100,7 +102,7 @@ def path() -> Any:
                        mimetype="text/plain"))
     if len(source) > 500 or len(target) > 500:
         abort(Response("entity names are at most 500 characters\n", 400, mimetype="text/plain"))
-    snapshot, eg = _graph(lang)
+    snapshot, eg = entity_graph(lang)
     try:
         hops = analysis.shortest_path(eg, snapshot, source, target)
     except analysis.AnalysisError as exc:

@@ -12,6 +12,7 @@ from graph.query import stats
 from graph.store import Store
 
 from .analysis import bp as analysis_bp
+from .graphview import bp as graph_bp
 from .sparql import bp as sparql_bp
 
 
@@ -33,6 +34,7 @@ def create_app(store: Store, config: dict[str, Any] | None = None) -> Flask:
         allow_service=bool(app.config.get("POSTGRAPH_ALLOW_SERVICE", False)))
     app.register_blueprint(sparql_bp)
     app.register_blueprint(analysis_bp)
+    app.register_blueprint(graph_bp)
 
     @app.get("/")
     def home() -> str | tuple[str, int]:

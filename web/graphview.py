@@ -1,0 +1,161 @@
+"""The graph page: an interactive vis-network view of the entity graph, and its JSON feeds.
+
+vis-network itself is served from the pyvis package installed with postgraph (never a CDN). The
+page is static HTML and JavaScript (web/static/graph.js) that fetches /graph/data.json with the
+page's own query string, so a view is shareable by URL."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+import pyvis
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    jsonify,
+    render_template,
+    request,
+    send_from_directory,
+)
+
+from graph import __version__, network
+from graph.executor import QueryInvalid, QueryRefused, QueryRequest, QueryTimeout, check
+
+from .analysis import LANGS, entity_graph
+
+bp = Blueprint("graphview", __name__)
+VIS_DIR = Path(pyvis.__file__).parent / "lib" / "vis-9.1.2"
+VIS_FILES = {"vis-network.min.js", "vis-network.css"}
+
+
+def _bad(message: str) -> None:
+    abort(Response(message + "\n", 400, mimetype="text/plain"))
+
+
+def _int(name: str, default: int | None, low: int, high: int) -> int | None:
+    raw = request.args.get(name, "")
+    if raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        _bad(f"{name} must be a whole number, not {raw!r}")
+    if not low <= value <= high:
+        _bad(f"{name} must be between {low} and {high}")
+    return value
+
+
+def _view() -> network.View:
+    kinds = set(request.args.getlist("type"))
+    unknown = kinds - set(network.KINDS)
+    if unknown:
+        _bad(f"unknown type {sorted(unknown)[0]!r}; types are {', '.join(network.KINDS)}")
+    lang = request.args.get("lang") or None
+    if lang is not None and lang not in LANGS:
+        _bad(f"lang must be one of {', '.join(LANGS)}")
+    size_by = request.args.get("size", "pagerank")
+    if size_by not in ("pagerank", "degree"):
+        _bad("size must be pagerank or degree")
+    return network.View(kinds=kinds, lang=lang, year_from=_int("from", None, 1900, 2200),
+                        year_to=_int("to", None, 1900, 2200), min_degree=_int("min_degree", 0, 0, 100_000),
+                        limit=_int("limit", network.DEFAULT_LIMIT, 1, network.MAX_LIMIT),
+                        focus=request.args.get("focus") or None, depth=_int("depth", 1, 1, 4), size_by=size_by)
+
+
+def _labels() -> str:
+    labels = request.args.get("labels") or request.accept_languages.best_match(LANGS) or "en"
+    if labels not in LANGS:
+        _bad(f"labels must be one of {', '.join(LANGS)}")
+    return labels
+
+
+@bp.get("/graph")
+def page() -> str:
+    """The page; its data comes from /graph/data.json with the same query string."""
+    _view()  # a bad parameter is a 400 here already, not a broken page
+    query = request.args.get("query", "")
+    return render_template("graph.html", data_url="/graph/data.json?" + request.query_string.decode("latin-1"),
+                           query=query, args=request.args, kinds=network.KINDS, styles=network.STYLE,
+                           version=__version__)
+
+
+@bp.get("/graph/data.json")
+def data() -> Response:
+    """Nodes and edges of the view (filters, focus and limit from the query string), or of a CONSTRUCT."""
+    view = _view()
+    query = request.args.get("query")
+    if query:
+        return jsonify(_construct(query, view))
+    _snapshot, eg = entity_graph(_labels())
+    try:
+        nodes, left_out = network.select(eg, view)
+    except KeyError:
+        abort(Response(f"no entity {view.focus} in the graph\n", 404, mimetype="text/plain"))
+    return jsonify(network.vis_data(eg, nodes, view, left_out))
+
+
+@bp.get("/graph/neighbours.json")
+def neighbours() -> Response:
+    """An entity and its neighbours, to expand a node on double-click."""
+    iri = request.args.get("iri", "")
+    if not iri:
+        _bad("give the entity: ?iri=…")
+    _snapshot, eg = entity_graph(_labels())
+    view = _view()
+    view.limit = min(view.limit, 50)
+    try:
+        return jsonify(network.neighbours(eg, iri, view))
+    except KeyError:
+        abort(Response(f"no entity {iri} in the graph\n", 404, mimetype="text/plain"))
+
+
+@bp.get("/graph/node.json")
+def node() -> Response:
+    """The side panel's facts about one entity."""
+    iri = request.args.get("iri", "")
+    if not iri:
+        _bad("give the entity: ?iri=…")
+    _snapshot, eg = entity_graph(_labels())
+    try:
+        return jsonify(network.facts(eg, iri))
+    except KeyError:
+        abort(Response(f"no entity {iri} in the graph\n", 404, mimetype="text/plain"))
+
+
+@bp.get("/vendor/vis-network/<name>")
+def vis_asset(name: str) -> Response:
+    """vis-network's script and style, from the installed pyvis package."""
+    if name not in VIS_FILES:
+        abort(404)
+    response = send_from_directory(VIS_DIR, name, max_age=86400)
+    return response
+
+
+def _construct(query: str, view: network.View) -> dict[str, Any]:
+    try:
+        kind = check(query, current_app.config.get("POSTGRAPH_ALLOW_SERVICE", False))
+    except QueryRefused as exc:
+        abort(Response(str(exc) + "\n", 403, mimetype="text/plain"))
+    except QueryInvalid as exc:
+        _bad(f"malformed query: {exc}")
+    if kind != "graph":
+        _bad("only CONSTRUCT and DESCRIBE queries can be drawn as a graph")
+    req = QueryRequest(query=query, graph_format="ntriples", max_rows=network.MAX_LIMIT * 10)
+    try:
+        answer = current_app.extensions["postgraph.executor"].run(req)
+    except QueryRefused as exc:
+        abort(Response(str(exc) + "\n", 403, mimetype="text/plain"))
+    except QueryInvalid as exc:
+        _bad(str(exc))
+    except QueryTimeout as exc:
+        abort(Response(str(exc) + "\n", 503, mimetype="text/plain", headers={"Retry-After": "5"}))
+    triples = list(ox.parse(answer.body, format=ox.RdfFormat.N_TRIPLES))
+    eg = entity_graph(_labels())[1] if current_app.extensions["postgraph.store"].snapshot() is not None else None
+    out = network.construct_network(triples, eg, limit=view.limit if request.args.get("limit") else network.MAX_LIMIT)
+    if answer.truncated:
+        out["notice"] = (out["notice"] + " " if out["notice"] else "") + f"The result was cut at {answer.rows:,} triples."
+    return out
