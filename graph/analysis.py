@@ -60,7 +60,8 @@ class EntityGraph:
         return self.graph.graph["pagerank"]
 
 
-def _fold(text: str) -> str:
+def fold(text: str) -> str:
+    """Case- and accent-insensitive form of a name, for matching what people type."""
     return "".join(c for c in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(c))
 
 
@@ -100,7 +101,7 @@ def project(snapshot: ox.Store, lang: str = "en", comentions: bool = True, comen
             }""").result:
         types[row["e"].value].add(row["t"].value)
     labels: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    aliases: dict[str, set[str]] = defaultdict(set)
+    aliases: dict[str, set[str]] = defaultdict(set)  # every name and alias, as written
     for row in run(snapshot, """
             SELECT DISTINCT ?e ?name ?alias WHERE {
               { SELECT DISTINCT ?e WHERE { ?post schema:mentions ?e } }
@@ -109,16 +110,17 @@ def project(snapshot: ox.Store, lang: str = "en", comentions: bool = True, comen
         if row["name"] is not None:
             name = row["name"]
             labels[row["e"].value].append((name.value, getattr(name, "language", None) or ""))
-            aliases[row["e"].value].add(_fold(name.value))
+            aliases[row["e"].value].add(name.value)
         else:
-            aliases[row["e"].value].add(_fold(row["alias"].value))
+            aliases[row["e"].value].add(row["alias"].value)
 
     g = nx.Graph()
     for iri, posts in posts_of.items():
         kinds = types.get(iri, set())
         kind = "series" if _SERIES in kinds else (kind_of(frozenset(kinds)) or "other")
         g.add_node(iri, kind=kind, label=_pick_label(labels.get(iri, []), lang) or iri.rsplit("/", 1)[-1],
-                   posts=len(posts), names=frozenset(aliases.get(iri, ())))
+                   posts=len(posts), names=tuple(sorted(aliases.get(iri, ()))),
+                   folded=frozenset(fold(n) for n in aliases.get(iri, ())))
     values = " ".join(RELATIONS)
     for row in run(snapshot, f"""
             SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES ?p {{ {values} }} ?s ?p ?o FILTER(isIRI(?o)) }}""").result:
@@ -254,10 +256,10 @@ def resolve(eg: EntityGraph, ref: str) -> str:
     ignored); else the best-connected entity whose label contains the text."""
     if ref in eg.graph:
         return ref
-    wanted = _fold(ref.strip())
-    found = [n for n, data in eg.graph.nodes(data=True) if wanted in data["names"] or _fold(data["label"]) == wanted]
+    wanted = fold(ref.strip())
+    found = [n for n, data in eg.graph.nodes(data=True) if wanted in data["folded"] or fold(data["label"]) == wanted]
     if not found:
-        found = [n for n, data in eg.graph.nodes(data=True) if wanted and wanted in _fold(data["label"])]
+        found = [n for n, data in eg.graph.nodes(data=True) if wanted and wanted in fold(data["label"])]
     if not found:
         raise AnalysisError(f"no entity is called {ref!r}; give its IRI or another of its names")
     return max(found, key=lambda n: (eg.graph.degree(n), -len(eg.label(n))))

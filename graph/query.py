@@ -195,3 +195,22 @@ def candidates(store: ox.Store, kind: str | None = None, min_posts: int = 1) -> 
                              row["m"].value, posts, int(row["mentions"].value),
                              row["s"].value if row["s"] else ""))
     return out
+
+
+def recent_posts(store: ox.Store, limit: int = 10) -> list[dict[str, str]]:
+    """The newest posts: IRI, headline, language, date."""
+    return [{"iri": r["post"].value, "headline": r["h"].value if r["h"] else r["post"].value,
+             "lang": r["l"].value if r["l"] else "", "date": (r["d"].value if r["d"] else "")[:10]}
+            for r in run(store, f"""
+                SELECT ?post (SAMPLE(?headline) AS ?h) (SAMPLE(?lang) AS ?l) (MAX(?date) AS ?d) WHERE {{
+                  ?post a schema:BlogPosting ; schema:datePublished ?date .
+                  OPTIONAL {{ ?post schema:headline ?headline }} OPTIONAL {{ ?post schema:inLanguage ?lang }}
+                }} GROUP BY ?post ORDER BY DESC(?d) LIMIT {int(limit)}""").result]
+
+
+def posts_by_year(store: ox.Store) -> list[tuple[str, int]]:
+    """How many posts were published each year."""
+    return [(r["y"].value, int(r["n"].value)) for r in run(store, """
+        SELECT ?y (COUNT(DISTINCT ?post) AS ?n) WHERE {
+          ?post a schema:BlogPosting ; schema:datePublished ?date . BIND(STR(YEAR(?date)) AS ?y)
+        } GROUP BY ?y ORDER BY ?y""").result]

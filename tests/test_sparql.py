@@ -199,7 +199,10 @@ def test_minted_iris_dereference(client) -> None:
     jsonld = client.get("/id/event/scale/2025", headers={"Accept": "application/ld+json"})
     assert jsonld.mimetype == "application/ld+json"
     html = client.get("/id/event/scale/2025", headers={"Accept": "text/html,*/*;q=0.8"})
-    assert html.mimetype == "text/html" and "superEvent" in html.get_data(as_text=True)
+    assert html.mimetype == "text/html" and html.headers["Vary"] == "Accept"
+    assert "<th>super event</th>" in html.get_data(as_text=True)  # property labels from the ontology
+    spanish = client.get("/id/event/scale/2025?lang=es", headers={"Accept": "text/html"})
+    assert "<th>evento superior</th>" in spanish.get_data(as_text=True)
     assert client.get("/id/event/no-such-thing").status_code == 404
 
 

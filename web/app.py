@@ -8,10 +8,13 @@ from flask import Flask, render_template
 
 from graph import __version__
 from graph.executor import Executor
-from graph.query import stats
+from graph.query import posts_by_year, recent_posts, stats
 from graph.store import Store
 
 from .analysis import bp as analysis_bp
+from .analysis import entity_graph
+from .explore import bp as explore_bp
+from .explore import link, page_lang
 from .graphview import bp as graph_bp
 from .sparql import bp as sparql_bp
 
@@ -35,13 +38,20 @@ def create_app(store: Store, config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(sparql_bp)
     app.register_blueprint(analysis_bp)
     app.register_blueprint(graph_bp)
+    app.register_blueprint(explore_bp)
 
     @app.get("/")
     def home() -> str | tuple[str, int]:
         snap = store.snapshot()
         if snap is None:
             return render_template("empty.html", store=store.spec, version=__version__), 503
-        return render_template("home.html", counts=stats(snap), info=store.info(), version=__version__)
+        lang = page_lang()
+        _snap, eg = entity_graph(lang)
+        top = {kind: sorted((n for n, d in eg.graph.nodes(data=True) if d["kind"] == kind),
+                            key=lambda n: (-eg.graph.nodes[n]["posts"], eg.label(n)))[:10]
+               for kind in ("event", "project", "topic")}
+        return render_template("home.html", counts=stats(snap), info=store.info(), version=__version__,
+                               recent=recent_posts(snap), years=posts_by_year(snap), top=top, eg=eg, link=link)
 
     @app.errorhandler(404)
     def not_found(_exc: Exception) -> tuple[str, int]:

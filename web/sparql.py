@@ -31,6 +31,8 @@ from graph.ontology import QUERIES_DIR
 from graph.results import GRAPH_MEDIA_TYPES, RESULT_MEDIA_TYPES
 from graph.store import LocalStore, Store
 
+from .explore import entity_page
+
 bp = Blueprint("sparql", __name__)
 
 _RESULT_BY_TYPE = {v: k for k, v in RESULT_MEDIA_TYPES.items()} | {"application/json": "json",
@@ -248,35 +250,26 @@ def _describe(iri: str) -> Response:
     snapshot = _store().snapshot()
     if snapshot is None:
         abort(503)
-    node = ox.NamedNode(iri)
-    triples = list(snapshot.query(_DESCRIBE, use_default_graph_as_union=True, substitutions={ox.Variable("iri"): node}))
-    if not triples:
-        return _plain(404, f"the graph holds nothing about <{iri}>")
     graph_types = {"text/turtle": "turtle", "application/ld+json": "jsonld", "application/n-triples": "ntriples",
                    "application/rdf+xml": "rdfxml"}
     wanted = _FORMAT_ALIASES.get(request.args.get("format", ""), request.args.get("format", ""))
     best = request.accept_mimetypes.best_match(["text/html", *graph_types], default="text/html")
     fmt = wanted if wanted in GRAPH_MEDIA_TYPES else (None if best == "text/html" else graph_types[best])
-    if fmt is None:
-        outgoing = [(t.predicate.value, t.object) for t in triples if t.subject == node]
-        incoming = [(t.predicate.value, t.subject) for t in triples if t.subject != node]
-        response = Response(render_template("describe.html", iri=iri, outgoing=_group(outgoing),
-                                            incoming=_group(incoming), short=_short, cell=_cell))
-    else:
-        body = ox.serialize(triples, format={"turtle": ox.RdfFormat.TURTLE, "jsonld": ox.RdfFormat.JSON_LD,
-                                             "ntriples": ox.RdfFormat.N_TRIPLES,
-                                             "rdfxml": ox.RdfFormat.RDF_XML}[fmt],
-                            prefixes=PREFIXES if fmt in ("turtle", "rdfxml") else None)
-        response = Response(body, mimetype=GRAPH_MEDIA_TYPES[fmt])
+    if fmt is None:  # a person: the entity page (bounded queries, evidence, related entities)
+        response = entity_page(iri)
+        response.headers["Vary"] = "Accept"
+        return response
+    node = ox.NamedNode(iri)
+    triples = list(snapshot.query(_DESCRIBE, use_default_graph_as_union=True, substitutions={ox.Variable("iri"): node}))
+    if not triples:
+        return _plain(404, f"the graph holds nothing about <{iri}>")
+    body = ox.serialize(triples, format={"turtle": ox.RdfFormat.TURTLE, "jsonld": ox.RdfFormat.JSON_LD,
+                                         "ntriples": ox.RdfFormat.N_TRIPLES,
+                                         "rdfxml": ox.RdfFormat.RDF_XML}[fmt],
+                        prefixes=PREFIXES if fmt in ("turtle", "rdfxml") else None)
+    response = Response(body, mimetype=GRAPH_MEDIA_TYPES[fmt])
     response.headers["Vary"] = "Accept"
     return response
-
-
-def _group(pairs: list[tuple[str, object]]) -> list[tuple[str, list[object]]]:
-    grouped: dict[str, list[object]] = {}
-    for predicate, value in pairs:
-        grouped.setdefault(predicate, []).append(value)
-    return sorted(grouped.items(), key=lambda kv: _short(kv[0]))
 
 
 @bp.get("/describe")
@@ -296,8 +289,11 @@ def dereference(rest: str) -> Response:
         abort(404)
     if ".." in rest.split("/"):
         abort(404)
-    query = request.query_string.decode()
-    iri = base + rest + (f"?{query}" if query and not request.args.get("format") else "")
+    # ?format= and ?lang= are the page's own parameters; any other query string is part of the IRI
+    own = {"format", "lang"}
+    query = "&".join(part for part in request.query_string.decode().split("&")
+                     if part and part.split("=", 1)[0] not in own)
+    iri = base + rest + (f"?{query}" if query else "")
     return _describe(iri)
 
 

@@ -1,0 +1,39 @@
+"""Home, search and entity pages in real Chromium: they render, link up, and load nothing from outside."""
+
+from __future__ import annotations
+
+
+def test_home_search_and_entity_page(page, osslat_server) -> None:
+    page.goto(osslat_server.url + "/")
+    assert page.locator("#top-events li").count() > 0
+    page.fill("input[name=q]", "SCaLE")
+    page.press("input[name=q]", "Enter")
+    page.wait_for_selector("#search-results li")
+    first = page.locator("#search-results li a").first
+    assert "Southern California Linux Expo" in first.inner_text()
+    page.goto(osslat_server.url + "/id/event/openinfra-days-north-america/2025")
+    evidence = page.locator("#evidence li")
+    assert evidence.count() > 0
+    mark = evidence.first.locator("mark.mention")
+    assert mark.count() == 1 and mark.inner_text()
+    assert evidence.first.locator("a.permalink").get_attribute("href").startswith("https://oss.lat/")
+    page.click("#show-in-graph")
+    page.wait_for_function("window.postgraph && window.postgraph.stabilized", timeout=30_000)
+    assert page.evaluate("window.postgraph.nodes.get('https://oss.lat/id/event/openinfra-days-north-america/2025') !== null")
+
+
+def test_entity_page_in_spanish(page, osslat_server) -> None:
+    page.goto(osslat_server.url + "/id/event/scale/2025?lang=es")
+    assert "evento superior" in page.inner_text("#outgoing")
+
+
+def test_analysis_page_renders_the_chart(page, osslat_server) -> None:
+    page.goto(osslat_server.url + "/analysis")
+    page.wait_for_load_state("networkidle")
+    assert page.locator("#centrality tr").count() > 5
+    assert page.evaluate("document.querySelector('#themes img').naturalWidth") > 0
+    page.fill("input[name=from]", "Zuul")
+    page.fill("input[name=to]", "SCaLE")
+    page.click("#path-form button")
+    page.wait_for_selector("#path li.hop")
+    assert page.locator("#path li.hop").count() >= 2

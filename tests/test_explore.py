@@ -1,0 +1,104 @@
+"""Search, entity pages and the home page, through Flask's test client (osslat and content/)."""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+from pathlib import Path
+
+import pytest
+
+from graph.build import BuildOptions, build
+from graph.query import run
+from graph.store import LocalStore
+from web.app import create_app
+
+SCALE_2025 = "https://oss.lat/id/event/scale/2025"
+
+
+@pytest.fixture(scope="module")
+def client(osslat_store):
+    return create_app(osslat_store).test_client()
+
+
+def test_search_ranks_exact_names_first_across_languages(client) -> None:
+    hits = client.get("/search.json?q=SCaLE").get_json()
+    assert hits[0]["matched"] == "SCaLE" and hits[0]["kind"] == "series"
+    assert {h["iri"] for h in hits[:3]} >= {"https://oss.lat/id/event/scale"}
+    assert all(h["url"].startswith("/") for h in hits)
+    # accents and case do not matter, and Spanish/Portuguese names find the same entity
+    assert client.get("/search.json?q=pasadena").get_json()[0]["label"] == "Pasadena"
+    accented = client.get("/search.json?q=Sao Paulo").get_json()
+    assert accented and "São Paulo" in {accented[0]["label"], accented[0]["matched"]}
+    posts = [h for h in client.get("/search.json?q=recap").get_json() if h["kind"] == "post"]
+    assert posts and all(h["lang"] for h in posts)
+
+
+def test_search_page_and_errors(client) -> None:
+    page = client.get("/search?q=kubernetes")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and 'id="search-results"' in html and "badge" in html
+    assert client.get("/search?q=kubernetes", headers={"Accept": "application/json"}).is_json
+    assert client.get("/search.json?q=").status_code == 400
+    assert client.get("/search?q=" + "x" * 500).status_code == 400
+    assert client.get("/search?q=x&lang=fr").status_code == 400
+
+
+def test_entity_page_shows_evidence_with_highlighted_mention(client) -> None:
+    page = client.get("/id/event/openinfra-days-north-america/2025", headers={"Accept": "text/html"})
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and 'id="evidence"' in html
+    quotes = re.findall(r"<blockquote>(.*?)</blockquote>", html, re.S)
+    assert quotes and all('<mark class="mention">' in q for q in quotes)
+    assert 'class="permalink" href="https://oss.lat/' in html
+    assert "/graph?focus=" in html  # the small ego graph is one click away
+    assert 'id="related"' in html and 'id="outgoing"' in html
+
+
+def test_entity_page_language_and_links(client) -> None:
+    en = client.get(SCALE_2025.replace("https://oss.lat", ""), headers={"Accept": "text/html"}).get_data(as_text=True)
+    es = client.get(SCALE_2025.replace("https://oss.lat", "") + "?lang=es").get_data(as_text=True)
+    assert "<th>super event</th>" in en and "<th>evento superior</th>" in es
+    incoming = en[en.index('id="incoming"'):]
+    assert "OpenInfra Days North America 2025" in unescape(incoming)  # the co-located event points here
+
+
+def test_post_page_lists_translations(client) -> None:
+    post = "https://oss.lat/en/openinfradays/openinfra-scale-2025-recap/"
+    html = client.get("/describe", query_string={"iri": post}, headers={"Accept": "text/html"}).get_data(as_text=True)
+    assert 'id="translations"' in html
+    section = html[html.index('id="translations"'):]
+    assert "https://oss.lat/openinfradays/openinfra-scale-2025-recap/" in section  # Spanish, the default language
+    assert "https://oss.lat/pt/openinfradays/openinfra-scale-2025-recap/" in section
+
+
+def test_unknown_entity_is_404(client) -> None:
+    assert client.get("/id/event/no-such-thing", headers={"Accept": "text/html"}).status_code == 404
+
+
+def test_home_page_counts_match_sparql(client, osslat_store) -> None:
+    html = client.get("/").get_data(as_text=True)
+    for section in ("top-events", "top-projects", "top-themes", "recent-posts", "posts-by-year"):
+        assert f'id="{section}"' in html
+    snap = osslat_store.snapshot()
+    n = int(next(iter(run(snap, "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?p a schema:BlogPosting ; "
+                                "schema:datePublished ?d FILTER(YEAR(?d) = 2025) }").result))["n"].value)
+    year_table = html[html.index('id="posts-by-year"'):]
+    assert re.search(rf"<td>2025</td><td class=\"n\">{n}</td>", year_table)
+
+
+def test_pages_escape_hostile_content(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    (site / "content" / "posts").mkdir(parents=True)
+    (site / "hugo.toml").write_text('baseURL = "https://x.example/"\n', encoding="utf-8")
+    evil = "<img src=x onerror=alert(1)>"
+    (site / "content" / "posts" / "p.md").write_text(
+        f'---\ntitle: "{evil}"\ntags: ["<script>alert(2)</script>"]\nauthor: "{evil}"\ndate: 2025-01-01\n---\n'
+        "Kubernetes met OpenStack in Pasadena, California.\n", encoding="utf-8")
+    store = LocalStore(tmp_path / "store")
+    build(store, BuildOptions(site=site))
+    client = create_app(store).test_client()
+    for url in ("/", "/search?q=img", "/describe?iri=https://x.example/posts/p/", "/id/project/kubernetes"):
+        html = client.get(url, headers={"Accept": "text/html"}).get_data(as_text=True)
+        assert evil not in html and "<script>alert" not in html, url
+    assert "&lt;img src=x onerror=alert(1)&gt;" in client.get("/search?q=img").get_data(as_text=True)
