@@ -17,6 +17,10 @@ def test_home_search_and_entity_page(page, osslat_server) -> None:
     mark = evidence.first.locator("mark.mention")
     assert mark.count() == 1 and mark.inner_text()
     assert evidence.first.locator("a.permalink").get_attribute("href").startswith("https://oss.lat/")
+    ego = page.frame_locator("iframe.ego-graph")
+    ego.locator("#graph[data-stabilized=true]").wait_for(timeout=30_000)
+    frame = next(f for f in page.frames if "embed=1" in f.url)
+    assert 1 < frame.evaluate("window.postgraph.nodes.length") <= 25
     page.click("#show-in-graph")
     page.wait_for_function("window.postgraph && window.postgraph.stabilized", timeout=30_000)
     assert page.evaluate("window.postgraph.nodes.get('https://oss.lat/id/event/openinfra-days-north-america/2025') !== null")
