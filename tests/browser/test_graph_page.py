@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import time
 import urllib.parse
 
 WAIT = 30_000  # ms: a loaded 2-core CI machine lays out a few hundred nodes in seconds
 
 
+def wait_until(page, expression: str, timeout: float = WAIT / 1000) -> None:
+    """Poll an expression (page.wait_for_function evaluates strings with eval, which our CSP forbids)."""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        assert time.monotonic() < deadline, f"timed out waiting for {expression}"
+        page.wait_for_timeout(100)
+
+
 def _open(page, server, query: str = "") -> None:
     page.goto(f"{server.url}/graph{query}")
-    page.wait_for_function("window.postgraph && window.postgraph.stabilized", timeout=WAIT)
+    page.wait_for_selector("#graph[data-stabilized=true]", state="attached", timeout=WAIT)
 
 
 def _labels(page) -> list[str]:
@@ -74,7 +83,7 @@ def test_focus_and_double_click_expand(page, osslat_server) -> None:
     before = page.evaluate("window.postgraph.nodes.length")
     assert before <= 15
     page.evaluate(f"window.postgraph.network.emit('doubleClick', {{nodes: [{iri!r}], edges: []}})")
-    page.wait_for_function(f"window.postgraph.nodes.length > {before}", timeout=WAIT)
+    wait_until(page, f"window.postgraph.nodes.length > {before}")
 
 
 def test_bounded_view_says_what_was_left_out(page, osslat_server) -> None:
@@ -119,7 +128,7 @@ def test_hostile_titles_are_text_everywhere(page, tmp_path) -> None:
             page.goto(server.url + path)
             page.wait_for_load_state("networkidle")
             if path == "/graph":
-                page.wait_for_function("window.postgraph && window.postgraph.stabilized", timeout=WAIT)
+                page.wait_for_selector("#graph[data-stabilized=true]", state="attached", timeout=WAIT)
                 for label in _labels(page):
                     page.fill("#graph-search", label[:6])
                 page.hover("#graph")

@@ -22,7 +22,7 @@ def test_home_search_and_entity_page(page, osslat_server) -> None:
     frame = next(f for f in page.frames if "embed=1" in f.url)
     assert 1 < frame.evaluate("window.postgraph.nodes.length") <= 25
     page.click("#show-in-graph")
-    page.wait_for_function("window.postgraph && window.postgraph.stabilized", timeout=30_000)
+    page.wait_for_selector("#graph[data-stabilized=true]", state="attached", timeout=30_000)
     assert page.evaluate("window.postgraph.nodes.get('https://oss.lat/id/event/openinfra-days-north-america/2025') !== null")
 
 
