@@ -341,11 +341,14 @@ def serve_cmd(site: Path, store_spec: str, drafts: bool, future: bool, expired: 
         _run_build(store, site, drafts, future, expired, strict, base_iri)
     app = create_app(store, {"POSTGRAPH_QUERY_TIMEOUT": query_timeout, "POSTGRAPH_QUERY_WORKERS": query_workers,
                              "POSTGRAPH_MAX_ROWS": max_rows, "POSTGRAPH_ALLOW_SERVICE": allow_service})
+    from web.analysis import warm_up
+
+    warm_up(app)  # the graph page's entity graph, projected in the background while the server starts
     err.print(f"serving the graph in {store.spec} on http://{host}:{port}/ (Ctrl+C to stop)", highlight=False)
     serve(app, host=host, port=port, threads=threads, ident="postgraph")
 
 
-from .cli_analyze import analyze  # noqa: E402 - its own module; it uses the helpers above
+from .cli_analyze import analyze  # noqa: E402 - the analyze group, in its own module
 
 main.add_command(analyze)
 

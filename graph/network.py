@@ -31,6 +31,8 @@ STYLE: dict[str, tuple[str, str]] = {
 }
 KINDS = tuple(k for k in STYLE if k != "literal")
 DEFAULT_LIMIT, MAX_LIMIT = 300, 2000
+#: Co-mention edges drawn per node (its strongest); stated relations are always drawn.
+COMENTIONS_DRAWN = 8
 
 
 @dataclass
@@ -98,8 +100,22 @@ def vis_data(eg: EntityGraph, nodes: list[str], view: View, left_out: int = 0) -
         out_nodes.append({"id": n, "label": data["label"], "group": data["kind"], "shape": shape,
                           "color": colour, "value": size, "degree": g.degree(n), "posts": data["posts"],
                           "langs": langs, "years": [years[0], years[-1]] if years else []})
+    # Every stated relation among the drawn nodes, but only each node's strongest co-mentions: on a
+    # big site the co-mentions among the 300 most central entities run to tens of thousands of
+    # edges, which the browser would spend seconds laying out and nobody can read.
+    strongest: set[tuple[str, str]] = set()
+    by_node: dict[str, list[tuple[int, str]]] = {}
+    for a, b, data in g.subgraph(keep).edges(data=True):
+        if not data["relations"]:
+            by_node.setdefault(a, []).append((data["posts"], b))
+            by_node.setdefault(b, []).append((data["posts"], a))
+    for a, others in by_node.items():
+        others.sort(key=lambda t: (-t[0], t[1]))
+        strongest.update((min(a, b), max(a, b)) for _n, b in others[:COMENTIONS_DRAWN])
     out_edges = []
     for a, b, data in g.subgraph(keep).edges(data=True):
+        if not data["relations"] and (min(a, b), max(a, b)) not in strongest:
+            continue
         stated = sorted({p.rsplit("#", 1)[-1].rsplit("/", 1)[-1] for _s, p, _o in data["relations"]})
         out_edges.append({"id": f"{a} {b}", "from": a, "to": b, "relations": stated, "posts": data["posts"],
                           "dashes": not stated, "width": 2 if stated else 1,

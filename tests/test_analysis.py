@@ -157,3 +157,13 @@ def test_analysis_page_escapes_post_content(tmp_path: Path) -> None:
     html = client.get("/analysis/path?from=Kubernetes&to=OpenStack").get_data(as_text=True)
     assert evil not in html
     assert "&lt;img src=x onerror=alert(1)&gt;" in html
+
+
+def test_warm_up_projects_the_entity_graph_in_advance(osslat_store) -> None:
+    from web.analysis import warm_up
+
+    app = create_app(osslat_store)
+    warm_up(app).join(60)
+    cache = app.extensions.get("postgraph.analysis", {})
+    assert (osslat_store.generation(), "en") in cache
+    app.extensions["postgraph.executor"].close()
