@@ -35,7 +35,7 @@ from .ontology import ontology_quads
 from .places import gazetteer
 from .post import Page, Problem
 from .relations import RelationFinder
-from .site import Site, load_site
+from .site import MAX_FILE_BYTES, Site, load_site
 from .store import Store
 from .vocabulary import load_vocabulary
 
@@ -65,6 +65,7 @@ class BuildOptions:
     strict: bool = False
     entity_base: str | None = None  # default: <baseURL>id/
     workers: int | None = None  # processes that map pages; default: one per core
+    max_file_bytes: int = MAX_FILE_BYTES  # larger content files are skipped with a message
 
 
 @dataclass
@@ -225,7 +226,7 @@ def build(store: Store, options: BuildOptions, progress: Progress | None = None)
             progress("read", report.pages, None)
 
     site: Site = load_site(options.site, drafts=options.drafts, future=options.future,
-                           expired=options.expired, on_file=on_file)
+                           expired=options.expired, on_file=on_file, max_file_bytes=options.max_file_bytes)
     config = site.config
     report.pages = len(site.pages)
     report.problems = list(site.problems)

@@ -65,6 +65,8 @@ def main(verbose: int, quiet: bool) -> None:
 
 
 def _build_options(f):
+    f = click.option("--max-file-size", default=4.0, show_default=True, type=click.FloatRange(min=0.001),
+                     metavar="MIB", help="Skip (and report) content files larger than this many MiB.")(f)
     f = click.option("--base-iri", default=None, metavar="IRI",
                      help="Base under which entity IRIs are minted (default: the site's baseURL + 'id/').")(f)
     f = click.option("--strict", is_flag=True,
@@ -76,9 +78,9 @@ def _build_options(f):
 
 
 def _run_build(store: Store, site: Path, drafts: bool, future: bool, expired: bool, strict: bool,
-               base_iri: str | None) -> BuildReport:
+               base_iri: str | None, max_file_size: float = 4.0) -> BuildReport:
     options = BuildOptions(site=site, drafts=drafts, future=future, expired=expired, strict=strict,
-                           entity_base=base_iri)
+                           entity_base=base_iri, max_file_bytes=int(max_file_size * 1024 * 1024))
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=err, transient=True, disable=not err.is_terminal) as bar:
         read_task = bar.add_task("reading pages", total=None)
@@ -129,14 +131,14 @@ def _summary(report: BuildReport) -> None:
 @_store_option
 @_build_options
 def build_cmd(site: Path, store_spec: str, drafts: bool, future: bool, expired: bool, strict: bool,
-              base_iri: str | None) -> None:
+              base_iri: str | None, max_file_size: float) -> None:
     """Build (or incrementally update) the graph of the Hugo site in SITE (default: current directory).
 
     SITE is a folder with Hugo configuration (hugo.toml, config.yaml, config/_default/ …) or just a
     folder of Markdown files. Files that cannot be read are reported as `path:line: reason` and
     skipped; the rest is built. Unchanged pages are not processed again.
     """
-    _run_build(_open(store_spec), site, drafts, future, expired, strict, base_iri)
+    _run_build(_open(store_spec), site, drafts, future, expired, strict, base_iri, max_file_size)
 
 
 @main.command("query")
@@ -326,7 +328,7 @@ def candidates_cmd(store_spec: str, kind: str | None, min_posts: int, fmt: str) 
 @click.option("--allow-service", is_flag=True,
               help="Allow SERVICE (federated queries); off by default because it makes the server fetch URLs.")
 def serve_cmd(site: Path, store_spec: str, drafts: bool, future: bool, expired: bool, strict: bool,
-              base_iri: str | None, host: str, port: int, no_build: bool, threads: int, query_timeout: float,
+              base_iri: str | None, max_file_size: float, host: str, port: int, no_build: bool, threads: int, query_timeout: float,
               query_workers: int, max_rows: int, allow_service: bool) -> None:
     """Bring the graph of SITE up to date (incrementally) and serve it on http://HOST:PORT/.
 
@@ -338,7 +340,7 @@ def serve_cmd(site: Path, store_spec: str, drafts: bool, future: bool, expired: 
 
     store = _open(store_spec)
     if not no_build or store.snapshot() is None:
-        _run_build(store, site, drafts, future, expired, strict, base_iri)
+        _run_build(store, site, drafts, future, expired, strict, base_iri, max_file_size)
     app = create_app(store, {"POSTGRAPH_QUERY_TIMEOUT": query_timeout, "POSTGRAPH_QUERY_WORKERS": query_workers,
                              "POSTGRAPH_MAX_ROWS": max_rows, "POSTGRAPH_ALLOW_SERVICE": allow_service})
     from web.analysis import warm_up

@@ -126,6 +126,7 @@ class Extractor:
         self.gazetteer = gazetteer
         self.base = vocabulary.base
         self.matcher = Matcher(vocabulary.entries.values())
+        self._region_memo: dict = {}  # see _region_named
 
     def entity(self, iri: str) -> Entry | None:
         return self.vocabulary.entries.get(iri)
@@ -424,6 +425,16 @@ class Extractor:
                     i += step
 
     def _region_named(self, place: Place, folded: str) -> bool:
+        # asked for every mention of a place: remember the answer per text, since each check scans it
+        key = (place.admin, place.country)
+        if self._region_memo.get("text") is not folded:
+            self._region_memo.clear()
+            self._region_memo["text"] = folded
+        if key not in self._region_memo:
+            self._region_memo[key] = self._region_named_in(place, folded)
+        return self._region_memo[key]
+
+    def _region_named_in(self, place: Place, folded: str) -> bool:
         for ref in (place.admin, place.country):
             if ref and ref in self.gazetteer.places and any(
                     key_of(n) in folded for _l, n in self.gazetteer.places[ref].names):

@@ -106,6 +106,46 @@ class HugoYAMLLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ig
 
     yaml_implicit_resolvers: dict[Any, Any] = {}  # noqa: RUF012 - PyYAML's class-level registry
 
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        """As Hugo does, refuse a mapping that defines a key twice (YAML leaves it undefined)."""
+        seen: dict[str, int] = {}
+        for key_node, _value in node.value:
+            if isinstance(key_node, yaml.ScalarNode) and key_node.tag != "tag:yaml.org,2002:merge":
+                if key_node.value in seen:
+                    raise yaml.constructor.ConstructorError(
+                        None, None, f"mapping key {key_node.value!r} defined twice", key_node.start_mark)
+                seen[key_node.value] = key_node.start_mark.line
+        return super().construct_mapping(node, deep=deep)
+
+
+#: Largest front matter, counted in values with every alias expanded: a few aliases are handy,
+#: nested ones are a "billion laughs" bomb that grows exponentially in whatever walks the value
+#: (Hugo refuses those too).
+MAX_EXPANDED_VALUES = 100_000
+
+
+def _check_aliases(raw: str) -> None:
+    sizes: dict[str, int] = {}  # anchor -> values in the node it names, aliases expanded
+    stack: list[list[Any]] = [[None, 0]]
+    for event in yaml.parse(raw, Loader=HugoYAMLLoader):
+        if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+            stack.append([event.anchor, 1])
+        elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)) and len(stack) > 1:
+            anchor, size = stack.pop()
+            if anchor:
+                sizes[anchor] = size
+            stack[-1][1] += size
+        elif isinstance(event, yaml.ScalarEvent):
+            if event.anchor:
+                sizes[event.anchor] = 1
+            stack[-1][1] += 1
+        elif isinstance(event, yaml.AliasEvent):
+            stack[-1][1] += sizes.get(event.anchor, 1)
+        if stack[-1][1] > MAX_EXPANDED_VALUES:
+            raise yaml.composer.ComposerError(
+                None, None, f"aliases expand to over {MAX_EXPANDED_VALUES:,} values: a YAML alias bomb?",
+                event.start_mark)
+
 
 for _tag, _pattern, _first in (
     ("bool", r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
@@ -215,6 +255,8 @@ def _load_front_matter(raw: str, fmt: str, first_line: int) -> Any:
     """The parsed value, or (line in the file, message) when the parser rejects it."""
     try:
         if fmt == "yaml":
+            if "*" in raw and "&" in raw:
+                _check_aliases(raw)
             return _YAML.load(raw, Loader=HugoYAMLLoader)
         if fmt == "toml":
             return tomllib.loads(raw)

@@ -113,8 +113,13 @@ def discover_sources(config: SiteConfig) -> list[tuple[str, str, Path]]:
 # --- pages -----------------------------------------------------------------------------------
 
 
+#: Largest content file read (bytes): a blog post is rarely over 200 KB; a bigger file is skipped
+#: with a message rather than tying up extraction and memory (`--max-file-size`).
+MAX_FILE_BYTES = 4 * 1024 * 1024
+
+
 def load_site(root: Path, *, drafts: bool = False, future: bool = False, expired: bool = False,
-              now: dt.datetime | None = None,
+              now: dt.datetime | None = None, max_file_bytes: int = MAX_FILE_BYTES,
               read: Callable[[str, bytes], ParsedSource | Problem] = parse_source,
               on_file: Callable[[str], None] | None = None) -> Site:
     """Read every content file of the site at `root` and return the pages Hugo would publish.
@@ -145,6 +150,12 @@ def load_site(root: Path, *, drafts: bool = False, future: bool = False, expired
             skipped.append((rel, f"language {lang!r} is disabled"))
             continue
         try:
+            size = path.stat().st_size
+            if size > max_file_bytes:
+                problems.append(Problem(rel, None, f"file of {size / 1024 / 1024:.1f} MiB, over the limit of "
+                                                   f"{max_file_bytes / 1024 / 1024:g} MiB for one page "
+                                                   "(--max-file-size): skipped"))
+                continue
             data = path.read_bytes()
         except OSError as e:
             problems.append(Problem(rel, None, f"cannot read the file: {e.strerror}"))
