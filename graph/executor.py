@@ -66,30 +66,31 @@ _STRINGS_AND_COMMENTS = re.compile(r'"""(?:.|\n)*?"""|\'\'\'(?:.|\n)*?\'\'\'|"(?
 _SERVICE = re.compile(r"\bSERVICE\b", re.I)
 
 
+_PROLOGUE = re.compile(r"\A\s*(?:(?:PREFIX\s+[^\s:]*:|BASE)\s*)*", re.I)
+_FORM = re.compile(r"(SELECT|ASK|CONSTRUCT|DESCRIBE)\b|(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)\b",
+                   re.I)
+_KINDS = {"select": "select", "ask": "ask", "construct": "graph", "describe": "graph"}
+
+
 def check(query: str, allow_service: bool = False) -> str:
-    """The query's kind ("select", "ask", "graph"); raises QueryRefused or QueryInvalid."""
+    """The query's kind ("select", "ask", "graph"); raises QueryRefused or QueryInvalid.
+
+    Decided from the text alone (strings, IRIs and comments blanked out), never by running it:
+    pyoxigraph cannot parse without evaluating, and evaluating here, outside the killable
+    workers, would let one query tie up a web thread (or, for LOAD, fetch a URL). Syntax errors
+    are found by the worker that runs the query, and come back as QueryInvalid."""
     bare = _STRINGS_AND_COMMENTS.sub(" ", query)
     if _SERVICE.search(bare) and not allow_service:
         raise QueryRefused("SERVICE (federated queries) is disabled on this endpoint: it would make the "
                            "server fetch other URLs")
-    try:
-        result = ox.Store().query(query, prefixes=PREFIXES)
-    except SyntaxError as exc:
-        try:
-            ox.Store().update(query, prefixes=PREFIXES)
-        except (SyntaxError, OSError, ValueError):
-            raise QueryInvalid(str(exc)) from exc
+    form = _FORM.match(bare, _PROLOGUE.match(bare).end())
+    if form is None:
+        raise QueryInvalid("not a SPARQL query: after the PREFIX and BASE declarations it must start with "
+                           "SELECT, ASK, CONSTRUCT or DESCRIBE")
+    if form.group(2):
         raise QueryRefused("this endpoint is read-only: SPARQL Update (INSERT, DELETE, LOAD, CLEAR, DROP …) "
-                           "is refused") from exc
-    except (OSError, ValueError) as exc:  # e.g. SERVICE on an empty store tried to run
-        if _SERVICE.search(bare):
-            raise QueryRefused("SERVICE (federated queries) is disabled on this endpoint") from exc
-        raise QueryInvalid(str(exc)) from exc
-    if isinstance(result, ox.QueryBoolean):
-        return "ask"
-    if isinstance(result, ox.QueryTriples):
-        return "graph"
-    return "select"
+                           "is refused")
+    return _KINDS[form.group(1).lower()]
 
 
 def execute(store: ox.Store, request: QueryRequest) -> QueryResponse:
@@ -165,7 +166,12 @@ class Executor:
         if snapshot is None:
             raise QueryInvalid("the store holds no graph yet: build it first")
         if not isinstance(self.store, LocalStore):
-            return execute(snapshot, request)
+            try:
+                return execute(snapshot, request)
+            except SyntaxError as exc:
+                raise QueryInvalid(f"malformed query: {exc}") from exc
+            except (OSError, ValueError) as exc:
+                raise QueryInvalid(str(exc)) from exc
         path = str(self.store.path / (self.store.generation() or ""))
         worker = self._acquire()
         try:
@@ -185,7 +191,8 @@ class Executor:
         finally:
             self._release(worker)
         if status == "error":
-            raise QueryInvalid(payload)
+            kind, _, message = payload.partition(": ")
+            raise QueryInvalid(f"malformed query: {message}" if kind == "SyntaxError" else payload)
         return payload
 
     def _acquire(self) -> _Worker:
