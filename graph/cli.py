@@ -22,7 +22,8 @@ log = logging.getLogger("postgraph")
 err = Console(stderr=True)
 
 STORE_HELP = (f"Where the graph lives: a directory for an embedded Oxigraph store (default {DEFAULT_STORE}), "
-              "or 'memory' for a throw-away in-memory store.")
+              "'memory' for a throw-away in-memory store, or the http(s) URL of a SPARQL 1.1 server "
+              "(endpoint paths and credentials from POSTGRAPH_STORE_* environment variables; see the README).")
 
 
 def _store_option(f):
@@ -45,7 +46,10 @@ def _open(spec: str) -> Store:
 
 
 def _snapshot(store: Store):
-    snap = store.snapshot()
+    try:
+        snap = store.snapshot()
+    except StoreError as exc:  # e.g. a remote store's server is unreachable (messages are redacted)
+        raise click.ClickException(str(exc)) from exc
     if snap is None:
         raise click.ClickException(f"no graph in {store.spec} yet: run `postgraph build SITE --store {store.spec}` first")
     return snap

@@ -210,13 +210,15 @@ def _atomic_write(path: Path, text: str) -> None:
 
 
 def open_store(spec: str | Path | None = None) -> Store:
-    """`memory`, or a directory (created on first build). Default: `./.postgraph`."""
+    """`memory`, an http(s) URL of a SPARQL 1.1 server (see graph.remote), or a directory
+    (created on first build). Default: `./.postgraph`."""
     spec = str(spec) if spec is not None else DEFAULT_STORE
     if spec == MEMORY:
         return MemoryStore()
     if spec.startswith(("http://", "https://")):
-        raise StoreError(
-            f"remote SPARQL stores ({spec}) are not supported yet; use a directory or 'memory'")
+        from .remote import RemoteStore
+
+        return RemoteStore.from_url(spec)
     return LocalStore(spec)
 
 
