@@ -283,6 +283,9 @@ def build(store: Store, options: BuildOptions, progress: Progress | None = None)
     series_of = {e.iri: e.series for e in vocabulary.entries.values()
                  if e.kind == "event" and not e.is_series and e.series}
     info = report.as_dict()
+    # what `postgraph diff` needs to redo this build's planning later (see graph.diff)
+    info["options"] = {"drafts": options.drafts, "future": options.future, "expired": options.expired,
+                       "entity_base": options.entity_base}
     with store.transaction(info) as writable:
         for iri in [*stale_pages, *stale_extra, *(p.permalink for p, _ in to_map)]:
             node = ox.NamedNode(iri)
