@@ -8,6 +8,7 @@ When nothing changed, no new store generation is written at all.
 
 from __future__ import annotations
 
+import collections
 import datetime as dt
 import functools
 import hashlib
@@ -29,7 +30,7 @@ from . import __version__
 from .extract import Extractor
 from .ids import Minter, default_entity_base
 from .mapping import MappingContext, Translation, page_fingerprint, page_quads, site_quads
-from .mentions import extraction_quads
+from .mentions import extraction_nquads
 from .namespaces import X_PG
 from .ontology import ontology_quads
 from .places import gazetteer
@@ -135,8 +136,9 @@ class PageMapper:
                            profile_of=profile_of)
         extraction = self.extractor().extract(page)
         claims = RelationFinder(self.extractor()).find(page, extraction)
-        quads += extraction_quads(page, extraction, ox.NamedNode(page.permalink), self.series_of, claims)
-        return len(quads), _nquads(quads)
+        count, statements = extraction_nquads(page, extraction, ox.NamedNode(page.permalink), self.series_of,
+                                              claims)
+        return len(quads) + count, _nquads(quads) + statements
 
 
 _worker_mapper: PageMapper | None = None
@@ -147,9 +149,14 @@ def _init_worker(mapper: PageMapper) -> None:  # pragma: no cover - runs in work
     _worker_mapper = mapper
 
 
-def _map_in_worker(job: Job) -> tuple[int, bytes]:  # pragma: no cover - runs in worker processes
+def _map_chunk_in_worker(jobs: list[Job]) -> list[tuple[int, bytes]]:  # pragma: no cover - in workers
     assert _worker_mapper is not None
-    return _worker_mapper(job)
+    return [_worker_mapper(job) for job in jobs]
+
+
+#: Pages per task sent to a worker, and tasks in flight per worker (bounds the main process's memory).
+_CHUNK = 8
+_WINDOW_PER_WORKER = 16
 
 
 def _map_all(mapper: PageMapper, jobs: list[Job], workers: int | None) -> Iterator[tuple[int, bytes]]:
@@ -161,7 +168,17 @@ def _map_all(mapper: PageMapper, jobs: list[Job], workers: int | None) -> Iterat
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_init_worker,
                              initargs=(mapper,)) as pool:
-        yield from pool.map(_map_in_worker, jobs, chunksize=8)
+        # A bounded window of chunks in flight (not pool.map, which submits every job at once):
+        # when loading falls behind mapping, finished results would otherwise pile up in memory
+        # without limit (hundreds of MB per thousand posts).
+        chunks = (jobs[i:i + _CHUNK] for i in range(0, len(jobs), _CHUNK))
+        window: collections.deque = collections.deque()
+        for chunk in chunks:
+            window.append(pool.submit(_map_chunk_in_worker, chunk))
+            if len(window) >= workers * _WINDOW_PER_WORKER:
+                yield from window.popleft().result()
+        while window:
+            yield from window.popleft().result()
 
 
 def git_commit(root: Path) -> str | None:
