@@ -109,6 +109,9 @@ def code_fingerprint() -> str:
 #: One page to map: (page, fingerprint, its translations, the author id it profiles).
 Job = tuple[Page, str, Sequence[Translation], "str | None"]
 
+#: A build that maps at least this fraction of the site's pages compacts the store afterwards.
+COMPACT_FRACTION = 0.1
+
 #: Below this many pages, starting worker processes costs more than it saves.
 PARALLEL_FROM = 400
 
@@ -274,7 +277,9 @@ def build(store: Store, options: BuildOptions, progress: Progress | None = None)
     def get_extractor() -> Extractor:
         nonlocal extractor
         if extractor is None:
-            extractor = Extractor(vocabulary, gazetteer())
+            # Asked only which known entity a tag or category names: that needs the vocabulary's
+            # matcher, not the gazetteer (a second to load, on every build, even with nothing to do).
+            extractor = Extractor(vocabulary, None)  # type: ignore[arg-type]
         return extractor
 
     extra_graphs = {
@@ -299,11 +304,14 @@ def build(store: Store, options: BuildOptions, progress: Progress | None = None)
     build_time = dt.datetime.now(dt.UTC).replace(microsecond=0)
     series_of = {e.iri: e.series for e in vocabulary.entries.values()
                  if e.kind == "event" and not e.is_series and e.series}
+    # Compacting the database makes later reads fast after big loads, but costs seconds whatever was
+    # written: skip it when a build changes only a few pages (the database compacts in the background).
+    compact = not old or len(to_map) + len(stale_pages) >= COMPACT_FRACTION * max(1, len(wanted))
     info = report.as_dict()
     # what `postgraph diff` needs to redo this build's planning later (see graph.diff)
     info["options"] = {"drafts": options.drafts, "future": options.future, "expired": options.expired,
                        "entity_base": options.entity_base}
-    with store.transaction(info) as writable:
+    with store.transaction(info, compact=compact) as writable:
         for iri in [*stale_pages, *stale_extra, *(p.permalink for p, _ in to_map)]:
             node = ox.NamedNode(iri)
             if writable.contains_named_graph(node):

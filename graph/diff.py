@@ -129,7 +129,7 @@ class _DryRunStore(Store):
         return self.real.info()
 
     @contextlib.contextmanager
-    def transaction(self, info: dict[str, Any] | None = None) -> Iterator[Any]:  # type: ignore[override]
+    def transaction(self, info: dict[str, Any] | None = None, *, compact: bool = True) -> Iterator[Any]:  # type: ignore[override]
         self.writer = _DryRunWriter()
         yield self.writer
 

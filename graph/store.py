@@ -62,10 +62,12 @@ class Store:
         """What the build of the current generation recorded (counts, time, site, problems)."""
         raise NotImplementedError
 
-    def transaction(self, info: dict[str, Any] | None = None) -> contextlib.AbstractContextManager[ox.Store]:
+    def transaction(self, info: dict[str, Any] | None = None, *,
+                    compact: bool = True) -> contextlib.AbstractContextManager[ox.Store]:
         """A writable copy of the current graph; committed atomically when the block ends without error.
 
         `info` (a JSON-able dict) may be filled in inside the block; it is saved with the generation.
+        `compact=False` skips compacting the database at the end (for small incremental builds).
         """
         raise NotImplementedError
 
@@ -90,7 +92,7 @@ class MemoryStore(Store):
         return dict(self._info)
 
     @contextlib.contextmanager
-    def transaction(self, info: dict[str, Any] | None = None) -> Iterator[ox.Store]:
+    def transaction(self, info: dict[str, Any] | None = None, *, compact: bool = True) -> Iterator[ox.Store]:
         if not self._lock.acquire(blocking=False):
             raise StoreBusy("another build is writing this in-memory store")
         try:
@@ -149,7 +151,7 @@ class LocalStore(Store):
 
     # -- writing ---------------------------------------------------------------------------------
     @contextlib.contextmanager
-    def transaction(self, info: dict[str, Any] | None = None) -> Iterator[ox.Store]:
+    def transaction(self, info: dict[str, Any] | None = None, *, compact: bool = True) -> Iterator[ox.Store]:
         self.path.mkdir(parents=True, exist_ok=True)
         lock_file = open(self.path / "build.lock", "a+")  # noqa: SIM115 - held for the whole block
         try:
@@ -168,7 +170,8 @@ class LocalStore(Store):
             try:
                 yield writable
                 writable.flush()
-                writable.optimize()
+                if compact:
+                    writable.optimize()
             except BaseException:
                 del writable
                 gc.collect()
