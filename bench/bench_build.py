@@ -95,13 +95,13 @@ def edit(posts: list[Path], n: int, rng: random.Random, tag: str) -> list[Path]:
     return chosen
 
 
-def export_throughput(store_dir: str, tmp: Path) -> list[dict]:
+def export_throughput(store_dir: str, tmp: Path, formats: list[str]) -> list[dict]:
     from graph.export import FORMATS, export
     from graph.store import open_store
 
     snap = open_store(store_dir).snapshot()
     out = []
-    for name in ("nquads", "trig", "ntriples", "turtle", "jsonld", "rdfxml"):
+    for name in formats:
         path = tmp / f"export.{FORMATS[name].extension}"
         t0 = time.perf_counter()
         with open(path, "wb") as f:
@@ -121,6 +121,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=None, help="mapping processes (default: one per core)")
     parser.add_argument("--remote", action="store_true",
                         help="also build into a local `oxigraph serve` (the remote store), cold and warm")
+    parser.add_argument("--exports", default="nquads,trig,ntriples,turtle,jsonld,rdfxml",
+                        help="export formats to time, comma-separated ('' for none; each reads the whole store)")
     parser.add_argument("--skip-floor", action="store_true", help="do not run floor_build.py")
     parser.add_argument("--json", type=Path, help="also write the results as JSON")
     args = parser.parse_args(argv)
@@ -170,7 +172,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{label}: {r['seconds']:.2f} s wall ({r['mapped']} mapped, {r['unchanged']} unchanged), "
                   f"{r['seconds'] / cold['seconds'] * 100:.1f}% of the cold build (target < 10%)")
 
-        exports = export_throughput(store, tmp)
+        exports = export_throughput(store, tmp, [f for f in args.exports.split(",") if f])
         results["exports"] = exports
         for e in exports:
             print(f"export {e['format']:<9} {e['seconds']:6.2f} s  {e['mb']:8.1f} MB  {e['mb_per_s']:6.1f} MB/s  "
