@@ -36,6 +36,7 @@ import re
 import threading
 import time
 from collections.abc import Iterable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import IO, Any
 from urllib.parse import urlencode, urlsplit, urlunsplit
@@ -94,6 +95,7 @@ class RemoteConfig:
     batch_bytes: int = DEFAULT_BATCH_BYTES
     union_param: str = "union-default-graph"  # "" when the server's default graph already is the union
     timeout: float = 60.0
+    connections: int = 2  # PUTs sent at once while building
 
     @classmethod
     def from_env(cls, url: str, env: Mapping[str, str] | None = None) -> RemoteConfig:
@@ -107,6 +109,7 @@ class RemoteConfig:
                                                                 graph (default `union-default-graph`, Oxigraph's;
                                                                 empty for servers whose default graph is the union)
         POSTGRAPH_STORE_TIMEOUT                                 seconds to wait for an answer (default 60)
+        POSTGRAPH_STORE_CONNECTIONS                             PUTs sent at once while building (default 2)
 
         Credentials may also be given in the URL (`https://user:password@host/…`); they are
         taken out of it, so the URL that is shown never carries them.
@@ -129,13 +132,16 @@ class RemoteConfig:
         try:
             batch = int(env.get("POSTGRAPH_STORE_BATCH_BYTES") or DEFAULT_BATCH_BYTES)
             timeout = float(env.get("POSTGRAPH_STORE_TIMEOUT") or 60.0)
+            connections = int(env.get("POSTGRAPH_STORE_CONNECTIONS") or 2)
         except ValueError as exc:
-            raise StoreError(f"POSTGRAPH_STORE_BATCH_BYTES / POSTGRAPH_STORE_TIMEOUT must be numbers: {exc}") from exc
+            raise StoreError("POSTGRAPH_STORE_BATCH_BYTES, _TIMEOUT and _CONNECTIONS must be numbers: "
+                             f"{exc}") from exc
         return cls(url=clean, query_path=path("POSTGRAPH_STORE_QUERY_PATH", "/query"),
                    update_path=path("POSTGRAPH_STORE_UPDATE_PATH", "/update"),
                    store_path=path("POSTGRAPH_STORE_GSP_PATH", "/store"), user=user, password=password,
                    token=env.get("POSTGRAPH_STORE_TOKEN") or None, batch_bytes=max(64 * 1024, batch),
-                   union_param=env.get("POSTGRAPH_STORE_UNION_PARAM", "union-default-graph"), timeout=timeout)
+                   union_param=env.get("POSTGRAPH_STORE_UNION_PARAM", "union-default-graph"), timeout=timeout,
+                   connections=connections)
 
     def secrets(self) -> list[str]:
         out = [s for s in (self.password, self.token) if s]
@@ -354,6 +360,8 @@ class RemoteWriter:
         self._to_drop: dict[str, None] = {}
         self.requests = 0
         self.bytes_sent = 0
+        self._count_lock = threading.Lock()
+        self._pool: ThreadPoolExecutor | None = None
 
     def contains_named_graph(self, _graph: ox.NamedNode) -> bool:
         return True  # removal is deferred and silent, so asking the server first would be wasted
@@ -370,8 +378,22 @@ class RemoteWriter:
             if not isinstance(quad.graph_name, ox.NamedNode):
                 raise StoreError("a build wrote into the default graph; only named graphs are kept remotely")
             graphs.setdefault(quad.graph_name.value, []).append(quad.triple)
-        for iri, triples in graphs.items():
-            self.put_graph(iri, triples)
+        connections = max(1, self._http.config.connections)
+        if connections == 1 or len(graphs) == 1:
+            for iri, triples in graphs.items():
+                self.put_graph(iri, triples)
+            return
+        # Several PUTs at once (one kept-alive connection per thread): the server commits each
+        # graph in its own transaction and can do several at a time.
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(max_workers=connections, thread_name_prefix="postgraph-put")
+        for future in [self._pool.submit(self.put_graph, iri, triples) for iri, triples in graphs.items()]:
+            future.result()
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
 
     def put_graph(self, iri: str, triples: list[ox.Triple]) -> None:
         # The fingerprint goes last, so a graph split over several requests is only marked done
@@ -382,8 +404,9 @@ class RemoteWriter:
             self._http.request("PUT" if n == 0 else "POST", self._http.config.store_path,
                                params=[("graph", iri)], body=chunk,
                                headers={"Content-Type": "application/n-triples"}).read()
-            self.requests += 1
-            self.bytes_sent += len(chunk)
+            with self._count_lock:
+                self.requests += 1
+                self.bytes_sent += len(chunk)
         self._to_drop.pop(iri, None)
 
     def drop_marked(self) -> int:
@@ -478,7 +501,10 @@ class RemoteStore(Store):
             writer = RemoteWriter(self._http)
             info = info if info is not None else {}
             started = time.perf_counter()
-            yield writer
+            try:
+                yield writer
+            finally:
+                writer.close()
             dropped = writer.drop_marked()
             generation = f"remote-{time.time_ns()}"
             meta = [ox.Triple(META_SUBJECT, META_INFO, ox.Literal(json.dumps(info, default=str))),

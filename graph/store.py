@@ -27,7 +27,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import pyoxigraph as ox
 
@@ -45,13 +45,21 @@ class StoreBusy(StoreError):
     """Another build holds the store's build lock."""
 
 
+class GraphView(Protocol):
+    """What readers (query, export, web) use of `Store.snapshot()`: a pyoxigraph.Store for the
+    embedded stores, a graph.remote.RemoteGraph (same `query` signature, answers as pyoxigraph
+    objects, plus a streamed `export`) for a SPARQL server."""
+
+    def query(self, query: str, **kwargs: Any) -> Any: ...
+
+
 class Store:
-    """A graph kept in Oxigraph. Subclasses decide where; the interface is the same."""
+    """A graph kept in Oxigraph or a SPARQL server. Subclasses decide where; the interface is the same."""
 
     spec: str
 
     def snapshot(self) -> ox.Store | None:
-        """A read-only view of the current graph, or None if nothing was built yet."""
+        """A read-only view of the current graph (a `GraphView`), or None if nothing was built yet."""
         raise NotImplementedError
 
     def generation(self) -> str | None:
