@@ -95,7 +95,7 @@ class RemoteConfig:
     batch_bytes: int = DEFAULT_BATCH_BYTES
     union_param: str = "union-default-graph"  # "" when the server's default graph already is the union
     timeout: float = 60.0
-    connections: int = 2  # PUTs sent at once while building
+    connections: int = 1  # PUTs sent at once while building
 
     @classmethod
     def from_env(cls, url: str, env: Mapping[str, str] | None = None) -> RemoteConfig:
@@ -109,7 +109,7 @@ class RemoteConfig:
                                                                 graph (default `union-default-graph`, Oxigraph's;
                                                                 empty for servers whose default graph is the union)
         POSTGRAPH_STORE_TIMEOUT                                 seconds to wait for an answer (default 60)
-        POSTGRAPH_STORE_CONNECTIONS                             PUTs sent at once while building (default 2)
+        POSTGRAPH_STORE_CONNECTIONS                             PUTs sent at once while building (default 1)
 
         Credentials may also be given in the URL (`https://user:password@host/…`); they are
         taken out of it, so the URL that is shown never carries them.
@@ -132,7 +132,7 @@ class RemoteConfig:
         try:
             batch = int(env.get("POSTGRAPH_STORE_BATCH_BYTES") or DEFAULT_BATCH_BYTES)
             timeout = float(env.get("POSTGRAPH_STORE_TIMEOUT") or 60.0)
-            connections = int(env.get("POSTGRAPH_STORE_CONNECTIONS") or 2)
+            connections = int(env.get("POSTGRAPH_STORE_CONNECTIONS") or 1)
         except ValueError as exc:
             raise StoreError("POSTGRAPH_STORE_BATCH_BYTES, _TIMEOUT and _CONNECTIONS must be numbers: "
                              f"{exc}") from exc
