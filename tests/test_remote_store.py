@@ -270,3 +270,28 @@ def test_unreachable_server_is_a_clear_error() -> None:
 
     result = CliRunner().invoke(main, ["stats", "--store", f"http://127.0.0.1:{free_port()}"])
     assert result.exit_code == 1 and "cannot reach the SPARQL server" in result.output
+
+
+def test_failed_build_is_redone_exactly_where_it_stopped(server: str, small_site: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    store = open_store(server)
+    real_put = RemoteWriter.put_graph
+    calls = {"n": 0}
+
+    def failing_put(self, iri, triples):
+        calls["n"] += 1
+        if calls["n"] > 5:  # the site, ontology and vocabulary graphs, then two pages
+            raise RemoteError("the server went away (simulated)")
+        return real_put(self, iri, triples)
+
+    monkeypatch.setattr(RemoteWriter, "put_graph", failing_put)
+    with pytest.raises(RemoteError):
+        build(store, BuildOptions(site=small_site))
+    assert store.info() == {}, "the build report is written last: not by a failed build"
+    assert len(store.snapshot().named_graphs()) == 5
+
+    monkeypatch.setattr(RemoteWriter, "put_graph", real_put)
+    again = build(store, BuildOptions(site=small_site))
+    assert again.unchanged == 2 and again.mapped == again.pages - 2
+    assert store.info()["pages"] == again.pages
+    assert not build(store, BuildOptions(site=small_site)).changed
