@@ -8,6 +8,7 @@ When nothing changed, no new store generation is written at all.
 
 from __future__ import annotations
 
+import collections
 import datetime as dt
 import functools
 import hashlib
@@ -29,7 +30,7 @@ from . import __version__
 from .extract import Extractor
 from .ids import Minter, default_entity_base
 from .mapping import MappingContext, Translation, page_fingerprint, page_quads, site_quads
-from .mentions import extraction_quads
+from .mentions import extraction_nquads
 from .namespaces import X_PG
 from .ontology import ontology_quads
 from .places import gazetteer
@@ -109,6 +110,9 @@ def code_fingerprint() -> str:
 #: One page to map: (page, fingerprint, its translations, the author id it profiles).
 Job = tuple[Page, str, Sequence[Translation], "str | None"]
 
+#: A build that maps at least this fraction of the site's pages compacts the store afterwards.
+COMPACT_FRACTION = 0.1
+
 #: Below this many pages, starting worker processes costs more than it saves.
 PARALLEL_FROM = 400
 
@@ -136,8 +140,9 @@ class PageMapper:
                            profile_of=profile_of)
         extraction = self.extractor().extract(page)
         claims = RelationFinder(self.extractor()).find(page, extraction)
-        quads += extraction_quads(page, extraction, ox.NamedNode(page.permalink), self.series_of, claims)
-        return len(quads), _nquads(quads)
+        count, statements = extraction_nquads(page, extraction, ox.NamedNode(page.permalink), self.series_of,
+                                              claims)
+        return len(quads) + count, _nquads(quads) + statements
 
 
 _worker_mapper: PageMapper | None = None
@@ -148,9 +153,14 @@ def _init_worker(mapper: PageMapper) -> None:  # pragma: no cover - runs in work
     _worker_mapper = mapper
 
 
-def _map_in_worker(job: Job) -> tuple[int, bytes]:  # pragma: no cover - runs in worker processes
+def _map_chunk_in_worker(jobs: list[Job]) -> list[tuple[int, bytes]]:  # pragma: no cover - in workers
     assert _worker_mapper is not None
-    return _worker_mapper(job)
+    return [_worker_mapper(job) for job in jobs]
+
+
+#: Pages per task sent to a worker, and tasks in flight per worker (bounds the main process's memory).
+_CHUNK = 8
+_WINDOW_PER_WORKER = 16
 
 
 def _map_all(mapper: PageMapper, jobs: list[Job], workers: int | None) -> Iterator[tuple[int, bytes]]:
@@ -162,7 +172,17 @@ def _map_all(mapper: PageMapper, jobs: list[Job], workers: int | None) -> Iterat
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_init_worker,
                              initargs=(mapper,)) as pool:
-        yield from pool.map(_map_in_worker, jobs, chunksize=8)
+        # A bounded window of chunks in flight (not pool.map, which submits every job at once):
+        # when loading falls behind mapping, finished results would otherwise pile up in memory
+        # without limit (hundreds of MB per thousand posts).
+        chunks = (jobs[i:i + _CHUNK] for i in range(0, len(jobs), _CHUNK))
+        window: collections.deque = collections.deque()
+        for chunk in chunks:
+            window.append(pool.submit(_map_chunk_in_worker, chunk))
+            if len(window) >= workers * _WINDOW_PER_WORKER:
+                yield from window.popleft().result()
+        while window:
+            yield from window.popleft().result()
 
 
 def git_commit(root: Path) -> str | None:
@@ -258,7 +278,9 @@ def build(store: Store, options: BuildOptions, progress: Progress | None = None)
     def get_extractor() -> Extractor:
         nonlocal extractor
         if extractor is None:
-            extractor = Extractor(vocabulary, gazetteer())
+            # Asked only which known entity a tag or category names: that needs the vocabulary's
+            # matcher, not the gazetteer (a second to load, on every build, even with nothing to do).
+            extractor = Extractor(vocabulary, None)  # type: ignore[arg-type]
         return extractor
 
     extra_graphs = {
@@ -283,8 +305,14 @@ def build(store: Store, options: BuildOptions, progress: Progress | None = None)
     build_time = dt.datetime.now(dt.UTC).replace(microsecond=0)
     series_of = {e.iri: e.series for e in vocabulary.entries.values()
                  if e.kind == "event" and not e.is_series and e.series}
+    # Compacting the database makes later reads fast after big loads, but costs seconds whatever was
+    # written: skip it when a build changes only a few pages (the database compacts in the background).
+    compact = not old or len(to_map) + len(stale_pages) >= COMPACT_FRACTION * max(1, len(wanted))
     info = report.as_dict()
-    with store.transaction(info) as writable:
+    # what `postgraph diff` needs to redo this build's planning later (see graph.diff)
+    info["options"] = {"drafts": options.drafts, "future": options.future, "expired": options.expired,
+                       "entity_base": options.entity_base}
+    with store.transaction(info, compact=compact) as writable:
         for iri in [*stale_pages, *stale_extra, *(p.permalink for p, _ in to_map)]:
             node = ox.NamedNode(iri)
             if writable.contains_named_graph(node):

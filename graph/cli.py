@@ -22,7 +22,8 @@ log = logging.getLogger("postgraph")
 err = Console(stderr=True)
 
 STORE_HELP = (f"Where the graph lives: a directory for an embedded Oxigraph store (default {DEFAULT_STORE}), "
-              "or 'memory' for a throw-away in-memory store.")
+              "'memory' for a throw-away in-memory store, or the http(s) URL of a SPARQL 1.1 server "
+              "(endpoint paths and credentials from POSTGRAPH_STORE_* environment variables; see the README).")
 
 
 def _store_option(f):
@@ -45,7 +46,10 @@ def _open(spec: str) -> Store:
 
 
 def _snapshot(store: Store):
-    snap = store.snapshot()
+    try:
+        snap = store.snapshot()
+    except StoreError as exc:  # e.g. a remote store's server is unreachable (messages are redacted)
+        raise click.ClickException(str(exc)) from exc
     if snap is None:
         raise click.ClickException(f"no graph in {store.spec} yet: run `postgraph build SITE --store {store.spec}` first")
     return snap
@@ -348,6 +352,81 @@ def serve_cmd(site: Path, store_spec: str, drafts: bool, future: bool, expired: 
     warm_up(app)  # the graph page's entity graph, projected in the background while the server starts
     err.print(f"serving the graph in {store.spec} on http://{host}:{port}/ (Ctrl+C to stop)", highlight=False)
     serve(app, host=host, port=port, threads=threads, ident="postgraph")
+
+
+@main.command("diff")
+@click.argument("site", type=click.Path(exists=True, file_okay=False, path_type=Path), required=False)
+@_store_option
+@click.option("--against", "against_spec", metavar="STORE",
+              help="Compare the graph in --store with the graph in this other store (a directory, or an "
+                   "http(s) URL) instead of with a site.")
+@_build_options
+@click.option("--patch-dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Also write the changes as two N-Quads files, DIR/added.nq and DIR/removed.nq.")
+@click.option("--rdf-patch", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write the changes as an RDF Patch (deletions, then additions, in one transaction).")
+@click.option("--limit", default=50, show_default=True, help="Show at most this many posts and entities.")
+@click.option("--statements", is_flag=True, help="List every added (+) and removed (-) statement under its post.")
+def diff_cmd(site: Path | None, store_spec: str, against_spec: str | None, drafts: bool, future: bool,
+             expired: bool, strict: bool, base_iri: str | None, max_file_size: float, patch_dir: Path | None,
+             rdf_patch: Path | None, limit: int, statements: bool) -> None:
+    """Show what changed: statements added and removed, grouped by post and by entity.
+
+    Without --against: between the last build in --store and the site as it is now (SITE, or the
+    folder and options the last build recorded), i.e. what `postgraph build` would change. Only
+    pages whose content, configuration or translations changed are mapped again, in memory; the
+    store is not written. With --against STORE2: from the graph in --store to the graph in STORE2.
+    """
+    from .diff import (
+        diff_site,
+        diff_stores,
+        options_of_last_build,
+        write_patch_dir,
+        write_rdf_patch,
+        write_text,
+    )
+
+    store = _open(store_spec)
+    try:
+        if against_spec is not None:
+            if site is not None:
+                raise click.UsageError("give either SITE or --against STORE, not both")
+            result = diff_stores(store, _open(against_spec))
+        else:
+            last = options_of_last_build(store)
+            if site is None and last is None:
+                raise click.UsageError(f"{store.spec} does not record which site it was built from: give SITE")
+            options = BuildOptions(site=site or last.site, drafts=drafts or bool(last and last.drafts),
+                                   future=future or bool(last and last.future),
+                                   expired=expired or bool(last and last.expired), strict=strict,
+                                   entity_base=base_iri or (last.entity_base if last else None),
+                                   max_file_bytes=int(max_file_size * 1024 * 1024))
+            if not options.site.is_dir():
+                raise click.UsageError(f"the site folder {options.site} is gone: give SITE")
+            with err.status("mapping the pages that changed…", spinner="dots") if err.is_terminal \
+                    else _nothing():
+                result = diff_site(store, options)
+    except BuildFailed as exc:
+        _print_problems(exc.report)
+        raise click.ClickException(str(exc)) from exc
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from exc
+    write_text(result, sys.stdout, limit=limit, statements=statements)
+    if patch_dir is not None:
+        added, removed = write_patch_dir(result, patch_dir)
+        err.print(f"wrote {added} and {removed}", highlight=False)
+    if rdf_patch is not None:
+        tmp = rdf_patch.with_name(f".{rdf_patch.name}.tmp")
+        with open(tmp, "wb") as f:
+            write_rdf_patch(result, f)
+        tmp.replace(rdf_patch)
+        err.print(f"wrote {rdf_patch} (RDF Patch)", highlight=False)
+
+
+def _nothing():
+    import contextlib
+
+    return contextlib.nullcontext()
 
 
 from .cli_analyze import analyze  # noqa: E402 - the analyze group, in its own module

@@ -113,6 +113,22 @@ def execute(store: ox.Store, request: QueryRequest) -> QueryResponse:
     return QueryResponse("select", body, RESULT_MEDIA_TYPES[request.result_format], rows, truncated)
 
 
+def _execute_remote(snapshot: Any, request: QueryRequest, timeout: float) -> QueryResponse:
+    """Run a query on a remote store's server (graph.remote): its answer is awaited at most `timeout` s."""
+    from .remote import RemoteError, RemoteTimeout
+
+    snapshot.timeout = timeout
+    try:
+        return execute(snapshot, request)
+    except RemoteTimeout as exc:
+        raise QueryTimeout(f"the SPARQL server did not answer within {timeout:g} s; add a LIMIT or narrow "
+                           "the query's patterns") from exc
+    except RemoteError as exc:
+        raise QueryInvalid(str(exc)) from exc
+    except SyntaxError as exc:
+        raise QueryInvalid(f"malformed query: {exc}") from exc
+
+
 def _worker(conn: Connection) -> None:  # pragma: no cover - runs in the worker process
     stores: dict[str, ox.Store] = {}
     while True:
@@ -166,6 +182,8 @@ class Executor:
         if snapshot is None:
             raise QueryInvalid("the store holds no graph yet: build it first")
         if not isinstance(self.store, LocalStore):
+            if hasattr(snapshot, "timeout"):  # a remote store: the server runs it, we wait at most `timeout`
+                return _execute_remote(snapshot, request, self.timeout)
             try:
                 return execute(snapshot, request)
             except SyntaxError as exc:

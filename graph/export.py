@@ -40,6 +40,9 @@ _UNION = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
 
 def export(store: ox.Store, fmt: str, out: IO[bytes]) -> None:
     """Write the whole graph to `out` in format `fmt` (a key of FORMATS)."""
+    if not isinstance(store, ox.Store):  # a remote store's graph: streamed over HTTP (graph.remote)
+        store.export(fmt, out)
+        return
     spec = FORMATS[fmt]
     prefixes = PREFIXES if spec.rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG,
                                                ox.RdfFormat.RDF_XML) else None

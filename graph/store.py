@@ -27,7 +27,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import pyoxigraph as ox
 
@@ -45,13 +45,21 @@ class StoreBusy(StoreError):
     """Another build holds the store's build lock."""
 
 
+class GraphView(Protocol):
+    """What readers (query, export, web) use of `Store.snapshot()`: a pyoxigraph.Store for the
+    embedded stores, a graph.remote.RemoteGraph (same `query` signature, answers as pyoxigraph
+    objects, plus a streamed `export`) for a SPARQL server."""
+
+    def query(self, query: str, **kwargs: Any) -> Any: ...
+
+
 class Store:
-    """A graph kept in Oxigraph. Subclasses decide where; the interface is the same."""
+    """A graph kept in Oxigraph or a SPARQL server. Subclasses decide where; the interface is the same."""
 
     spec: str
 
     def snapshot(self) -> ox.Store | None:
-        """A read-only view of the current graph, or None if nothing was built yet."""
+        """A read-only view of the current graph (a `GraphView`), or None if nothing was built yet."""
         raise NotImplementedError
 
     def generation(self) -> str | None:
@@ -62,10 +70,12 @@ class Store:
         """What the build of the current generation recorded (counts, time, site, problems)."""
         raise NotImplementedError
 
-    def transaction(self, info: dict[str, Any] | None = None) -> contextlib.AbstractContextManager[ox.Store]:
+    def transaction(self, info: dict[str, Any] | None = None, *,
+                    compact: bool = True) -> contextlib.AbstractContextManager[ox.Store]:
         """A writable copy of the current graph; committed atomically when the block ends without error.
 
         `info` (a JSON-able dict) may be filled in inside the block; it is saved with the generation.
+        `compact=False` skips compacting the database at the end (for small incremental builds).
         """
         raise NotImplementedError
 
@@ -90,7 +100,7 @@ class MemoryStore(Store):
         return dict(self._info)
 
     @contextlib.contextmanager
-    def transaction(self, info: dict[str, Any] | None = None) -> Iterator[ox.Store]:
+    def transaction(self, info: dict[str, Any] | None = None, *, compact: bool = True) -> Iterator[ox.Store]:
         if not self._lock.acquire(blocking=False):
             raise StoreBusy("another build is writing this in-memory store")
         try:
@@ -149,7 +159,7 @@ class LocalStore(Store):
 
     # -- writing ---------------------------------------------------------------------------------
     @contextlib.contextmanager
-    def transaction(self, info: dict[str, Any] | None = None) -> Iterator[ox.Store]:
+    def transaction(self, info: dict[str, Any] | None = None, *, compact: bool = True) -> Iterator[ox.Store]:
         self.path.mkdir(parents=True, exist_ok=True)
         lock_file = open(self.path / "build.lock", "a+")  # noqa: SIM115 - held for the whole block
         try:
@@ -168,7 +178,8 @@ class LocalStore(Store):
             try:
                 yield writable
                 writable.flush()
-                writable.optimize()
+                if compact:
+                    writable.optimize()
             except BaseException:
                 del writable
                 gc.collect()
@@ -210,13 +221,15 @@ def _atomic_write(path: Path, text: str) -> None:
 
 
 def open_store(spec: str | Path | None = None) -> Store:
-    """`memory`, or a directory (created on first build). Default: `./.postgraph`."""
+    """`memory`, an http(s) URL of a SPARQL 1.1 server (see graph.remote), or a directory
+    (created on first build). Default: `./.postgraph`."""
     spec = str(spec) if spec is not None else DEFAULT_STORE
     if spec == MEMORY:
         return MemoryStore()
     if spec.startswith(("http://", "https://")):
-        raise StoreError(
-            f"remote SPARQL stores ({spec}) are not supported yet; use a directory or 'memory'")
+        from .remote import RemoteStore
+
+        return RemoteStore.from_url(spec)
     return LocalStore(spec)
 
 

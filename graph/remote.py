@@ -1,0 +1,518 @@
+"""The graph kept in a SPARQL 1.1 server: Oxigraph server, Apache Jena Fuseki, Virtuoso, GraphDB …
+
+`--store http(s)://host:port/dataset` selects it. Three standard protocols are used:
+
+* SPARQL 1.1 Graph Store Protocol (GSP) on the *store* path: `PUT ?graph=<post>` replaces one
+  post's named graph in a single request; `GET ?graph=` streams one graph (exports); the store's
+  own bookkeeping (the last build's report) is kept in the server's *default graph*
+  (`PUT ?default`), which is not part of the union of named graphs that queries see.
+* SPARQL 1.1 Update on the *update* path: `DROP SILENT GRAPH` for pages that are gone.
+* SPARQL 1.1 Query on the *query* path: fingerprints, counts, user queries, descriptions.
+
+Endpoint paths are relative to the URL (defaults are Oxigraph's: `/query`, `/update`, `/store`)
+and set with environment variables, as are the credentials (see `RemoteConfig.from_env`).
+Credentials are never logged: every message that could carry them goes through `redact`.
+
+Consistency (a server has no generations, unlike `LocalStore`): each post's graph is replaced by
+one PUT, and its fingerprint travels in the same request, so a graph is always either wholly
+old (old fingerprint) or wholly new (new fingerprint). Graphs of pages that are gone are dropped
+after all new graphs are written, and the build report is written last. A build that fails half
+way leaves every graph it did not reach with its old fingerprint, so the next build redoes
+exactly those. Readers may see a mix of old and new post graphs while a build runs. A graph
+bigger than the batch size (`POSTGRAPH_STORE_BATCH_BYTES`, default 8 MiB — Oxigraph holds a
+whole request in memory) is sent as one PUT and then POSTs, its fingerprint in the last one.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import http.client
+import io
+import json
+import logging
+import os
+import re
+import threading
+import time
+from collections.abc import Iterable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import IO, Any
+from urllib.parse import urlencode, urlsplit, urlunsplit
+
+import pyoxigraph as ox
+
+from .namespaces import X_PG
+from .store import Store, StoreError
+
+log = logging.getLogger(__name__)
+
+#: Subject and predicates of the store's bookkeeping, kept in the server's default graph.
+META_SUBJECT = ox.NamedNode("urn:postgraph:store")
+META_INFO = ox.NamedNode("urn:postgraph:buildInfo")
+META_GENERATION = ox.NamedNode("urn:postgraph:generation")
+
+DEFAULT_BATCH_BYTES = 8 * 1024 * 1024
+
+_RESULTS_ACCEPT = ("application/sparql-results+json, application/sparql-results+xml;q=0.9, "
+                   "application/n-triples;q=0.8, text/turtle;q=0.7")
+_GRAPH_CONTENT = {
+    "application/n-triples": ox.RdfFormat.N_TRIPLES, "text/plain": ox.RdfFormat.N_TRIPLES,
+    "text/turtle": ox.RdfFormat.TURTLE, "application/rdf+xml": ox.RdfFormat.RDF_XML,
+    "application/ld+json": ox.RdfFormat.JSON_LD, "application/n-quads": ox.RdfFormat.N_QUADS,
+}
+_RESULT_CONTENT = {
+    "application/sparql-results+json": ox.QueryResultsFormat.JSON, "application/json": ox.QueryResultsFormat.JSON,
+    "application/sparql-results+xml": ox.QueryResultsFormat.XML, "application/xml": ox.QueryResultsFormat.XML,
+    "text/tab-separated-values": ox.QueryResultsFormat.TSV,
+}
+
+
+class RemoteError(StoreError):
+    """The SPARQL server refused a request or could not be reached (message redacted)."""
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class RemoteTimeout(RemoteError):
+    """The server did not answer within the time limit."""
+
+
+@dataclass(frozen=True)
+class RemoteConfig:
+    """Where and how to reach the server. Build one with `from_env`."""
+
+    url: str  # without credentials, without a trailing slash
+    query_path: str = "/query"
+    update_path: str = "/update"
+    store_path: str = "/store"
+    user: str | None = field(default=None, repr=False)
+    password: str | None = field(default=None, repr=False)
+    token: str | None = field(default=None, repr=False)
+    batch_bytes: int = DEFAULT_BATCH_BYTES
+    union_param: str = "union-default-graph"  # "" when the server's default graph already is the union
+    timeout: float = 60.0
+    connections: int = 1  # PUTs sent at once while building
+
+    @classmethod
+    def from_env(cls, url: str, env: Mapping[str, str] | None = None) -> RemoteConfig:
+        """Read the set-up from environment variables:
+
+        POSTGRAPH_STORE_QUERY_PATH / _UPDATE_PATH / _GSP_PATH  endpoint paths (default /query, /update, /store)
+        POSTGRAPH_STORE_USER + POSTGRAPH_STORE_PASSWORD         HTTP Basic credentials, or
+        POSTGRAPH_STORE_TOKEN                                   a bearer token
+        POSTGRAPH_STORE_BATCH_BYTES                             largest request body (default 8 MiB)
+        POSTGRAPH_STORE_UNION_PARAM                             query parameter asking for the union default
+                                                                graph (default `union-default-graph`, Oxigraph's;
+                                                                empty for servers whose default graph is the union)
+        POSTGRAPH_STORE_TIMEOUT                                 seconds to wait for an answer (default 60)
+        POSTGRAPH_STORE_CONNECTIONS                             PUTs sent at once while building (default 1)
+
+        Credentials may also be given in the URL (`https://user:password@host/…`); they are
+        taken out of it, so the URL that is shown never carries them.
+        """
+        env = os.environ if env is None else env
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise StoreError(f"{redact_url(url)} is not an http(s) URL of a SPARQL server")
+        user = parts.username or env.get("POSTGRAPH_STORE_USER") or None
+        password = parts.password or env.get("POSTGRAPH_STORE_PASSWORD") or None
+        netloc = parts.hostname if parts.port is None else f"{parts.hostname}:{parts.port}"
+        if ":" in (parts.hostname or "") and not netloc.startswith("["):
+            netloc = f"[{parts.hostname}]" + (f":{parts.port}" if parts.port else "")
+        clean = urlunsplit((parts.scheme, netloc, parts.path.rstrip("/"), "", ""))
+
+        def path(name: str, default: str) -> str:
+            value = env.get(name, default) or default
+            return value if value.startswith("/") else "/" + value
+
+        try:
+            batch = int(env.get("POSTGRAPH_STORE_BATCH_BYTES") or DEFAULT_BATCH_BYTES)
+            timeout = float(env.get("POSTGRAPH_STORE_TIMEOUT") or 60.0)
+            connections = int(env.get("POSTGRAPH_STORE_CONNECTIONS") or 1)
+        except ValueError as exc:
+            raise StoreError("POSTGRAPH_STORE_BATCH_BYTES, _TIMEOUT and _CONNECTIONS must be numbers: "
+                             f"{exc}") from exc
+        return cls(url=clean, query_path=path("POSTGRAPH_STORE_QUERY_PATH", "/query"),
+                   update_path=path("POSTGRAPH_STORE_UPDATE_PATH", "/update"),
+                   store_path=path("POSTGRAPH_STORE_GSP_PATH", "/store"), user=user, password=password,
+                   token=env.get("POSTGRAPH_STORE_TOKEN") or None, batch_bytes=max(64 * 1024, batch),
+                   union_param=env.get("POSTGRAPH_STORE_UNION_PARAM", "union-default-graph"), timeout=timeout,
+                   connections=connections)
+
+    def secrets(self) -> list[str]:
+        out = [s for s in (self.password, self.token) if s]
+        if self.user and self.password:
+            out.append(base64.b64encode(f"{self.user}:{self.password}".encode()).decode())
+        return out
+
+    def auth_header(self) -> str | None:
+        if self.token:
+            return f"Bearer {self.token}"
+        if self.user is not None:
+            return "Basic " + base64.b64encode(f"{self.user}:{self.password or ''}".encode()).decode()
+        return None
+
+
+def redact_url(url: str) -> str:
+    """The URL without the password part of its user information."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    host = parts.netloc.rsplit("@", 1)[1]
+    return urlunsplit((parts.scheme, f"{parts.username}:***@{host}", parts.path, parts.query, parts.fragment))
+
+
+class _Http:
+    """HTTP/1.1 with one kept-alive connection per thread; every error message redacted."""
+
+    def __init__(self, config: RemoteConfig) -> None:
+        self.config = config
+        parts = urlsplit(config.url)
+        self._https = parts.scheme == "https"
+        self._host = parts.hostname or ""
+        self._port = parts.port
+        self._prefix = parts.path
+        self._local = threading.local()
+
+    def redact(self, text: str) -> str:
+        for secret in self.config.secrets():
+            text = text.replace(secret, "***")
+        return text
+
+    def _connection(self, timeout: float, fresh: bool = False) -> http.client.HTTPConnection:
+        cls = http.client.HTTPSConnection if self._https else http.client.HTTPConnection
+        if fresh:
+            return cls(self._host, self._port, timeout=timeout)
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = self._local.conn = cls(self._host, self._port, timeout=timeout)
+        conn.timeout = timeout
+        if conn.sock is not None:
+            conn.sock.settimeout(timeout)
+        return conn
+
+    def request(self, method: str, path: str, params: Iterable[tuple[str, str]] = (), body: bytes | None = None,
+                headers: Mapping[str, str] | None = None, timeout: float | None = None,
+                stream: bool = False) -> http.client.HTTPResponse:
+        """Send a request; a 2xx response is returned (read it whole unless `stream`), else RemoteError."""
+        timeout = self.config.timeout if timeout is None else timeout
+        target = self._prefix + path
+        query = urlencode(list(params))
+        if query:
+            target += "?" + query
+        all_headers = {"User-Agent": "postgraph", **(headers or {})}
+        auth = self.config.auth_header()
+        if auth:
+            all_headers["Authorization"] = auth
+        what = f"{method} {self.config.url}{path}"
+        for attempt in (1, 2):
+            conn = self._connection(timeout, fresh=stream)
+            try:
+                conn.request(method, target, body=body, headers=all_headers)
+                response = conn.getresponse()
+                break
+            except TimeoutError as exc:
+                conn.close()
+                raise RemoteTimeout(f"{what}: no answer within {timeout:g} s") from exc
+            except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError) as exc:
+                conn.close()  # a kept-alive connection the server closed: retry once on a new one
+                if attempt == 2 or stream:
+                    raise RemoteError(self.redact(f"{what}: connection lost ({exc})")) from None
+            except OSError as exc:
+                conn.close()
+                raise RemoteError(self.redact(f"cannot reach the SPARQL server at {self.config.url}: {exc}")) from None
+        if response.status >= 300:
+            detail = response.read(2000).decode("utf-8", "replace").strip()
+            if stream:
+                conn.close()
+            hint = {401: " (check POSTGRAPH_STORE_USER/POSTGRAPH_STORE_PASSWORD or POSTGRAPH_STORE_TOKEN)",
+                    403: " (the credentials do not allow this)",
+                    404: " (check the endpoint paths: POSTGRAPH_STORE_QUERY_PATH, _UPDATE_PATH, _GSP_PATH)",
+                    413: " (the request was too big: lower POSTGRAPH_STORE_BATCH_BYTES)"}.get(response.status, "")
+            raise RemoteError(self.redact(f"{what} answered {response.status} {response.reason}{hint}: {detail}"),
+                              response.status)
+        return response
+
+
+class RemoteGraph:
+    """A read view of the server's graph with the parts of pyoxigraph.Store's interface the rest of
+    postgraph uses (`query`), plus `export` (streamed) and per-graph reads."""
+
+    def __init__(self, http: _Http) -> None:
+        self._http = http
+        self.timeout: float | None = None  # set by callers that need a shorter limit (the web executor)
+
+    # -- queries ---------------------------------------------------------------------------------
+    def _send_query(self, sparql: str, *, prefixes: Mapping[str, str] | None = None,
+                    use_default_graph_as_union: bool = False, default_graph: Any = None,
+                    named_graphs: Any = None, substitutions: Mapping[ox.Variable, Any] | None = None,
+                    accept: str = _RESULTS_ACCEPT, stream: bool = False) -> http.client.HTTPResponse:
+        text = sparql
+        if prefixes:
+            # all on one line, so the server's "error at LINE:COLUMN" is off by exactly one line
+            text = " ".join(f"PREFIX {p}: <{ns}>" for p, ns in prefixes.items()) + "\n" + text
+        if substitutions:
+            names = list(substitutions)
+            text += "\nVALUES (" + " ".join(f"?{v.value}" for v in names) + ") { (" + \
+                " ".join(str(substitutions[v]) for v in names) + ") }"
+        params: list[tuple[str, str]] = [("query", text)]
+        if default_graph:
+            graphs = default_graph if isinstance(default_graph, list | tuple) else [default_graph]
+            params += [("default-graph-uri", g.value) for g in graphs]
+        elif use_default_graph_as_union and self._http.config.union_param:
+            params.append((self._http.config.union_param, "true"))
+        for g in named_graphs or ():
+            params.append(("named-graph-uri", g.value))
+        body = urlencode(params).encode()
+        return self._http.request("POST", self._http.config.query_path, body=body, timeout=self.timeout,
+                                  headers={"Content-Type": "application/x-www-form-urlencoded",
+                                           "Accept": accept}, stream=stream)
+
+    def query(self, sparql: str, *, prefixes: Mapping[str, str] | None = None,
+              use_default_graph_as_union: bool = False, default_graph: Any = None, named_graphs: Any = None,
+              substitutions: Mapping[ox.Variable, Any] | None = None) -> Any:
+        """Like `pyoxigraph.Store.query`: QuerySolutions, QueryBoolean or QueryTriples."""
+        try:
+            response = self._send_query(sparql, prefixes=prefixes,
+                                        use_default_graph_as_union=use_default_graph_as_union,
+                                        default_graph=default_graph, named_graphs=named_graphs,
+                                        substitutions=substitutions)
+        except RemoteError as exc:
+            if exc.status == 400:  # the server could not parse it: report it as pyoxigraph does
+                message = str(exc).split(": ", 1)[-1]
+                if prefixes:
+                    message = re.sub(r"\b(\d+):(\d+)\b", lambda m: f"{max(1, int(m[1]) - 1)}:{m[2]}", message, count=1)
+                raise SyntaxError(message) from None
+            raise
+        media = (response.getheader("Content-Type") or "").split(";")[0].strip().lower()
+        try:
+            body = response.read()
+        except TimeoutError:
+            raise RemoteTimeout(f"the SPARQL server did not finish its answer within "
+                                f"{self.timeout or self._http.config.timeout:g} s") from None
+        if media in _RESULT_CONTENT:
+            return ox.parse_query_results(body, _RESULT_CONTENT[media])
+        if media in _GRAPH_CONTENT:
+            # A graph answer becomes a pyoxigraph QueryTriples, so callers treat it like a local one.
+            scratch = ox.Store()
+            scratch.bulk_load(body, _GRAPH_CONTENT[media], to_graph=ox.DefaultGraph())
+            return scratch.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
+        raise RemoteError(f"the SPARQL server answered in an unexpected format ({media or 'no Content-Type'})")
+
+    # -- graphs ----------------------------------------------------------------------------------
+    def named_graphs(self) -> list[str]:
+        """IRIs of the non-empty named graphs, sorted."""
+        rows = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+        return sorted(row["g"].value for row in rows if isinstance(row["g"], ox.NamedNode))
+
+    def graph_triples(self, iri: str) -> Iterator[ox.Triple]:
+        """One named graph's triples, streamed with a GSP GET."""
+        response = self._http.request("GET", self._http.config.store_path, params=[("graph", iri)],
+                                      headers={"Accept": "application/n-triples"}, stream=True)
+        try:
+            media = (response.getheader("Content-Type") or "application/n-triples").split(";")[0].strip()
+            yield from ox.parse(response, _GRAPH_CONTENT.get(media, ox.RdfFormat.N_TRIPLES),
+                                without_named_graphs=True)
+        finally:
+            response.close()
+
+    def graph_quads(self, iri: str) -> Iterator[ox.Quad]:
+        node = ox.NamedNode(iri)
+        for t in self.graph_triples(iri):
+            yield ox.Quad(t.subject, t.predicate, t.object, node)
+
+    def export(self, fmt: str, out: IO[bytes]) -> None:
+        """Stream the whole graph to `out` (see graph.export): never held in memory whole."""
+        from .export import FORMATS
+        from .namespaces import PREFIXES
+
+        spec = FORMATS[fmt]
+        prefixes = PREFIXES if spec.rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG,
+                                                   ox.RdfFormat.RDF_XML) else None
+        if spec.dataset:
+            # One GSP GET per graph, each streamed through; TriG repeats no prefixes after the first graph.
+            for n, iri in enumerate(self.named_graphs()):
+                ox.serialize(self.graph_quads(iri), out, format=spec.rdf_format,
+                             prefixes=prefixes if n == 0 else None)
+            return
+        response = self._send_query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", use_default_graph_as_union=True,
+                                    accept="application/n-triples", stream=True)
+        try:
+            ox.serialize(ox.parse(response, ox.RdfFormat.N_TRIPLES), out, format=spec.rdf_format,
+                         prefixes=prefixes)
+        finally:
+            response.close()
+
+
+class RemoteWriter:
+    """What a build writes through (the part of pyoxigraph.Store's interface `graph.build` uses).
+
+    Graphs are not removed at once: `remove_graph` marks a graph, a later `bulk_load` of that graph
+    replaces it with one PUT, and graphs still marked when the build ends are dropped then.
+    """
+
+    def __init__(self, http: _Http) -> None:
+        self._http = http
+        self._to_drop: dict[str, None] = {}
+        self.requests = 0
+        self.bytes_sent = 0
+        self._count_lock = threading.Lock()
+        self._pool: ThreadPoolExecutor | None = None
+
+    def contains_named_graph(self, _graph: ox.NamedNode) -> bool:
+        return True  # removal is deferred and silent, so asking the server first would be wasted
+
+    def remove_graph(self, graph: ox.NamedNode) -> None:
+        self._to_drop[graph.value] = None
+
+    def bulk_load(self, data: bytes, format: ox.RdfFormat = ox.RdfFormat.N_QUADS, **_kw: Any) -> None:
+        """Replace every named graph that `data` (N-Quads) has quads of: one PUT per graph."""
+        if not data:
+            return
+        graphs: dict[str, list[ox.Triple]] = {}
+        for quad in ox.parse(data, format):
+            if not isinstance(quad.graph_name, ox.NamedNode):
+                raise StoreError("a build wrote into the default graph; only named graphs are kept remotely")
+            graphs.setdefault(quad.graph_name.value, []).append(quad.triple)
+        connections = max(1, self._http.config.connections)
+        if connections == 1 or len(graphs) == 1:
+            for iri, triples in graphs.items():
+                self.put_graph(iri, triples)
+            return
+        # Several PUTs at once (one kept-alive connection per thread): the server commits each
+        # graph in its own transaction and can do several at a time.
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(max_workers=connections, thread_name_prefix="postgraph-put")
+        for future in [self._pool.submit(self.put_graph, iri, triples) for iri, triples in graphs.items()]:
+            future.result()
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+    def put_graph(self, iri: str, triples: list[ox.Triple]) -> None:
+        # The fingerprint goes last, so a graph split over several requests is only marked done
+        # once all of it is there.
+        triples.sort(key=lambda t: t.predicate == X_PG.fingerprint)
+        chunks = _chunks(triples, self._http.config.batch_bytes)
+        for n, chunk in enumerate(chunks):
+            self._http.request("PUT" if n == 0 else "POST", self._http.config.store_path,
+                               params=[("graph", iri)], body=chunk,
+                               headers={"Content-Type": "application/n-triples"}).read()
+            with self._count_lock:
+                self.requests += 1
+                self.bytes_sent += len(chunk)
+        self._to_drop.pop(iri, None)
+
+    def drop_marked(self) -> int:
+        """DROP SILENT GRAPH every graph still marked, in Update requests of at most the batch size."""
+        pending = list(self._to_drop)
+        batch: list[str] = []
+        size = 0
+        for iri in [*pending, None]:
+            stmt = f"DROP SILENT GRAPH <{iri}>" if iri is not None else ""
+            if batch and (iri is None or size + len(stmt) > self._http.config.batch_bytes):
+                body = " ;\n".join(batch).encode()
+                self._http.request("POST", self._http.config.update_path, body=body,
+                                   headers={"Content-Type": "application/sparql-update"}).read()
+                self.requests += 1
+                batch, size = [], 0
+            if stmt:
+                batch.append(stmt)
+                size += len(stmt) + 3
+        self._to_drop.clear()
+        return len(pending)
+
+
+def _chunks(triples: list[ox.Triple], limit: int) -> list[bytes]:
+    """N-Triples of `triples`, cut at line ends into bodies of at most `limit` bytes (one at least)."""
+    data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+    if len(data) <= limit:
+        return [data]
+    out, buf = [], io.BytesIO()
+    for line in data.splitlines(keepends=True):
+        if buf.tell() and buf.tell() + len(line) > limit:
+            out.append(buf.getvalue())
+            buf = io.BytesIO()
+        buf.write(line)
+    out.append(buf.getvalue())
+    return out
+
+
+class RemoteStore(Store):
+    """A graph kept in a SPARQL 1.1 server (see the module docstring for protocols and consistency)."""
+
+    def __init__(self, config: RemoteConfig) -> None:
+        self.config = config
+        self.spec = config.url
+        self._http = _Http(config)
+        self._lock = threading.Lock()
+
+    @classmethod
+    def from_url(cls, url: str) -> RemoteStore:
+        return cls(RemoteConfig.from_env(url))
+
+    def redact(self, text: str) -> str:
+        return self._http.redact(text)
+
+    def _meta(self) -> dict[str, str]:
+        response = self._http.request("GET", self.config.store_path, params=[("default", "")],
+                                      headers={"Accept": "application/n-triples"})
+        body = response.read()
+        out = {}
+        for t in ox.parse(body, ox.RdfFormat.N_TRIPLES):
+            if t.subject == META_SUBJECT and isinstance(t.object, ox.Literal):
+                out[t.predicate.value] = t.object.value
+        return out
+
+    def snapshot(self) -> RemoteGraph | None:  # type: ignore[override]
+        graph = RemoteGraph(self._http)
+        if not bool(graph.query("ASK { GRAPH ?g { ?s ?p ?o } }")):
+            return None
+        return graph
+
+    def generation(self) -> str | None:
+        gen = self._meta().get(META_GENERATION.value)
+        if gen:
+            return gen
+        return "remote-unrecorded" if self.snapshot() is not None else None
+
+    def info(self) -> dict[str, Any]:
+        text = self._meta().get(META_INFO.value)
+        if not text:
+            return {}
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError:
+            return {}
+
+    @contextlib.contextmanager
+    def transaction(self, info: dict[str, Any] | None = None, *, compact: bool = True) -> Iterator[RemoteWriter]:  # type: ignore[override]
+        if not self._lock.acquire(blocking=False):
+            from .store import StoreBusy
+
+            raise StoreBusy(f"another build of this process is writing to {self.spec}")
+        try:
+            writer = RemoteWriter(self._http)
+            info = info if info is not None else {}
+            started = time.perf_counter()
+            try:
+                yield writer
+            finally:
+                writer.close()
+            dropped = writer.drop_marked()
+            generation = f"remote-{time.time_ns()}"
+            meta = [ox.Triple(META_SUBJECT, META_INFO, ox.Literal(json.dumps(info, default=str))),
+                    ox.Triple(META_SUBJECT, META_GENERATION, ox.Literal(generation))]
+            self._http.request("PUT", self.config.store_path, params=[("default", "")],
+                               body=ox.serialize(meta, format=ox.RdfFormat.N_TRIPLES),
+                               headers={"Content-Type": "application/n-triples"}).read()
+            log.info("wrote to %s: %d requests, %.1f MB, %d graphs dropped, in %.2f s", self.spec,
+                     writer.requests + 1, writer.bytes_sent / 1e6, dropped, time.perf_counter() - started)
+        finally:
+            self._lock.release()

@@ -1,0 +1,47 @@
+"""The build's fast path writes N-Quads text directly (graph.mentions.extraction_nquads): it must
+give exactly the bytes pyoxigraph writes for the same quads, so the graph is unchanged."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from graph.extract import Extractor
+from graph.ids import default_entity_base
+from graph.mentions import extraction_nquads, extraction_quads
+from graph.places import gazetteer
+from graph.relations import RelationFinder
+from graph.site import load_site
+from graph.vocabulary import load_vocabulary
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _check(site_dir: Path) -> int:
+    site = load_site(site_dir, drafts=True)
+    vocabulary = load_vocabulary(default_entity_base(site.config.base_url))
+    extractor = Extractor(vocabulary, gazetteer())
+    series_of = {e.iri: e.series for e in vocabulary.entries.values() if e.kind == "event" and e.series}
+    total = 0
+    for page in site.pages:
+        extraction = extractor.extract(page)
+        claims = RelationFinder(extractor).find(page, extraction)
+        graph = ox.NamedNode(page.permalink)
+        quads = extraction_quads(page, extraction, graph, series_of, claims)
+        count, data = extraction_nquads(page, extraction, graph, series_of, claims)
+        assert count == len(quads), page.rel_path
+        assert data == (ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b""), page.rel_path
+        total += count
+    return total
+
+
+def test_same_bytes_on_the_bundled_site() -> None:
+    assert _check(ROOT) > 0
+
+
+@pytest.mark.shared
+def test_same_bytes_on_osslat(shared_dir: Path) -> None:
+    # three languages, quotes, accents, newlines in sentences: the escaping must agree everywhere
+    assert _check(shared_dir / "corpora" / "osslat") > 50_000
