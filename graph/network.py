@@ -50,6 +50,16 @@ class View:
     size_by: str = "pagerank"  # or "degree"
 
 
+def _meta(eg: EntityGraph, iri: str) -> tuple[list[str], list[int]]:
+    """Languages and [first, last] year of the posts mentioning an entity, cached on the projection."""
+    cache = eg.graph.graph.setdefault("post_meta_of", {})
+    if iri not in cache:
+        metas = [eg.post_meta.get(p, ("", None)) for p in eg.posts_of.get(iri, ())]
+        years = sorted({y for _l, y in metas if y})
+        cache[iri] = (sorted({lang for lang, _y in metas} - {""}), [years[0], years[-1]] if years else [])
+    return cache[iri]
+
+
 def _passes(eg: EntityGraph, iri: str, view: View) -> bool:
     data = eg.graph.nodes[iri]
     if view.kinds and data["kind"] not in view.kinds:
@@ -94,12 +104,11 @@ def vis_data(eg: EntityGraph, nodes: list[str], view: View, left_out: int = 0) -
     for n in nodes:
         data = g.nodes[n]
         colour, shape = STYLE.get(data["kind"], STYLE["other"])
-        langs = sorted({eg.post_meta.get(p, ("", None))[0] for p in eg.posts_of.get(n, ())} - {""})
-        years = sorted({y for p in eg.posts_of.get(n, ()) if (y := eg.post_meta.get(p, ("", None))[1])})
+        langs, years = _meta(eg, n)
         size = rank.get(n, 0.0) if view.size_by == "pagerank" else float(g.degree(n))
         out_nodes.append({"id": n, "label": data["label"], "group": data["kind"], "shape": shape,
                           "color": colour, "value": size, "degree": g.degree(n), "posts": data["posts"],
-                          "langs": langs, "years": [years[0], years[-1]] if years else []})
+                          "langs": langs, "years": years})
     # Every stated relation among the drawn nodes, but only each node's strongest co-mentions: on a
     # big site the co-mentions among the 300 most central entities run to tens of thousands of
     # edges, which the browser would spend seconds laying out and nobody can read.
