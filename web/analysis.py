@@ -55,7 +55,10 @@ def warm_up(app: Flask, lang: str = "en") -> threading.Thread:
         with app.test_request_context("/"):
             try:
                 if app.extensions["postgraph.store"].snapshot() is not None:
+                    from .app import home_summary
+
                     entity_graph(lang)
+                    home_summary(app)
                     log.info("entity graph ready for the graph, search and analysis pages")
             except Exception:  # a failed warm-up is retried by the first request, which reports it
                 log.exception("could not project the entity graph in advance")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 from flask import Flask, Response, render_template
@@ -32,6 +33,23 @@ SECURITY_HEADERS = {
 }
 
 
+_home_lock = threading.Lock()
+
+
+def home_summary(app: Flask) -> dict[str, Any]:
+    """The home page's counts, recent posts and posts by year: whole-store aggregates (seconds on a
+    big site), so computed once per store generation and shared by every request."""
+    store: Store = app.extensions["postgraph.store"]
+    generation = store.generation()
+    with _home_lock:
+        cached = app.extensions.get("postgraph.home")
+        if cached is None or cached[0] != generation:
+            snap = store.snapshot()
+            cached = (generation, {"counts": stats(snap), "recent": recent_posts(snap), "years": posts_by_year(snap)})
+            app.extensions["postgraph.home"] = cached
+        return cached[1]
+
+
 def create_app(store: Store, config: dict[str, Any] | None = None) -> Flask:
     """A Flask app serving the graph in `store`.
 
@@ -55,16 +73,16 @@ def create_app(store: Store, config: dict[str, Any] | None = None) -> Flask:
 
     @app.get("/")
     def home() -> str | tuple[str, int]:
-        snap = store.snapshot()
-        if snap is None:
+        if store.snapshot() is None:
             return render_template("empty.html", store=store.spec, version=__version__), 503
         lang = page_lang()
         _snap, eg = entity_graph(lang)
+        summary = home_summary(app)
         top = {kind: sorted((n for n, d in eg.graph.nodes(data=True) if d["kind"] == kind),
                             key=lambda n: (-eg.graph.nodes[n]["posts"], eg.label(n)))[:10]
                for kind in ("event", "project", "topic")}
-        return render_template("home.html", counts=stats(snap), info=store.info(), version=__version__,
-                               recent=recent_posts(snap), years=posts_by_year(snap), top=top, eg=eg, link=link)
+        return render_template("home.html", info=store.info(), version=__version__, top=top, eg=eg, link=link,
+                               **summary)
 
     @app.after_request
     def security_headers(response: Response) -> Response:

@@ -75,13 +75,33 @@ def search_json() -> Any:
     return _search(True)
 
 
+_VIEWS_KEPT = 2048
+
+
+def _cached_view(snapshot: Any, iri: str, lang: str) -> Any:
+    """Entity views of the current store generation, the most recently asked kept (popular pages
+    are asked again and again, and a generation never changes)."""
+    key = (current_app.extensions["postgraph.store"].generation(), iri, lang)
+    cache: dict = current_app.extensions.setdefault("postgraph.views", {})
+    with _lock:
+        if key in cache:
+            cache[key] = cache.pop(key)  # most recently used last
+            return cache[key]
+    view = entity_view(snapshot, iri, lang)
+    with _lock:
+        cache[key] = view
+        while len(cache) > _VIEWS_KEPT or (cache and next(iter(cache))[0] != key[0]):
+            cache.pop(next(iter(cache)))
+    return view
+
+
 def entity_page(iri: str) -> Response:
     """The HTML page of any IRI in the graph: facts, links, evidence, translations, related entities."""
     snapshot = current_app.extensions["postgraph.store"].snapshot()
     if snapshot is None:
         abort(503)
     lang = page_lang()
-    view = entity_view(snapshot, iri, lang)
+    view = _cached_view(snapshot, iri, lang)
     if view is None:
         return Response(render_template("error.html", code=404, message=f"The graph holds nothing about {iri}.",
                                         version=__version__), 404)
