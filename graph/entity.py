@@ -94,8 +94,11 @@ def entity_view(snapshot: ox.Store, iri: str, lang: str = "en", evidence_limit: 
     """Everything the entity page shows, or None when the graph holds nothing about `iri`."""
     node = f"<{iri}>"
     out_rows = list(run(snapshot, f"SELECT DISTINCT ?p ?o WHERE {{ {node} ?p ?o }} LIMIT 1000").result)
-    in_rows = list(run(snapshot, f"SELECT DISTINCT ?p ?s WHERE {{ ?s ?p {node} FILTER(isIRI(?s)) }} LIMIT 3000").result)
-    if not out_rows and not in_rows:
+    hidden = ", ".join(f"<{p}>" for p in sorted(_HIDDEN_IN))  # evidence and mentions have their own section
+    in_rows = list(run(snapshot, f"""SELECT DISTINCT ?p ?s WHERE {{ ?s ?p {node}
+                                     FILTER(isIRI(?s) && ?p NOT IN ({hidden})) }} LIMIT 3000""").result)
+    if not out_rows and not in_rows and not bool(snapshot.query(f"ASK {{ ?s ?p {node} }}",
+                                                                 use_default_graph_as_union=True)):
         return None
     rdf_type = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
     type_iris = {r["o"].value for r in out_rows if r["p"].value == rdf_type}
@@ -155,27 +158,29 @@ def _evidence(snapshot: ox.Store, view: EntityView, limit: int) -> None:
         SELECT (COUNT(DISTINCT ?post) AS ?n) WHERE {{ GRAPH ?post {{ ?a oa:hasBody {node} }} }}""",
                           union=False).result))
     view.evidence_posts = int(count["n"].value)
-    seen: set[str] = set()
-    for row in run(snapshot, f"""
-            SELECT ?post ?start ?exact ?prefix ?suffix ?sentence ?headline ?lang WHERE {{
-              GRAPH ?post {{
+    posts = [r["post"].value for r in run(snapshot, f"""
+        SELECT ?post WHERE {{ GRAPH ?post {{ ?a oa:hasBody {node} }} }} GROUP BY ?post ORDER BY ?post LIMIT {limit}""",
+                                          union=False).result]
+    if not posts:
+        return
+    for post in posts:  # one small query per post: a named graph given as an IRI is looked up directly
+        rows = list(run(snapshot, f"""
+            SELECT ?start ?exact ?prefix ?suffix ?sentence ?headline ?lang WHERE {{
+              GRAPH <{post}> {{
                 ?a oa:hasBody {node} ; oa:hasTarget ?t .
                 OPTIONAL {{ ?a pg:sentence ?sentence }}
                 ?t oa:hasSelector ?q . ?q a oa:TextQuoteSelector ; oa:exact ?exact .
                 OPTIONAL {{ ?q oa:prefix ?prefix }} OPTIONAL {{ ?q oa:suffix ?suffix }}
                 OPTIONAL {{ ?t oa:hasSelector ?pos . ?pos a oa:TextPositionSelector ; oa:start ?start }}
+                OPTIONAL {{ <{post}> schema:headline ?headline }}
+                OPTIONAL {{ <{post}> schema:inLanguage ?lang }}
               }}
-              OPTIONAL {{ GRAPH ?post {{ ?post schema:headline ?headline }} }}
-              OPTIONAL {{ GRAPH ?post {{ ?post schema:inLanguage ?lang }} }}
-            }} ORDER BY DESC(BOUND(?sentence)) ?post ?start LIMIT {limit * 20}""", union=False).result:
-        post = row["post"].value
-        if post in seen:
+            }} ORDER BY DESC(BOUND(?sentence)) ?start LIMIT 1""", union=False).result)
+        if not rows:
             continue
-        seen.add(post)
+        row = rows[0]
         before, mention, after = split_mention(row["sentence"].value if row["sentence"] else "", row["exact"].value,
                                                row["prefix"].value if row["prefix"] else "",
                                                row["suffix"].value if row["suffix"] else "")
         view.evidence.append(Evidence(post, row["headline"].value if row["headline"] else post,
                                       row["lang"].value if row["lang"] else "", before, mention, after))
-        if len(view.evidence) >= limit:
-            break

@@ -115,25 +115,33 @@ def scalar(store: ox.Store, sparql: str) -> Any:
     return None
 
 
+_PAGE_TYPES = "schema:BlogPosting schema:WebPage schema:ProfilePage schema:CollectionPage"
+
+
 def stats(store: ox.Store) -> dict[str, list[tuple[str, int]]]:
-    """Counts by class, by post language, by named graph kind, and totals."""
+    """Counts by class, by post language, by named graph kind, and totals.
+
+    Written to use the store's indexes, not to scan every quad more than once: on a 10,000-post
+    site (22 million quads) the first version took two and a half minutes."""
     def pairs(sparql: str) -> list[tuple[str, int]]:
         return [(term_text(s[0]), int(s[1].value)) for s in run(store, sparql).result]
 
     totals = pairs("""SELECT ?what ?n WHERE {
         { SELECT ("quads" AS ?what) (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } }
-        UNION { SELECT ("named graphs" AS ?what) (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } }
-        UNION { SELECT ("distinct triples" AS ?what) (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o { ?s ?p ?o } } }
+        UNION { SELECT ("named graphs" AS ?what) (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { } } }
     }""")
+    pages = pairs(f"""SELECT ?t (COUNT(DISTINCT ?p) AS ?n) WHERE {{ VALUES ?t {{ {_PAGE_TYPES} }} GRAPH ?p {{ ?p a ?t }} }}
+                      GROUP BY ?t ORDER BY DESC(?n)""")
+    named = next((n for what, n in totals if what == "named graphs"), 0)
     return {
         "totals": totals,
-        # The ontology graph declares classes and properties; it is not data, so it is not counted.
-        "classes": pairs("SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s a ?class } "
-                         "FILTER NOT EXISTS { GRAPH ?g { ?o a owl:Ontology } } } "
-                         "GROUP BY ?class ORDER BY DESC(?n) ?class"),
-        "languages": pairs("SELECT ?lang (COUNT(DISTINCT ?p) AS ?n) WHERE { ?p a ?t ; schema:inLanguage ?lang "
-                           "FILTER(?t IN (schema:BlogPosting, schema:WebPage, schema:ProfilePage, "
-                           "schema:CollectionPage)) } GROUP BY ?lang ORDER BY DESC(?n) ?lang"),
+        # The ontology graph's owl:Class, rdf:Property … declarations are not data: not counted.
+        "classes": pairs("""SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?class
+                              FILTER(!STRSTARTS(STR(?class), STR(owl:)) && !STRSTARTS(STR(?class), STR(rdfs:))
+                                     && ?class != rdf:Property) }
+                            GROUP BY ?class ORDER BY DESC(?n) ?class"""),
+        "languages": pairs(f"""SELECT ?lang (COUNT(DISTINCT ?p) AS ?n) WHERE {{ VALUES ?t {{ {_PAGE_TYPES} }}
+                               ?p a ?t ; schema:inLanguage ?lang }} GROUP BY ?lang ORDER BY DESC(?n) ?lang"""),
         "conflicts": pairs("""SELECT ?what (COUNT(DISTINCT ?value) AS ?n) WHERE {
             { SELECT ?event ?property WHERE {
                 VALUES ?property { schema:location schema:startDate schema:endDate schema:organizer }
@@ -141,10 +149,8 @@ def stats(store: ox.Store) -> dict[str, list[tuple[str, int]]]:
               } GROUP BY ?event ?property HAVING (COUNT(DISTINCT ?v) > 1) }
             GRAPH ?g2 { ?c2 a pg:Claim ; rdf:subject ?event ; rdf:predicate ?property ; rdf:object ?value }
             BIND(CONCAT(STR(?event), " ", STR(?property)) AS ?what) } GROUP BY ?what ORDER BY ?what"""),
-        "graphs": pairs("""SELECT ?kind (COUNT(DISTINCT ?g) AS ?n) WHERE {
-            GRAPH ?g { ?s ?p ?o }
-            OPTIONAL { GRAPH ?g { ?g a ?type } }
-            BIND(COALESCE(?type, ?g) AS ?kind) } GROUP BY ?kind ORDER BY DESC(?n)"""),
+        # a page's graph is named by the page; the others (site, vocabulary, ontology) by what they hold
+        "graphs": [*pages, ("other graphs (site, vocabulary, ontology)", named - sum(n for _t, n in pages))],
     }
 
 
