@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from . import analysis
+from .entity import short
 from .store import DEFAULT_STORE, StoreError, open_store
 
 err = Console(stderr=True)
@@ -131,7 +132,7 @@ def path_cmd(store_spec: str, fmt: str, lang: str, source: str, target: str, evi
     except analysis.AnalysisError as exc:
         raise click.ClickException(str(exc)) from exc
     rows = [{"hop": i + 1, "from": h.source_label, "to": h.target_label,
-             "stated": "; ".join(f"{eg.label(s)} {_short(p)} {eg.label(o)}" for s, p, o in h.statements) or "-",
+             "stated": "; ".join(f"{eg.label(s)} {short(p)} {eg.label(o)}" for s, p, o in h.statements) or "-",
              "shared posts": h.posts,
              "evidence": " | ".join(f"{e.text or e.method} <{e.post}>" for e in h.evidence)}
             for i, h in enumerate(hops)]
@@ -152,7 +153,3 @@ def themes_cmd(store_spec: str, fmt: str, lang: str, top: int, svg_path: Path | 
     if svg_path:
         svg_path.write_text(analysis.line_chart_svg(years, series, "Themes over time"), encoding="utf-8")
         err.print(f"wrote {svg_path}")
-
-
-def _short(iri: str) -> str:
-    return iri.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -14,18 +13,14 @@ from pathlib import Path
 
 import pytest
 
+from .helpers import free_port
+
 
 def oxigraph_binary() -> str:
     found = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
     if not Path(found).exists():
         pytest.fail("the `oxigraph` server binary is missing: install the test extra (pip install -e '.[test]')")
     return found
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @contextmanager

@@ -3,10 +3,8 @@ and the patches (N-Quads pair, RDF Patch) — checked by applying them."""
 
 from __future__ import annotations
 
-import importlib.util
 import io
 import shutil
-import sys
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -19,22 +17,15 @@ from graph.diff import diff_site, diff_stores, write_rdf_patch
 from graph.export import export
 from graph.store import LocalStore
 
-BENCH = Path(__file__).resolve().parents[1] / "bench"
+from .helpers import site_generator
+
 TIMES = ("endedAtTime", "startedAtTime", "generatedAtTime")  # the build's clock: differs between any two builds
-
-
-def _generator():
-    spec = importlib.util.spec_from_file_location("generate_site", BENCH / "generate_site.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture(scope="module")
 def base_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     site = tmp_path_factory.mktemp("diffsite") / "site"
-    _generator().generate(site, 20, seed=5)
+    site_generator().generate(site, 20, seed=5)
     return site
 
 

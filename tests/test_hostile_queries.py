@@ -4,9 +4,6 @@ time, and the server keeps answering. And the app under rebuilds: always the old
 from __future__ import annotations
 
 import json
-import socket
-import subprocess
-import sys
 import threading
 import time
 import urllib.error
@@ -19,24 +16,10 @@ import pytest
 from graph.build import BuildOptions, build
 from graph.store import LocalStore
 
+from .helpers import postgraph_server
+
 REPO = Path(__file__).resolve().parents[1]
 COUNT = "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?p a schema:BlogPosting }"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait_up(base: str) -> None:
-    for _ in range(200):
-        try:
-            urllib.request.urlopen(base + "/sparql", timeout=1)
-            return
-        except OSError:
-            time.sleep(0.1)
-    raise AssertionError("the server did not start")
 
 
 def _get(url: str, data: bytes | None = None, headers: dict | None = None, timeout: float = 30) -> tuple[int, bytes]:
@@ -52,17 +35,8 @@ def _get(url: str, data: bytes | None = None, headers: dict | None = None, timeo
 def server(tmp_path_factory):
     store = LocalStore(tmp_path_factory.mktemp("hostile-q") / "store")
     build(store, BuildOptions(site=REPO))
-    port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "graph.cli", "-q", "serve", "--no-build", "--store", str(store.path),
-                             "--port", str(port), "--query-timeout", "2", "--max-rows", "100"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait_up(base)
+    with postgraph_server(store.path, "--query-timeout", "2", "--max-rows", "100") as base:
         yield base
-    finally:
-        proc.terminate()
-        proc.wait(10)
 
 
 def _sparql(base: str, query: str) -> str:

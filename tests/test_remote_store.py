@@ -4,12 +4,10 @@ incremental rebuilds, query, export, stats, the web app, batching and credential
 from __future__ import annotations
 
 import http.server
-import importlib.util
 import io
 import json
 import logging
 import shutil
-import sys
 import threading
 from pathlib import Path
 from typing import ClassVar
@@ -25,17 +23,8 @@ from graph.export import FORMATS, export
 from graph.remote import RemoteConfig, RemoteError, RemoteStore, RemoteWriter, _Http, redact_url
 from graph.store import LocalStore, open_store
 
+from .helpers import site_generator
 from .oxigraph_server import oxigraph_server
-
-BENCH = Path(__file__).resolve().parents[1] / "bench"
-
-
-def _generator():
-    spec = importlib.util.spec_from_file_location("generate_site", BENCH / "generate_site.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture
@@ -47,7 +36,7 @@ def server(tmp_path: Path):
 @pytest.fixture(scope="module")
 def small_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     site = tmp_path_factory.mktemp("site") / "site"
-    _generator().generate(site, 24, seed=3)
+    site_generator().generate(site, 24, seed=3)
     return site
 
 
@@ -270,7 +259,7 @@ def test_credentials_are_sent_and_never_shown(monkeypatch: pytest.MonkeyPatch, c
 
 
 def test_unreachable_server_is_a_clear_error() -> None:
-    from .oxigraph_server import free_port
+    from .helpers import free_port
 
     result = CliRunner().invoke(main, ["stats", "--store", f"http://127.0.0.1:{free_port()}"])
     assert result.exit_code == 1 and "cannot reach the SPARQL server" in result.output

@@ -7,9 +7,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import socket
-import subprocess
-import sys
 import threading
 import time
 import urllib.error
@@ -24,6 +21,8 @@ import rdflib
 from graph.build import BuildOptions, build
 from graph.store import LocalStore
 from web import create_app
+
+from .helpers import postgraph_server
 
 REPO = Path(__file__).resolve().parents[1]
 POST = "https://blog.example.org/openinfradays/openinfra-scale-2025-recap/"
@@ -240,24 +239,8 @@ def test_void(client) -> None:
 
 # -- over HTTP, against a real server process ---------------------------------------------------------
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_real_server_over_http(store: LocalStore) -> None:
-    port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "graph.cli", "-q", "serve", "--no-build", "--store",
-                             str(store.path), "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(base + "/sparql", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.1)
+    with postgraph_server(store.path) as base:
         get = urllib.request.urlopen(base + "/sparql?" + urllib.parse.urlencode({"query": COUNT}), timeout=10)
         assert get.headers["Content-Type"].startswith("application/sparql-results+json")
         assert json.loads(get.read())["results"]["bindings"][0]["n"]["value"] == "1"
@@ -272,6 +255,3 @@ def test_real_server_over_http(store: LocalStore) -> None:
         dump = urllib.request.urlopen(base + "/export/postgraph.nq", timeout=30)
         assert dump.headers["ETag"] and b"<" + POST.encode() + b">" in dump.read()
         assert urllib.request.urlopen(base + "/", timeout=10).headers.get("Server") == "postgraph"  # waitress ident
-    finally:
-        proc.terminate()
-        proc.wait(10)

@@ -10,42 +10,15 @@ import logging
 import threading
 from typing import Any
 
-from flask import Blueprint, Flask, Response, abort, current_app, jsonify, render_template, request
+from flask import Blueprint, Flask, Response, jsonify, render_template, request
 
 from graph import __version__, analysis
-from graph.store import Store
+from graph.entity import short
+
+from .common import bad, entity_graph, int_arg, page_lang, store
 
 bp = Blueprint("analysis", __name__)
 log = logging.getLogger("postgraph")
-LANGS = ("en", "es", "pt")
-_lock = threading.Lock()
-
-
-def _store() -> Store:
-    return current_app.extensions["postgraph.store"]
-
-
-def _lang() -> str:
-    lang = request.args.get("lang") or request.accept_languages.best_match(LANGS) or "en"
-    if lang not in LANGS:
-        abort(Response(f"lang must be one of {', '.join(LANGS)}\n", 400, mimetype="text/plain"))
-    return lang
-
-
-def entity_graph(lang: str) -> tuple[Any, analysis.EntityGraph]:
-    """The store snapshot and its projected entity graph (labels in `lang`), cached per generation."""
-    store = _store()
-    snapshot = store.snapshot()
-    if snapshot is None:
-        abort(Response("no graph has been built yet\n", 503, mimetype="text/plain"))
-    key = (store.generation(), lang)
-    cache: dict = current_app.extensions.setdefault("postgraph.analysis", {})
-    with _lock:  # one projection per generation and language, even under concurrent requests
-        if key not in cache:
-            for old in [k for k in cache if k[0] != key[0]]:  # an older generation's projections
-                del cache[old]
-            cache[key] = analysis.project(snapshot, lang=lang)
-        return snapshot, cache[key]
 
 
 def warm_up(app: Flask, lang: str = "en") -> threading.Thread:
@@ -58,24 +31,13 @@ def warm_up(app: Flask, lang: str = "en") -> threading.Thread:
                     from .app import home_summary
 
                     entity_graph(lang)
-                    home_summary(app)
+                    home_summary()
                     log.info("entity graph ready for the graph, search and analysis pages")
             except Exception:  # a failed warm-up is retried by the first request, which reports it
                 log.exception("could not project the entity graph in advance")
     thread = threading.Thread(target=run, name="postgraph-warm-up", daemon=True)
     thread.start()
     return thread
-
-
-def _int(name: str, default: int, low: int, high: int) -> int:
-    raw = request.args.get(name, str(default))
-    try:
-        value = int(raw)
-    except ValueError:
-        abort(Response(f"{name} must be a whole number, not {raw!r}\n", 400, mimetype="text/plain"))
-    if not low <= value <= high:
-        abort(Response(f"{name} must be between {low} and {high}\n", 400, mimetype="text/plain"))
-    return value
 
 
 def _wants_json() -> bool:
@@ -98,8 +60,8 @@ def _as_json(value: Any) -> Response:
 @bp.get("/analysis")
 def index() -> Any:
     """Centrality, communities, co-occurrence tables and the themes chart on one page."""
-    lang = _lang()
-    top = _int("top", 20, 1, 200)
+    lang = page_lang()
+    top = int_arg("top", 20, 1, 200)
     _snapshot, eg = entity_graph(lang)
     data = {
         "centrality": analysis.centrality(eg, top=top),
@@ -110,19 +72,18 @@ def index() -> Any:
     if _wants_json():
         return _as_json(data)
     return render_template("analysis.html", lang=lang, nodes=eg.graph.number_of_nodes(),
-                           links=eg.graph.number_of_edges(), short=_short, version=__version__, **data)
+                           links=eg.graph.number_of_edges(), short=short, version=__version__, **data)
 
 
 @bp.get("/analysis/path")
 def path() -> Any:
     """How two entities are connected (`from`, `to`: IRIs or names), with the evidence for each hop."""
-    lang = _lang()
+    lang = page_lang()
     source, target = request.args.get("from", "").strip(), request.args.get("to", "").strip()
     if not source or not target:
-        abort(Response("give two entities: /analysis/path?from=Zuul&to=SCaLE (IRIs or names)\n", 400,
-                       mimetype="text/plain"))
+        bad("give two entities: /analysis/path?from=Zuul&to=SCaLE (IRIs or names)")
     if len(source) > 500 or len(target) > 500:
-        abort(Response("entity names are at most 500 characters\n", 400, mimetype="text/plain"))
+        bad("entity names are at most 500 characters")
     snapshot, eg = entity_graph(lang)
     try:
         hops = analysis.shortest_path(eg, snapshot, source, target)
@@ -130,24 +91,20 @@ def path() -> Any:
         if _wants_json():
             return jsonify(error=str(exc)), 404
         return render_template("path.html", error=str(exc), source=source, target=target, hops=[], eg=eg,
-                               short=_short, version=__version__), 404
+                               short=short, version=__version__), 404
     if _wants_json():
         return _as_json(hops)
     return render_template("path.html", error=None, source=source, target=target, hops=hops, eg=eg,
-                           short=_short, version=__version__)
+                           short=short, version=__version__)
 
 
 @bp.get("/analysis/themes.svg")
 def themes_svg() -> Response:
     """Posts per year mentioning each of the most mentioned themes, as an SVG chart made here."""
-    lang = _lang()
-    top = _int("top", 8, 1, 10)
-    snapshot = _store().snapshot()
+    lang = page_lang()
+    top = int_arg("top", 8, 1, 10)
+    snapshot = store().snapshot()
     if snapshot is None:
-        abort(Response("no graph has been built yet\n", 503, mimetype="text/plain"))
+        bad("no graph has been built yet", 503)
     years, series = analysis.themes_over_time(snapshot, top=top, lang=lang)
     return Response(analysis.line_chart_svg(years, series, "Themes over time"), mimetype="image/svg+xml")
-
-
-def _short(iri: str) -> str:
-    return iri.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from typing import Any
 
 from flask import Flask, Response, render_template
@@ -13,9 +12,10 @@ from graph.query import posts_by_year, recent_posts, stats
 from graph.store import Store
 
 from .analysis import bp as analysis_bp
-from .analysis import entity_graph
+from .common import entity_graph, page_lang, per_generation
+from .common import store as current_store
 from .explore import bp as explore_bp
-from .explore import link, page_lang
+from .explore import link
 from .graphview import bp as graph_bp
 from .sparql import bp as sparql_bp
 
@@ -33,21 +33,13 @@ SECURITY_HEADERS = {
 }
 
 
-_home_lock = threading.Lock()
-
-
-def home_summary(app: Flask) -> dict[str, Any]:
+def home_summary() -> dict[str, Any]:
     """The home page's counts, recent posts and posts by year: whole-store aggregates (seconds on a
     big site), so computed once per store generation and shared by every request."""
-    store: Store = app.extensions["postgraph.store"]
-    generation = store.generation()
-    with _home_lock:
-        cached = app.extensions.get("postgraph.home")
-        if cached is None or cached[0] != generation:
-            snap = store.snapshot()
-            cached = (generation, {"counts": stats(snap), "recent": recent_posts(snap), "years": posts_by_year(snap)})
-            app.extensions["postgraph.home"] = cached
-        return cached[1]
+    def compute() -> dict[str, Any]:
+        snap = current_store().snapshot()
+        return {"counts": stats(snap), "recent": recent_posts(snap), "years": posts_by_year(snap)}
+    return per_generation("home", None, compute)
 
 
 def create_app(store: Store, config: dict[str, Any] | None = None) -> Flask:
@@ -77,7 +69,7 @@ def create_app(store: Store, config: dict[str, Any] | None = None) -> Flask:
             return render_template("empty.html", store=store.spec, version=__version__), 503
         lang = page_lang()
         _snap, eg = entity_graph(lang)
-        summary = home_summary(app)
+        summary = home_summary()
         top = {kind: sorted((n for n, d in eg.graph.nodes(data=True) if d["kind"] == kind),
                             key=lambda n: (-eg.graph.nodes[n]["posts"], eg.label(n)))[:10]
                for kind in ("event", "project", "topic")}

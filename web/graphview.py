@@ -7,7 +7,7 @@ page's own query string, so a view is shareable by URL."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import pyoxigraph as ox
 import pyvis
@@ -23,54 +23,39 @@ from flask import (
 )
 
 from graph import __version__, network
+from graph.entity import LANGS
 from graph.executor import QueryInvalid, QueryRefused, QueryRequest, QueryTimeout, check
 
-from .analysis import LANGS, entity_graph
+from .common import bad, entity_graph, int_arg, page_lang
 
 bp = Blueprint("graphview", __name__)
 VIS_DIR = Path(pyvis.__file__).parent / "lib" / "vis-9.1.2"
 VIS_FILES = {"vis-network.min.js", "vis-network.css"}
 
 
-def _bad(message: str) -> None:
-    abort(Response(message + "\n", 400, mimetype="text/plain"))
-
-
-def _int(name: str, default: int | None, low: int, high: int) -> int | None:
-    raw = request.args.get(name, "")
-    if raw == "":
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        _bad(f"{name} must be a whole number, not {raw!r}")
-    if not low <= value <= high:
-        _bad(f"{name} must be between {low} and {high}")
-    return value
-
-
 def _view() -> network.View:
     kinds = set(request.args.getlist("type"))
     unknown = kinds - set(network.KINDS)
     if unknown:
-        _bad(f"unknown type {sorted(unknown)[0]!r}; types are {', '.join(network.KINDS)}")
+        bad(f"unknown type {sorted(unknown)[0]!r}; types are {', '.join(network.KINDS)}")
     lang = request.args.get("lang") or None
     if lang is not None and lang not in LANGS:
-        _bad(f"lang must be one of {', '.join(LANGS)}")
+        bad(f"lang must be one of {', '.join(LANGS)}")
     size_by = request.args.get("size", "pagerank")
     if size_by not in ("pagerank", "degree"):
-        _bad("size must be pagerank or degree")
-    return network.View(kinds=kinds, lang=lang, year_from=_int("from", None, 1900, 2200),
-                        year_to=_int("to", None, 1900, 2200), min_degree=_int("min_degree", 0, 0, 100_000),
-                        limit=_int("limit", network.DEFAULT_LIMIT, 1, network.MAX_LIMIT),
-                        focus=request.args.get("focus") or None, depth=_int("depth", 1, 1, 4), size_by=size_by)
+        bad("size must be pagerank or degree")
+    return network.View(kinds=kinds, lang=lang, year_from=int_arg("from", None, 1900, 2200),
+                        year_to=int_arg("to", None, 1900, 2200), min_degree=int_arg("min_degree", 0, 0, 100_000),
+                        limit=int_arg("limit", network.DEFAULT_LIMIT, 1, network.MAX_LIMIT),
+                        focus=request.args.get("focus") or None, depth=int_arg("depth", 1, 1, 4), size_by=size_by)
 
 
 def _labels() -> str:
-    labels = request.args.get("labels") or request.accept_languages.best_match(LANGS) or "en"
-    if labels not in LANGS:
-        _bad(f"labels must be one of {', '.join(LANGS)}")
-    return labels
+    return page_lang("labels")  # `lang` is a filter here (posts in that language), not the labels'
+
+
+def _missing(iri: str | None) -> NoReturn:
+    bad(f"no entity {iri} in the graph", 404)
 
 
 @bp.get("/graph")
@@ -94,7 +79,7 @@ def data() -> Response:
     try:
         nodes, left_out = network.select(eg, view)
     except KeyError:
-        abort(Response(f"no entity {view.focus} in the graph\n", 404, mimetype="text/plain"))
+        _missing(view.focus)
     return jsonify(network.vis_data(eg, nodes, view, left_out))
 
 
@@ -103,14 +88,14 @@ def neighbours() -> Response:
     """An entity and its neighbours, to expand a node on double-click."""
     iri = request.args.get("iri", "")
     if not iri:
-        _bad("give the entity: ?iri=…")
+        bad("give the entity: ?iri=…")
     _snapshot, eg = entity_graph(_labels())
     view = _view()
     view.limit = min(view.limit, 50)
     try:
         return jsonify(network.neighbours(eg, iri, view))
     except KeyError:
-        abort(Response(f"no entity {iri} in the graph\n", 404, mimetype="text/plain"))
+        _missing(iri)
 
 
 @bp.get("/graph/node.json")
@@ -118,12 +103,12 @@ def node() -> Response:
     """The side panel's facts about one entity."""
     iri = request.args.get("iri", "")
     if not iri:
-        _bad("give the entity: ?iri=…")
+        bad("give the entity: ?iri=…")
     _snapshot, eg = entity_graph(_labels())
     try:
         return jsonify(network.facts(eg, iri))
     except KeyError:
-        abort(Response(f"no entity {iri} in the graph\n", 404, mimetype="text/plain"))
+        _missing(iri)
 
 
 @bp.get("/vendor/vis-network/<name>")
@@ -139,18 +124,18 @@ def _construct(query: str, view: network.View) -> dict[str, Any]:
     try:
         kind = check(query, current_app.config.get("POSTGRAPH_ALLOW_SERVICE", False))
     except QueryRefused as exc:
-        abort(Response(str(exc) + "\n", 403, mimetype="text/plain"))
+        bad(str(exc), 403)
     except QueryInvalid as exc:
-        _bad(f"malformed query: {exc}")
+        bad(f"malformed query: {exc}")
     if kind != "graph":
-        _bad("only CONSTRUCT and DESCRIBE queries can be drawn as a graph")
+        bad("only CONSTRUCT and DESCRIBE queries can be drawn as a graph")
     req = QueryRequest(query=query, graph_format="ntriples", max_rows=network.MAX_LIMIT * 10)
     try:
         answer = current_app.extensions["postgraph.executor"].run(req)
     except QueryRefused as exc:
-        abort(Response(str(exc) + "\n", 403, mimetype="text/plain"))
+        bad(str(exc), 403)
     except QueryInvalid as exc:
-        _bad(str(exc))
+        bad(str(exc))
     except QueryTimeout as exc:
         abort(Response(str(exc) + "\n", 503, mimetype="text/plain", headers={"Retry-After": "5"}))
     triples = list(ox.parse(answer.body, format=ox.RdfFormat.N_TRIPLES))

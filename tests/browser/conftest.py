@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import socket
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,17 +18,13 @@ import pytest
 from graph.build import BuildOptions, build
 from graph.store import LocalStore
 
+from ..helpers import free_port
+
 REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("POSTGRAPH_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = REPO / "test-artifacts"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class LiveServer:
@@ -41,7 +36,7 @@ class LiveServer:
         from web.app import create_app
 
         self.app = create_app(store, {"POSTGRAPH_QUERY_TIMEOUT": 20.0})
-        self.port = _free_port()
+        self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.server = create_server(self.app, host="127.0.0.1", port=self.port, threads=4)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
