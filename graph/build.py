@@ -9,6 +9,8 @@ When nothing changed, no new store generation is written at all.
 from __future__ import annotations
 
 import collections
+import ctypes
+import ctypes.util
 import datetime as dt
 import functools
 import hashlib
@@ -160,7 +162,7 @@ def _map_chunk_in_worker(jobs: list[Job]) -> list[tuple[int, bytes]]:  # pragma:
 
 #: Pages per task sent to a worker, and tasks in flight per worker (bounds the main process's memory).
 _CHUNK = 8
-_WINDOW_PER_WORKER = 16
+_WINDOW_PER_WORKER = 4
 
 
 def _map_all(mapper: PageMapper, jobs: list[Job], workers: int | None) -> Iterator[tuple[int, bytes]]:
@@ -183,6 +185,27 @@ def _map_all(mapper: PageMapper, jobs: list[Job], workers: int | None) -> Iterat
                 yield from window.popleft().result()
         while window:
             yield from window.popleft().result()
+
+
+def _fixed_mmap_threshold(threshold: int = 1 << 20) -> None:
+    """Make glibc serve every allocation over `threshold` bytes with its own mmap, returned to the
+    system when freed.
+
+    A build passes many big byte strings through the main process (workers' N-Quads, the batches
+    handed to the bulk loader). glibc raises its mmap threshold after such blocks are freed and then
+    carves later ones out of the heap, which fragments and is never given back: the main process
+    grew by about 25 MB per 1,000 pages for no live data. With a fixed threshold it stays flat
+    (2,000 posts: peak 598 -> 404 MB, same time). Elsewhere than glibc this does nothing.
+    """
+    name = ctypes.util.find_library("c")
+    try:
+        libc = ctypes.CDLL(name) if name else None
+        mallopt = libc.mallopt if libc is not None else None
+    except (OSError, AttributeError):
+        return
+    if mallopt is not None:
+        m_mmap_threshold = -3  # from glibc's malloc.h
+        mallopt(m_mmap_threshold, threshold)
 
 
 def git_commit(root: Path) -> str | None:
@@ -290,6 +313,7 @@ def build(store: Store, options: BuildOptions, progress: Progress | None = None)
         ctx.minter.graph("vocabulary").value: vocabulary.quads(ctx.minter.graph("vocabulary")),
     }
     extra_fps = {g: _fingerprint_quads(q) for g, q in extra_graphs.items()}
+    extractor = None  # its matcher (~100 MB) is not needed past the site graph
 
     to_map = [(p, fp) for iri, (p, fp) in wanted.items() if old.get(iri) != fp]
     stale_pages = [iri for iri in old if iri not in wanted and iri not in extra_graphs]
@@ -312,6 +336,7 @@ def build(store: Store, options: BuildOptions, progress: Progress | None = None)
     # what `postgraph diff` needs to redo this build's planning later (see graph.diff)
     info["options"] = {"drafts": options.drafts, "future": options.future, "expired": options.expired,
                        "entity_base": options.entity_base}
+    _fixed_mmap_threshold()
     with store.transaction(info, compact=compact) as writable:
         for iri in [*stale_pages, *stale_extra, *(p.permalink for p, _ in to_map)]:
             node = ox.NamedNode(iri)

@@ -48,8 +48,7 @@ class Page:
     title: str
     permalink: str  # absolute URL exactly as Hugo prints it (percent-encoded)
     text: str  # the whole decoded source file (offsets of mentions point into it)
-    body: str  # the Markdown after the front matter
-    body_offset: int  # character offset of `body` in `text`
+    body_offset: int  # character offset of the body (the Markdown after the front matter) in `text`
     body_line: int  # 1-based line where the body starts
     content_hash: str  # sha256 hex of the file's bytes
     front_matter: dict[str, Any] = field(default_factory=dict)
@@ -70,6 +69,12 @@ class Page:
     bundle: bool = False  # a leaf bundle (index.md) or branch bundle (_index.md)
     translations: list[str] = field(default_factory=list)  # rel_paths of the other language versions
 
+    @property
+    def body(self) -> str:
+        """The Markdown after the front matter (a slice made on demand: a site's pages are all held in
+        memory during a build, and keeping the body beside the text doubled that)."""
+        return self.text[self.body_offset:]
+
 
 # ---------------------------------------------------------------------------------------------
 # Reading a source file: a pure function of its bytes, so it can run in worker processes and be
@@ -82,8 +87,7 @@ class ParsedSource:
 
     front_matter: dict[str, Any]  # as written (keys keep their case); date keys hold parsed DateValues
     text: str  # the decoded file, BOM removed, line endings kept
-    body: str  # the Markdown after the front matter
-    body_offset: int  # character offset of `body` in `text`
+    body_offset: int  # character offset of the body (the Markdown after the front matter) in `text`
     body_line: int  # 1-based line where the body starts
     content_hash: str  # sha256 hex of the raw bytes
     format: str | None = None  # "yaml", "toml", "json", or None when the file has no front matter
@@ -94,6 +98,11 @@ class ParsedSource:
     lastmod: DateValue | None = None
     expiry_date: DateValue | None = None
     problems: tuple[Problem, ...] = ()  # non-fatal warnings about this file
+
+    @property
+    def body(self) -> str:
+        """The Markdown after the front matter."""
+        return self.text[self.body_offset:]
 
 
 class HugoYAMLLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
@@ -196,7 +205,7 @@ def parse_source(rel_path: str, data: bytes) -> ParsedSource | Problem:
         # keep the page too, but tell the user, since it is usually a mistake.
         warning = Problem(rel_path, 1, "no front matter: built as a page without title or date (start the file "
                                        "with '---', '+++' or '{' to give it one)", fatal=False)
-        return ParsedSource({}, text, text, 0, 1, content_hash, problems=(warning,))
+        return ParsedSource({}, text, 0, 1, content_hash, problems=(warning,))
     fm_line = text.count("\n", 0, start) + 1
     split = _split_json(text, start) if opener == "{" else _split_delimited(text, start, *_DELIMITERS[opener])
     if len(split) == 2:
@@ -220,7 +229,7 @@ def parse_source(rel_path: str, data: bytes) -> ParsedSource | Problem:
             # Hugo lower-cases keys, so one of the two silently wins
             warnings.append(Problem(rel_path, _key_line(text, body_offset, fm_line, key), f"front matter keys "
                                     f"{first!r} and {key!r} are the same key for Hugo; keep one", fatal=False))
-    return ParsedSource(loaded, text, text[body_offset:], body_offset, text.count("\n", 0, body_offset) + 1,
+    return ParsedSource(loaded, text, body_offset, text.count("\n", 0, body_offset) + 1,
                         content_hash, fmt, fm_line, **dates, problems=tuple(warnings))
 
 

@@ -224,7 +224,7 @@ def _page(rel: str, lang: str, src: SourcePath, parsed: ParsedSource, config: Si
     taxonomies = {plural: terms for plural in config.taxonomies.values() if (terms := string_list(fm.get(plural)))}
     page = Page(
         rel_path=rel, lang=lang, kind=kind, section=section, title=go_string(fm.get("title")), permalink="",
-        text=parsed.text, body=parsed.body, body_offset=parsed.body_offset, body_line=parsed.body_line,
+        text=parsed.text, body_offset=parsed.body_offset, body_line=parsed.body_line,
         content_hash=parsed.content_hash, front_matter=parsed.front_matter,
         date=_in_tz(parsed.date, tz), publish_date=_in_tz(parsed.publish_date, tz),
         expiry_date=_in_tz(parsed.expiry_date, tz), lastmod=_in_tz(parsed.lastmod, tz),

@@ -33,7 +33,7 @@ def page_of(markdown: str, lang: str = "en", date: str = "2025-04-18") -> Page:
     parsed = parse_source("content/post.md", data.encode("utf-8"))
     assert not hasattr(parsed, "reason"), parsed
     return Page(rel_path="content/post.md", lang=lang, kind="page", section="blog", title=markdown.splitlines()[0],
-                permalink="https://example.org/post/", text=parsed.text, body=parsed.body,
+                permalink="https://example.org/post/", text=parsed.text,
                 body_offset=parsed.body_offset, body_line=parsed.body_line, content_hash=parsed.content_hash,
                 front_matter=parsed.front_matter, date=parsed.date)
 
