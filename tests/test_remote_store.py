@@ -20,7 +20,8 @@ from graph.build import BuildOptions, build
 from graph.cli import main
 from graph.diff import diff_site, diff_stores
 from graph.export import FORMATS, export
-from graph.remote import RemoteConfig, RemoteError, RemoteStore, RemoteWriter, _Http, redact_url
+from graph.remote import RemoteConfig, RemoteError, RemoteStore, RemoteWriter
+from graph.remote_http import HttpClient, redact_url
 from graph.store import LocalStore, open_store
 
 from .helpers import site_generator
@@ -185,7 +186,7 @@ def test_web_app_against_remote(server: str, small_site: Path) -> None:
 
 
 def test_big_graph_is_sent_in_batches(server: str) -> None:
-    http = _Http(RemoteConfig(url=server, batch_bytes=4096))
+    http = HttpClient(RemoteConfig(url=server, batch_bytes=4096))
     writer = RemoteWriter(http)
     g = "https://example.org/big"
     fp = ox.NamedNode("https://w3id.org/postgraph#fingerprint")
