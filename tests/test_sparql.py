@@ -205,6 +205,27 @@ def test_minted_iris_dereference(client) -> None:
     assert client.get("/id/event/no-such-thing").status_code == 404
 
 
+def test_descriptions_are_bounded_and_without_evidence_plumbing(client, monkeypatch: pytest.MonkeyPatch) -> None:
+    from web import sparql
+
+    event = "https://blog.example.org/id/event/scale/2025"
+    whole = client.get("/describe", query_string={"iri": event, "format": "ntriples"})
+    lines = [line for line in whole.get_data(as_text=True).splitlines() if line.strip()]
+    assert whole.status_code == 200 and "X-Postgraph-Truncated" not in whole.headers
+    assert len(lines) == len(set(lines)), "a statement restated by several graphs is described once"
+    assert any(f"<{POST}> <https://schema.org/mentions> <{event}>" in line for line in lines)
+    assert not any("oa#hasBody" in line or "rdf-syntax-ns#object" in line for line in lines)
+
+    monkeypatch.setattr(sparql, "DESCRIBE_IN", 5)
+    hub = client.get("/describe", query_string={"iri": "http://www.w3.org/ns/oa#Annotation", "format": "ttl"})
+    assert hub.status_code == 200 and "5 pointing at it" in hub.headers["X-Postgraph-Truncated"]
+    assert hub.get_data(as_text=True).startswith("# only the first")
+    g = rdflib.Graph().parse(data=hub.data, format="turtle")
+    annotation = rdflib.URIRef("http://www.w3.org/ns/oa#Annotation")
+    assert len(list(g.triples((None, None, annotation)))) == 5  # pointing at it: bounded
+    assert (annotation, rdflib.RDFS.label, None) in g  # about it: the ontology's labels, all there
+
+
 def test_describe_any_iri(client) -> None:
     r = client.get("/describe", query_string={"iri": POST, "format": "ntriples"})
     assert r.status_code == 200 and POST.encode() in r.data

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import tempfile
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode
 
 import pyoxigraph as ox
@@ -26,7 +27,7 @@ from flask import (
 
 from graph.executor import Executor, QueryInvalid, QueryRefused, QueryRequest, QueryTimeout, check
 from graph.export import FORMATS, export
-from graph.namespaces import PREFIXES
+from graph.namespaces import PREFIXES, X_OA, X_RDF
 from graph.ontology import QUERIES_DIR
 from graph.results import GRAPH_MEDIA_TYPES, RESULT_MEDIA_TYPES
 from graph.store import LocalStore, Store
@@ -243,7 +244,27 @@ def _short(iri: str) -> str:
 
 # -- Linked Data -------------------------------------------------------------------------------------
 
-_DESCRIBE = """CONSTRUCT { ?iri ?p ?o . ?s ?q ?iri } WHERE { { ?iri ?p ?o } UNION { ?s ?q ?iri } }"""
+#: What the RDF description of an IRI holds: the statements about it (up to DESCRIBE_OUT) and those
+#: pointing at it (up to DESCRIBE_IN), each once whatever the number of post graphs restating it.
+#: Statements that only carry evidence (an annotation's body, a claim's subject or object) are left
+#: out: a much-mentioned project is the body of tens of thousands of annotations, and a class such
+#: as oa:Annotation the object of millions of statements, which the web process would otherwise
+#: gather in memory. The entity page shows the evidence; /sparql has everything.
+DESCRIBE_OUT, DESCRIBE_IN = 10_000, 2_000
+_OUTGOING = "SELECT DISTINCT ?iri ?p ?o WHERE { ?iri ?p ?o } LIMIT %d"
+_EVIDENCE_LINKS = ", ".join(f"<{p.value}>" for p in (X_OA.hasBody, X_RDF.subject, X_RDF.object))
+_INCOMING = "SELECT DISTINCT ?iri ?s ?q WHERE { ?s ?q ?iri FILTER(?q NOT IN (" + _EVIDENCE_LINKS + ")) } LIMIT %d"
+
+
+def describe_triples(snapshot: Any, iri: str) -> tuple[list[ox.Triple], bool]:
+    """The bounded description of `iri` (see DESCRIBE_OUT), and whether a bound was reached."""
+    node, bind = ox.NamedNode(iri), {ox.Variable("iri"): ox.NamedNode(iri)}
+    out = [ox.Triple(node, r["p"], r["o"]) for r in snapshot.query(
+        _OUTGOING % (DESCRIBE_OUT + 1), use_default_graph_as_union=True, substitutions=bind)]
+    into = [ox.Triple(r["s"], r["q"], node) for r in snapshot.query(
+        _INCOMING % (DESCRIBE_IN + 1), use_default_graph_as_union=True, substitutions=bind)]
+    truncated = len(out) > DESCRIBE_OUT or len(into) > DESCRIBE_IN
+    return out[:DESCRIBE_OUT] + into[:DESCRIBE_IN], truncated
 
 
 def _describe(iri: str) -> Response:
@@ -259,16 +280,21 @@ def _describe(iri: str) -> Response:
         response = entity_page(iri)
         response.headers["Vary"] = "Accept"
         return response
-    node = ox.NamedNode(iri)
-    triples = list(snapshot.query(_DESCRIBE, use_default_graph_as_union=True, substitutions={ox.Variable("iri"): node}))
+    triples, truncated = describe_triples(snapshot, iri)
     if not triples:
         return _plain(404, f"the graph holds nothing about <{iri}>")
     body = ox.serialize(triples, format={"turtle": ox.RdfFormat.TURTLE, "jsonld": ox.RdfFormat.JSON_LD,
                                          "ntriples": ox.RdfFormat.N_TRIPLES,
                                          "rdfxml": ox.RdfFormat.RDF_XML}[fmt],
                         prefixes=PREFIXES if fmt in ("turtle", "rdfxml") else None)
+    note = (f"only the first {DESCRIBE_OUT:,} statements about it and {DESCRIBE_IN:,} pointing at it; "
+            "ask /sparql for all")
+    if truncated and fmt in ("turtle", "ntriples"):
+        body = f"# {note}\n".encode() + (body or b"")
     response = Response(body, mimetype=GRAPH_MEDIA_TYPES[fmt])
     response.headers["Vary"] = "Accept"
+    if truncated:
+        response.headers["X-Postgraph-Truncated"] = note
     return response
 
 
