@@ -16,7 +16,9 @@ from dataclasses import dataclass, field
 from xml.sax.saxutils import escape
 
 import networkx as nx
+import numpy as np
 import pyoxigraph as ox
+from scipy import sparse
 
 from .query import run
 from .vocabulary import kind_of
@@ -141,30 +143,38 @@ def project(snapshot: ox.Store, lang: str = "en", comentions: bool = True, comen
 
 
 def _add_comentions(g: nx.Graph, posts_of: dict[str, set[str]], min_posts: int, per_node: int) -> None:
-    by_post: dict[str, list[str]] = defaultdict(list)
-    for iri, posts in posts_of.items():
-        if len(posts) >= min_posts:  # an entity of fewer posts cannot reach the threshold
-            for post in posts:
-                by_post[post].append(iri)
-    pairs: Counter[tuple[str, str]] = Counter()
-    for entities in by_post.values():
-        pairs.update(itertools.combinations(sorted(entities), 2))
-    strongest: dict[str, list[tuple[int, str]]] = defaultdict(list)
-    for (a, b), n in pairs.items():
-        if n >= min_posts:
-            strongest[a].append((n, b))
-            strongest[b].append((n, a))
-    keep: set[tuple[str, str]] = set()
-    for a, others in strongest.items():
-        others.sort(key=lambda t: (-t[0], t[1]))
-        keep.update((min(a, b), max(a, b)) for _n, b in others[:per_node])
-    for a, b in keep:
-        n = pairs[(a, b)]
-        data = g.get_edge_data(a, b)
+    """Add each entity's `per_node` strongest co-mention edges (ties broken by IRI), counted by a sparse
+    product: with M the post x entity incidence matrix, M^T M counts the posts every pair shares.
+    (Counting pairs post by post in Python took 60% of a projection.)"""
+    entities = sorted(iri for iri, posts in posts_of.items() if len(posts) >= min_posts)
+    if len(entities) < 2:
+        return
+    post_index: dict[str, int] = {}
+    rows: list[int] = []
+    cols: list[int] = []
+    for col, iri in enumerate(entities):  # columns in IRI order, so index order breaks ties like the IRI
+        for post in posts_of[iri]:
+            rows.append(post_index.setdefault(post, len(post_index)))
+            cols.append(col)
+    m = sparse.csr_matrix((np.ones(len(rows), dtype=np.int32), (rows, cols)),
+                          shape=(len(post_index), len(entities)))
+    shared = (m.T @ m).tocoo()
+    mask = (shared.row != shared.col) & (shared.data >= min_posts)
+    a, b, n = shared.row[mask], shared.col[mask], shared.data[mask]  # both directions of every pair
+    order = np.lexsort((b, -n, a))  # by entity, strongest first, then by the other's IRI
+    a, b, n = a[order], b[order], n[order]
+    first = np.flatnonzero(np.r_[True, a[1:] != a[:-1]])
+    rank = np.arange(len(a)) - np.repeat(first, np.diff(np.r_[first, len(a)]))
+    kept = rank < per_node
+    lo, hi, n = np.minimum(a[kept], b[kept]), np.maximum(a[kept], b[kept]), n[kept]
+    _, unique = np.unique(lo.astype(np.int64) * len(entities) + hi, return_index=True)
+    for i in unique:
+        x, y, count = entities[lo[i]], entities[hi[i]], int(n[i])
+        data = g.get_edge_data(x, y)
         if data is None:
-            g.add_edge(a, b, relations=set(), posts=n)
+            g.add_edge(x, y, relations=set(), posts=count)
         else:
-            data["posts"] = n
+            data["posts"] = count
 
 
 # --- analyses ------------------------------------------------------------------------------------
