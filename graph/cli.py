@@ -219,11 +219,28 @@ def export_cmd(store_spec: str, fmt: str, output: Path | None) -> None:
     err.print(f"wrote {output} ({output.stat().st_size:,} bytes, {fmt})", highlight=False)
 
 
+_LISTED_PER_REASON = 10
+
+
+def _by_reason(skipped: list[list[str]]) -> dict[str, list[str]]:
+    """Skipped files grouped by why, most frequent reason first (a big site has thousands of drafts)."""
+    groups: dict[str, list[str]] = {}
+    for path, reason in skipped:
+        groups.setdefault(reason, []).append(path)
+    return dict(sorted(groups.items(), key=lambda item: (-len(item[1]), item[0])))
+
+
 @main.command("stats")
 @_store_option
 @click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON.")
-def stats_cmd(store_spec: str, as_json: bool) -> None:
-    """Counts: quads and graphs, entities by class, pages by language, named graphs by kind."""
+@click.option("--all-files", is_flag=True,
+              help="List every skipped file and every problem (by default: counts by reason and the "
+                   f"first {_LISTED_PER_REASON} of each).")
+def stats_cmd(store_spec: str, as_json: bool, all_files: bool) -> None:
+    """Counts: quads and graphs, entities by class, pages by language, named graphs by kind.
+
+    Also what the last build skipped (drafts, future or expired pages, unreadable files) and the
+    problems it reported, grouped by reason."""
     store = _open(store_spec)
     counts = stats(_snapshot(store))
     info = store.info()
@@ -237,10 +254,18 @@ def stats_cmd(store_spec: str, as_json: bool) -> None:
         console.print(f"graph of {info.get('site')} built {info.get('built_at')}: {info.get('pages')} pages, "
                       f"{len(info.get('skipped', []))} files skipped, {len(info.get('problems', []))} problems",
                       highlight=False)
-        for path, reason in info.get("skipped", []):
-            console.print(f"  skipped {path}: {reason}", highlight=False)
-        for problem in info.get("problems", []):
+        limit = None if all_files else _LISTED_PER_REASON
+        for reason, paths in _by_reason(info.get("skipped", [])).items():
+            console.print(f"  skipped ({len(paths)}) {reason}", highlight=False)
+            for path in paths[:limit]:
+                console.print(f"    {path}", highlight=False)
+            if limit is not None and len(paths) > limit:
+                console.print(f"    … and {len(paths) - limit} more (--all-files lists them)", highlight=False)
+        problems = info.get("problems", [])
+        for problem in problems[:limit]:
             console.print(f"  problem {problem}", highlight=False)
+        if limit is not None and len(problems) > limit:
+            console.print(f"  … and {len(problems) - limit} more problems (--all-files lists them)", highlight=False)
     for title, key in (("Totals", "totals"), ("By class", "classes"), ("Pages by language", "languages"),
                        ("Named graphs by kind", "graphs"), ("Conflicts between posts", "conflicts")):
         table = Table(title=title, title_justify="left")

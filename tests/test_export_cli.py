@@ -134,6 +134,23 @@ def test_cli_export_stats_validate(cli_site: Path, tmp_path: Path) -> None:
     assert valid.exit_code == 0 and "conforms" in valid.output
 
 
+def test_cli_stats_groups_skipped_files_by_reason(cli_site: Path, tmp_path: Path) -> None:
+    """A big site has thousands of drafts: stats counts them by reason and lists a few, or all on request."""
+    posts = cli_site / "content" / "posts"
+    for i in range(13):
+        (posts / f"draft-{i:02}.md").write_text(f"---\ntitle: D{i}\ndraft: true\n---\nx\n", encoding="utf-8")
+    store = str(tmp_path / "store")
+    runner = CliRunner()
+    assert runner.invoke(main, ["build", str(cli_site), "--store", store]).exit_code == 0
+    short = runner.invoke(main, ["stats", "--store", store])
+    assert short.exit_code == 0, short.output
+    assert "skipped (13) draft" in short.output
+    assert sum(f"draft-{i:02}.md" in short.output for i in range(13)) == 10
+    assert "… and 3 more" in short.output and "broken.md" in short.output
+    full = runner.invoke(main, ["stats", "--store", store, "--all-files"])
+    assert all(f"draft-{i:02}.md" in full.output for i in range(13)) and "more" not in full.output
+
+
 def test_cli_without_graph_says_what_to_do(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["stats", "--store", str(tmp_path / "none")])
     assert result.exit_code == 1
