@@ -123,3 +123,20 @@ def test_graph_has_colocations_and_other_relations(built) -> None:
     # invented names are found by their patterns: linked repositories, event head words
     assert _count(snapshot, '?m a pg:Mention ; pg:method "pattern:repository-link"') > 0
     assert _count(snapshot, '?m a pg:Mention ; pg:method "pattern:event-name"') > 0
+
+
+FLOOR = Path(__file__).resolve().parents[2] / "shared" / "tools" / "floor_build.py"
+
+
+@pytest.mark.skipif(not FLOOR.exists(), reason="../shared/tools/floor_build.py is absent (a user's clone)")
+def test_bench_stages_runs_every_stage(tmp_path: Path) -> None:
+    """bench/bench_stages.py on a small site prints every stage against the floor (a smoke test:
+    the figures themselves are for people, not asserted)."""
+    import subprocess
+
+    out = subprocess.run([sys.executable, str(BENCH / "bench_stages.py"), "--posts", "30", "--sample", "10",
+                          "--site", str(tmp_path / "site")], capture_output=True, text=True, check=False)
+    assert out.returncode == 0, out.stderr[-2000:]
+    for stage in ("read and parse", "extraction", "relations", "N-Quads", "bulk load", "perfectly spread"):
+        assert stage in out.stdout
+    assert "sample: 10 pages" in out.stdout
