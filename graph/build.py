@@ -33,7 +33,7 @@ from .extract import Extractor
 from .ids import Minter, default_entity_base
 from .mapping import MappingContext, Translation, page_fingerprint, page_quads, site_quads
 from .mentions import extraction_nquads
-from .namespaces import X_PG
+from .namespaces import PREFIXES, X_PG
 from .ontology import ontology_quads
 from .places import gazetteer
 from .post import Page, Problem
@@ -80,6 +80,7 @@ class BuildReport:
     mapped: int = 0  # pages whose graph was (re)made
     unchanged: int = 0
     removed: int = 0
+    kept: list[str] = field(default_factory=list)  # graphs kept from the last build: their file is now unreadable
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
     problems: list[Problem] = field(default_factory=list)
     quads: int = 0  # quads written by this build
@@ -91,7 +92,7 @@ class BuildReport:
     def as_dict(self) -> dict[str, Any]:
         return {
             "site": self.site, "pages": self.pages, "mapped": self.mapped, "unchanged": self.unchanged,
-            "removed": self.removed, "skipped": [list(s) for s in self.skipped],
+            "removed": self.removed, "kept": self.kept, "skipped": [list(s) for s in self.skipped],
             "problems": [str(p) for p in self.problems], "quads": self.quads,
             "seconds": round(self.seconds, 3), "changed": self.changed, "entity_base": self.entity_base,
             "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "version": __version__,
@@ -246,6 +247,15 @@ def existing_fingerprints(snapshot: ox.Store | None) -> dict[str, str]:
     return {row["g"].value: row["fp"].value for row in rows}
 
 
+def graphs_from_sources(snapshot: ox.Store | None, paths: set[str]) -> set[str]:
+    """Page graphs derived from any of these source files (site-relative paths)."""
+    if snapshot is None or not paths:
+        return set()
+    rows = snapshot.query("SELECT ?g ?path WHERE { GRAPH ?g { ?g prov:wasDerivedFrom ?src . ?src pg:sourcePath ?path } }",
+                          prefixes=PREFIXES)
+    return {row["g"].value for row in rows if row["path"].value in paths}
+
+
 def _nquads(quads: Iterable[ox.Quad]) -> bytes:
     return ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b""
 
@@ -294,7 +304,8 @@ def build(store: Store, options: BuildOptions, progress: Progress | None = None)
                                                          profiles.get(p.rel_path, "")]))
         for p in site.pages
     }
-    old = existing_fingerprints(store.snapshot())
+    snapshot = store.snapshot()
+    old = existing_fingerprints(snapshot)
 
     extractor: Extractor | None = None
 
@@ -317,6 +328,15 @@ def build(store: Store, options: BuildOptions, progress: Progress | None = None)
 
     to_map = [(p, fp) for iri, (p, fp) in wanted.items() if old.get(iri) != fp]
     stale_pages = [iri for iri in old if iri not in wanted and iri not in extra_graphs]
+    unreadable = {p.path for p in site.problems if p.fatal}
+    if stale_pages and unreadable:
+        # A typo in a post's front matter must not take the post out of the graph: its last good
+        # graph stays (stale, and reported) until the file reads again or is deleted.
+        kept = graphs_from_sources(snapshot, unreadable) & set(stale_pages)
+        stale_pages = [iri for iri in stale_pages if iri not in kept]
+        report.kept = sorted(kept)
+        for iri in report.kept:
+            log.warning("kept the last good graph of %s: its file could not be read this time", iri)
     stale_extra = [g for g, fp in extra_fps.items() if old.get(g) != fp]
     report.unchanged = len(wanted) - len(to_map)
     report.removed = len(stale_pages)

@@ -124,6 +124,8 @@ def _summary(report: BuildReport) -> None:
     errors = sum(p.fatal for p in report.problems)
     if report.changed:
         what = f"{report.mapped} pages mapped, {report.unchanged} unchanged, {report.removed} removed"
+        if report.kept:
+            what += f", {len(report.kept)} kept from the last build (file unreadable now)"
     else:
         what = f"nothing changed: all {report.unchanged} pages already up to date, no extraction work done"
     err.print(f"{report.pages} pages read; {what}; {skipped} files skipped ({why}); {errors} errors; "

@@ -150,6 +150,33 @@ def test_incremental_build(small_site: Path, tmp_path: Path) -> None:
     assert len(_activity_times(store.snapshot())) == 4
 
 
+def test_unreadable_file_keeps_its_last_good_graph(small_site: Path, tmp_path: Path) -> None:
+    """A typo in a post's front matter is reported and must not take the post out of the graph."""
+    store = LocalStore(tmp_path / "store")
+    build(store, BuildOptions(site=small_site))
+    post = small_site / "content" / "posts" / "p1.md"
+    good = post.read_text(encoding="utf-8")
+    post.write_text("---\ntitle: [unclosed\n---\nbody\n", encoding="utf-8")
+    broken = build(store, BuildOptions(site=small_site))
+    assert [p.path for p in broken.problems] == ["content/posts/p1.md"]
+    assert broken.removed == 0 and broken.kept == ["https://example.org/posts/p1/"]
+    assert select(store.snapshot(), "SELECT ?h WHERE { <https://example.org/posts/p1/> schema:headline ?h }") \
+        == [{"h": "Post 1"}]
+
+    post.write_text(good.replace("Post 1", "Post 1 fixed"), encoding="utf-8")
+    fixed = build(store, BuildOptions(site=small_site))
+    assert fixed.mapped == 1 and fixed.kept == [] and not fixed.problems
+    assert select(store.snapshot(), "SELECT ?h WHERE { <https://example.org/posts/p1/> schema:headline ?h }") \
+        == [{"h": "Post 1 fixed"}]
+
+    post.write_text("---\ntitle: [unclosed\n---\nbody\n", encoding="utf-8")
+    build(store, BuildOptions(site=small_site))
+    post.unlink()  # deleting the file is what takes a post out
+    gone = build(store, BuildOptions(site=small_site))
+    assert gone.removed == 1 and gone.kept == []
+    assert not ask(store.snapshot(), "ASK { GRAPH <https://example.org/posts/p1/> { ?s ?p ?o } }")
+
+
 def test_failed_build_leaves_previous_graph(small_site: Path, tmp_path: Path, monkeypatch) -> None:
     store = LocalStore(tmp_path / "store")
     build(store, BuildOptions(site=small_site))
