@@ -133,6 +133,10 @@ def stats(store: ox.Store) -> dict[str, list[tuple[str, int]]]:
     pages = pairs(f"""SELECT ?t (COUNT(DISTINCT ?p) AS ?n) WHERE {{ VALUES ?t {{ {_PAGE_TYPES} }} GRAPH ?p {{ ?p a ?t }} }}
                       GROUP BY ?t ORDER BY DESC(?n)""")
     named = next((n for what, n in totals if what == "named graphs"), 0)
+    if named < sum(n for _t, n in pages):
+        # Some servers (Virtuoso) match nothing for `GRAPH ?g { }`: count graphs by their quads.
+        named = int(scalar(store, "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }") or 0)
+        totals = [(what, named if what == "named graphs" else n) for what, n in totals]
     return {
         "totals": totals,
         # The ontology graph's owl:Class, rdf:Property … declarations are not data: not counted.

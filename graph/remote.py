@@ -5,7 +5,9 @@
 * SPARQL 1.1 Graph Store Protocol (GSP) on the *store* path: `PUT ?graph=<post>` replaces one
   post's named graph in a single request; `GET ?graph=` streams one graph (exports); the store's
   own bookkeeping (the last build's report) is kept in the server's *default graph*
-  (`PUT ?default`), which is not part of the union of named graphs that queries see.
+  (`PUT ?default`), which is not part of the union of named graphs that queries see — or, for
+  servers whose GSP has no default graph (Virtuoso), in the named graph
+  `POSTGRAPH_STORE_REPORT_GRAPH`.
 * SPARQL 1.1 Update on the *update* path: `DROP SILENT GRAPH` for pages that are gone.
 * SPARQL 1.1 Query on the *query* path: fingerprints, counts, user queries, descriptions.
 
@@ -40,7 +42,7 @@ from urllib.parse import urlencode
 
 import pyoxigraph as ox
 
-from .namespaces import X_PG
+from .namespaces import PREFIXES, X_PG
 from .remote_http import HttpClient, RemoteConfig, RemoteError, RemoteTimeout
 from .store import Store, StoreError
 
@@ -132,8 +134,12 @@ class RemoteGraph:
 
     # -- graphs ----------------------------------------------------------------------------------
     def named_graphs(self) -> list[str]:
-        """IRIs of the non-empty named graphs, sorted."""
-        rows = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+        """IRIs of the graphs postgraph wrote (each records its fingerprint), sorted.
+
+        Not every named graph of the server: Virtuoso keeps its own (`virtrdf:`, the service
+        description) in the same quad store, and the build report may live in a named graph."""
+        rows = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?g pg:fingerprint ?fp } }",
+                          prefixes={"pg": PREFIXES["pg"]})
         return sorted(row["g"].value for row in rows if isinstance(row["g"], ox.NamedNode))
 
     def graph_triples(self, iri: str) -> Iterator[ox.Triple]:
@@ -160,19 +166,18 @@ class RemoteGraph:
         spec = FORMATS[fmt]
         prefixes = PREFIXES if spec.rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG,
                                                    ox.RdfFormat.RDF_XML) else None
+        graphs = self.named_graphs()
         if spec.dataset:
             # One GSP GET per graph, each streamed through; TriG repeats no prefixes after the first graph.
-            for n, iri in enumerate(self.named_graphs()):
+            for n, iri in enumerate(graphs):
                 ox.serialize(self.graph_quads(iri), out, format=spec.rdf_format,
                              prefixes=prefixes if n == 0 else None)
             return
-        response = self._send_query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", use_default_graph_as_union=True,
-                                    accept="application/n-triples", stream=True)
-        try:
-            ox.serialize(ox.parse(response, ox.RdfFormat.N_TRIPLES), out, format=spec.rdf_format,
-                         prefixes=prefixes)
-        finally:
-            response.close()
+        # The union: every graph's triples in turn, streamed (a statement two graphs share comes
+        # twice; RDF readers keep one). Not a CONSTRUCT over the server's default graph, which on
+        # Virtuoso holds its own system graphs too.
+        triples = (t for iri in graphs for t in self.graph_triples(iri))
+        ox.serialize(triples, out, format=spec.rdf_format, prefixes=prefixes)
 
 
 class RemoteWriter:
@@ -288,14 +293,28 @@ class RemoteStore(Store):
         return self._http.redact(text)
 
     def _meta(self) -> dict[str, str]:
-        response = self._http.request("GET", self.config.store_path, params=[("default", "")],
-                                      headers={"Accept": "application/n-triples"})
+        try:
+            response = self._http.request("GET", self.config.store_path, params=self.config.report_params(),
+                                          headers={"Accept": "application/n-triples"})
+        except RemoteError as exc:
+            if exc.status == 404 and self.config.report_graph:
+                return {}  # a named report graph does not exist before the first build
+            raise self._no_default_graph(exc) from None
         body = response.read()
         out = {}
         for t in ox.parse(body, ox.RdfFormat.N_TRIPLES):
             if t.subject == META_SUBJECT and isinstance(t.object, ox.Literal):
                 out[t.predicate.value] = t.object.value
         return out
+
+    def _no_default_graph(self, exc: RemoteError) -> RemoteError:
+        """The error, with what to do when the server's Graph Store Protocol has no default graph."""
+        if self.config.report_graph or exc.status not in (400, 404, 405, 500, 501):
+            return exc
+        return RemoteError(f"{exc} — postgraph keeps its build report in the Graph Store Protocol's default "
+                           "graph (`?default`), which this server may not offer (Virtuoso does not): set "
+                           "POSTGRAPH_STORE_REPORT_GRAPH to a named graph such as urn:postgraph:store",
+                           exc.status)
 
     def snapshot(self) -> RemoteGraph | None:  # type: ignore[override]
         graph = RemoteGraph(self._http)
@@ -325,6 +344,7 @@ class RemoteStore(Store):
 
             raise StoreBusy(f"another build of this process is writing to {self.spec}")
         try:
+            self._meta()  # the report's graph must be reachable before any post graph is written
             writer = RemoteWriter(self._http)
             info = info if info is not None else {}
             started = time.perf_counter()
@@ -336,9 +356,12 @@ class RemoteStore(Store):
             generation = f"remote-{time.time_ns()}"
             meta = [ox.Triple(META_SUBJECT, META_INFO, ox.Literal(json.dumps(info, default=str))),
                     ox.Triple(META_SUBJECT, META_GENERATION, ox.Literal(generation))]
-            self._http.request("PUT", self.config.store_path, params=[("default", "")],
-                               body=ox.serialize(meta, format=ox.RdfFormat.N_TRIPLES),
-                               headers={"Content-Type": "application/n-triples"}).read()
+            try:
+                self._http.request("PUT", self.config.store_path, params=self.config.report_params(),
+                                   body=ox.serialize(meta, format=ox.RdfFormat.N_TRIPLES),
+                                   headers={"Content-Type": "application/n-triples"}).read()
+            except RemoteError as exc:
+                raise self._no_default_graph(exc) from None
             log.info("wrote to %s: %d requests, %.1f MB, %d graphs dropped, in %.2f s", self.spec,
                      writer.requests + 1, writer.bytes_sent / 1e6, dropped, time.perf_counter() - started)
         finally:

@@ -12,6 +12,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
+import pyoxigraph as ox
+
 from .httpauth import DigestError, DigestSession, parse_challenge
 from .store import StoreError
 
@@ -46,6 +48,11 @@ class RemoteConfig:
     union_param: str = "union-default-graph"  # "" when the server's default graph already is the union
     timeout: float = 60.0
     connections: int = 1  # PUTs sent at once while building
+    report_graph: str = ""  # named graph holding the last build's report; "" = the default graph
+
+    def report_params(self) -> list[tuple[str, str]]:
+        """Graph Store Protocol parameters addressing the graph that holds the build report."""
+        return [("graph", self.report_graph)] if self.report_graph else [("default", "")]
 
     @classmethod
     def from_env(cls, url: str, env: Mapping[str, str] | None = None) -> RemoteConfig:
@@ -63,6 +70,9 @@ class RemoteConfig:
                                                                 empty for servers whose default graph is the union)
         POSTGRAPH_STORE_TIMEOUT                                 seconds to wait for an answer (default 60)
         POSTGRAPH_STORE_CONNECTIONS                             PUTs sent at once while building (default 1)
+        POSTGRAPH_STORE_REPORT_GRAPH                            IRI of a named graph for the last build's report,
+                                                                for servers whose Graph Store Protocol has no
+                                                                default graph (Virtuoso); default: `?default`
 
         Credentials may also be given in the URL (`https://user:password@host/…`); they are
         taken out of it, so the URL that is shown never carries them.
@@ -89,6 +99,13 @@ class RemoteConfig:
         except ValueError as exc:
             raise StoreError("POSTGRAPH_STORE_BATCH_BYTES, _TIMEOUT and _CONNECTIONS must be numbers: "
                              f"{exc}") from exc
+        report_graph = (env.get("POSTGRAPH_STORE_REPORT_GRAPH") or "").strip()
+        if report_graph:
+            try:
+                ox.NamedNode(report_graph)
+            except ValueError as exc:
+                raise StoreError(f"POSTGRAPH_STORE_REPORT_GRAPH must be an absolute IRI such as "
+                                 f"urn:postgraph:store, not {report_graph!r} ({exc})") from None
         auth = (env.get("POSTGRAPH_STORE_AUTH") or "basic").strip().lower()
         if auth not in ("basic", "digest"):
             raise StoreError(f"POSTGRAPH_STORE_AUTH must be 'basic' or 'digest', not {auth!r}")
@@ -97,7 +114,7 @@ class RemoteConfig:
                    store_path=path("POSTGRAPH_STORE_GSP_PATH", "/store"), user=user, password=password,
                    token=env.get("POSTGRAPH_STORE_TOKEN") or None, batch_bytes=max(64 * 1024, batch),
                    union_param=env.get("POSTGRAPH_STORE_UNION_PARAM", "union-default-graph"), timeout=timeout,
-                   connections=connections, auth=auth)
+                   connections=connections, auth=auth, report_graph=report_graph)
 
     def secrets(self) -> list[str]:
         out = [s for s in (self.password, self.token) if s]

@@ -289,3 +289,27 @@ def test_failed_build_is_redone_exactly_where_it_stopped(server: str, small_site
     assert again.unchanged == 2 and again.mapped == again.pages - 2
     assert store.info()["pages"] == again.pages
     assert not build(store, BuildOptions(site=small_site)).changed
+
+
+def test_report_graph_setting() -> None:
+    """The report's place: GSP `?default` unless a named graph is given, and that must be an IRI."""
+    from graph.store import StoreError
+
+    assert RemoteConfig.from_env("http://h:1", {}).report_params() == [("default", "")]
+    named = RemoteConfig.from_env("http://h:1", {"POSTGRAPH_STORE_REPORT_GRAPH": "urn:postgraph:store"})
+    assert named.report_params() == [("graph", "urn:postgraph:store")]
+    with pytest.raises(StoreError, match="POSTGRAPH_STORE_REPORT_GRAPH must be an absolute IRI"):
+        RemoteConfig.from_env("http://h:1", {"POSTGRAPH_STORE_REPORT_GRAPH": "not an iri"})
+
+
+def test_report_in_a_named_graph_on_oxigraph(server: str, small_site: Path, monkeypatch: pytest.MonkeyPatch,
+                                             tmp_path: Path) -> None:
+    """With POSTGRAPH_STORE_REPORT_GRAPH the report lives in that graph and stays out of exports."""
+    monkeypatch.setenv("POSTGRAPH_STORE_REPORT_GRAPH", "urn:postgraph:store")
+    store = open_store(server)
+    report = build(store, BuildOptions(site=small_site))
+    assert store.info()["mapped"] == report.mapped
+    assert store.snapshot().query("ASK { GRAPH <urn:postgraph:store> { ?s ?p ?o } }")
+    out = tmp_path / "all.nq"
+    assert CliRunner().invoke(main, ["export", "--store", server, "--format", "nquads", "-o", str(out)]).exit_code == 0
+    assert "urn:postgraph:store" not in out.read_text(encoding="utf-8")
