@@ -247,6 +247,27 @@ def existing_fingerprints(snapshot: ox.Store | None) -> dict[str, str]:
     return {row["g"].value: row["fp"].value for row in rows}
 
 
+def _record_if_news(store: Store, report: BuildReport, options: BuildOptions) -> None:
+    """A build with nothing to write still replaces the stored report when what it has to tell
+    differs (a file that broke or was fixed, a page now kept or skipped): `stats` and the home
+    page must not go on saying "0 problems" about a site that has one."""
+    old = store.info()
+    new = report.as_dict()
+    if not old or all(old.get(k) == new[k] for k in ("problems", "kept", "skipped")):
+        return
+    # the graph is the last writing build's: its time and counts stay; what was found now is added
+    new.update({k: old[k] for k in ("seconds", "quads", "mapped", "changed", "built_at") if k in old})
+    new["checked_at"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    new["options"] = old.get("options") or _options_info(options)
+    store.update_info(new)
+
+
+def _options_info(options: BuildOptions) -> dict[str, Any]:
+    """What `postgraph diff` needs to redo this build's planning later (see graph.diff)."""
+    return {"drafts": options.drafts, "future": options.future, "expired": options.expired,
+            "entity_base": options.entity_base}
+
+
 def graphs_from_sources(snapshot: ox.Store | None, paths: set[str]) -> set[str]:
     """Page graphs derived from any of these source files (site-relative paths)."""
     if snapshot is None or not paths:
@@ -344,6 +365,7 @@ def build(store: Store, options: BuildOptions, progress: Progress | None = None)
         report.seconds = time.perf_counter() - started
         report.generation = store.generation()
         log.info("nothing changed since the last build: %d pages already in the graph", report.unchanged)
+        _record_if_news(store, report, options)
         return report
 
     build_time = dt.datetime.now(dt.UTC).replace(microsecond=0)
@@ -353,9 +375,7 @@ def build(store: Store, options: BuildOptions, progress: Progress | None = None)
     # written: skip it when a build changes only a few pages (the database compacts in the background).
     compact = not old or len(to_map) + len(stale_pages) >= COMPACT_FRACTION * max(1, len(wanted))
     info = report.as_dict()
-    # what `postgraph diff` needs to redo this build's planning later (see graph.diff)
-    info["options"] = {"drafts": options.drafts, "future": options.future, "expired": options.expired,
-                       "entity_base": options.entity_base}
+    info["options"] = _options_info(options)
     _fixed_mmap_threshold()
     with store.transaction(info, compact=compact) as writable:
         for iri in [*stale_pages, *stale_extra, *(p.permalink for p, _ in to_map)]:

@@ -128,6 +128,9 @@ class _DryRunStore(Store):
     def info(self) -> dict[str, Any]:
         return self.real.info()
 
+    def update_info(self, info: dict[str, Any]) -> None:
+        pass  # a dry run records nothing
+
     @contextlib.contextmanager
     def transaction(self, info: dict[str, Any] | None = None, *, compact: bool = True) -> Iterator[Any]:  # type: ignore[override]
         self.writer = _DryRunWriter()

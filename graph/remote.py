@@ -307,6 +307,21 @@ class RemoteStore(Store):
                 out[t.predicate.value] = t.object.value
         return out
 
+    def _put_meta(self, info: dict[str, Any], generation: str) -> None:
+        meta = [ox.Triple(META_SUBJECT, META_INFO, ox.Literal(json.dumps(info, default=str))),
+                ox.Triple(META_SUBJECT, META_GENERATION, ox.Literal(generation))]
+        try:
+            self._http.request("PUT", self.config.store_path, params=self.config.report_params(),
+                               body=ox.serialize(meta, format=ox.RdfFormat.N_TRIPLES),
+                               headers={"Content-Type": "application/n-triples"}).read()
+        except RemoteError as exc:
+            raise self._no_default_graph(exc) from None
+
+    def update_info(self, info: dict[str, Any]) -> None:
+        generation = self._meta().get(META_GENERATION.value)
+        if generation:  # the graph did not change, so neither does its generation
+            self._put_meta(info, generation)
+
     def _no_default_graph(self, exc: RemoteError) -> RemoteError:
         """The error, with what to do when the server's Graph Store Protocol has no default graph."""
         if self.config.report_graph or exc.status not in (400, 404, 405, 500, 501):
@@ -353,15 +368,7 @@ class RemoteStore(Store):
             finally:
                 writer.close()
             dropped = writer.drop_marked()
-            generation = f"remote-{time.time_ns()}"
-            meta = [ox.Triple(META_SUBJECT, META_INFO, ox.Literal(json.dumps(info, default=str))),
-                    ox.Triple(META_SUBJECT, META_GENERATION, ox.Literal(generation))]
-            try:
-                self._http.request("PUT", self.config.store_path, params=self.config.report_params(),
-                                   body=ox.serialize(meta, format=ox.RdfFormat.N_TRIPLES),
-                                   headers={"Content-Type": "application/n-triples"}).read()
-            except RemoteError as exc:
-                raise self._no_default_graph(exc) from None
+            self._put_meta(info, f"remote-{time.time_ns()}")
             log.info("wrote to %s: %d requests, %.1f MB, %d graphs dropped, in %.2f s", self.spec,
                      writer.requests + 1, writer.bytes_sent / 1e6, dropped, time.perf_counter() - started)
         finally:

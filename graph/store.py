@@ -70,6 +70,11 @@ class Store:
         """What the build of the current generation recorded (counts, time, site, problems)."""
         raise NotImplementedError
 
+    def update_info(self, info: dict[str, Any]) -> None:
+        """Replace the current generation's report without touching the graph (a build that found
+        nothing to write, but new problems to tell). Does nothing before the first build."""
+        raise NotImplementedError
+
     def transaction(self, info: dict[str, Any] | None = None, *,
                     compact: bool = True) -> contextlib.AbstractContextManager[ox.Store]:
         """A writable copy of the current graph; committed atomically when the block ends without error.
@@ -98,6 +103,10 @@ class MemoryStore(Store):
 
     def info(self) -> dict[str, Any]:
         return dict(self._info)
+
+    def update_info(self, info: dict[str, Any]) -> None:
+        if self._store is not None:
+            self._info = dict(info)
 
     @contextlib.contextmanager
     def transaction(self, info: dict[str, Any] | None = None, *, compact: bool = True) -> Iterator[ox.Store]:
@@ -158,6 +167,18 @@ class LocalStore(Store):
             return {}
 
     # -- writing ---------------------------------------------------------------------------------
+    def update_info(self, info: dict[str, Any]) -> None:
+        if self.generation() is None:
+            return
+        with open(self.path / "build.lock", "a+") as lock_file:
+            try:
+                fcntl.flock(lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError as exc:
+                raise StoreBusy(f"another build is running on {self.path}; wait for it to finish") from exc
+            gen = self.generation()
+            if gen is not None:  # readers see the old report or the new one, never half of one
+                _atomic_write(self.path / f"{gen}.json", json.dumps(info, indent=2, default=str))
+
     @contextlib.contextmanager
     def transaction(self, info: dict[str, Any] | None = None, *, compact: bool = True) -> Iterator[ox.Store]:
         self.path.mkdir(parents=True, exist_ok=True)

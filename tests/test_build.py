@@ -157,15 +157,22 @@ def test_unreadable_file_keeps_its_last_good_graph(small_site: Path, tmp_path: P
     post = small_site / "content" / "posts" / "p1.md"
     good = post.read_text(encoding="utf-8")
     post.write_text("---\ntitle: [unclosed\n---\nbody\n", encoding="utf-8")
+    gen = store.generation()
     broken = build(store, BuildOptions(site=small_site))
     assert [p.path for p in broken.problems] == ["content/posts/p1.md"]
     assert broken.removed == 0 and broken.kept == ["https://example.org/posts/p1/"]
     assert select(store.snapshot(), "SELECT ?h WHERE { <https://example.org/posts/p1/> schema:headline ?h }") \
         == [{"h": "Post 1"}]
+    # nothing was written, but the stored report (stats, home page) tells of the broken file
+    assert not broken.changed and store.generation() == gen
+    info = store.info()
+    assert info["kept"] == ["https://example.org/posts/p1/"] and "content/posts/p1.md" in info["problems"][0]
+    assert info["built_at"] and info["checked_at"]
 
     post.write_text(good.replace("Post 1", "Post 1 fixed"), encoding="utf-8")
     fixed = build(store, BuildOptions(site=small_site))
     assert fixed.mapped == 1 and fixed.kept == [] and not fixed.problems
+    assert store.info()["kept"] == [] and store.info()["problems"] == []
     assert select(store.snapshot(), "SELECT ?h WHERE { <https://example.org/posts/p1/> schema:headline ?h }") \
         == [{"h": "Post 1 fixed"}]
 
