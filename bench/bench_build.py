@@ -179,8 +179,7 @@ def main(argv: list[str] | None = None) -> int:
                   f"{cold['quads'] / e['seconds'] / 1e6:.2f} M quads/s")
 
         if args.remote:
-            sys.path.insert(0, str(ROOT / "tests"))
-            from oxigraph_server import oxigraph_server
+            from tests.oxigraph_server import oxigraph_server  # ROOT is on sys.path
 
             with oxigraph_server(tmp / "oxigraph") as url:
                 rc = run_build(site, url, args.workers)

@@ -140,3 +140,20 @@ def test_bench_stages_runs_every_stage(tmp_path: Path) -> None:
     for stage in ("read and parse", "extraction", "relations", "N-Quads", "bulk load", "perfectly spread"):
         assert stage in out.stdout
     assert "sample: 10 pages" in out.stdout
+
+
+@pytest.mark.skipif(not FLOOR.exists(), reason="../shared/tools/floor_build.py is absent (a user's clone)")
+def test_bench_build_runs_every_phase(tmp_path: Path) -> None:
+    """bench/bench_build.py on a small site, remote store included (a smoke test: it once broke
+    when the test helpers it borrows became a package, and nothing noticed)."""
+    import json
+    import subprocess
+
+    out = subprocess.run([sys.executable, str(BENCH / "bench_build.py"), "--posts", "20", "--site",
+                          str(tmp_path / "site"), "--remote", "--exports", "nquads", "--json", str(tmp_path / "r.json")],
+                         capture_output=True, text=True, check=False)
+    assert out.returncode == 0, out.stderr[-2000:]
+    results = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    assert results["ratio_cold_vs_floor"] > 0 and results["exports"][0]["format"] == "nquads"
+    assert results["remote"]["cold"]["pages"] == results["remote"]["warm"]["unchanged"] > 0
+    assert "remote (oxigraph serve)" in out.stdout
