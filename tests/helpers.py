@@ -44,6 +44,35 @@ def postgraph_server(store: Path, *options: str) -> Iterator[str]:
         proc.wait(10)
 
 
+@contextmanager
+def server_process(command: list[str], probe: str, log_path: Path, *, name: str, cwd: Path | None = None,
+                   start_seconds: float = 30, stop_seconds: float = 10) -> Iterator[subprocess.Popen]:
+    """Run a server, wait until `probe` (a URL) answers, yield the process; stop it at the end.
+
+    Its output goes to `log_path`, shown if it exits or does not answer in time."""
+    log = open(log_path, "wb")  # noqa: SIM115 - closed below
+    process = subprocess.Popen(command, cwd=cwd, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + start_seconds
+        while True:
+            try:
+                urllib.request.urlopen(probe, timeout=2).read()
+                break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"{name} did not start: {log_path.read_text(errors='replace')}") from None
+                time.sleep(0.1)
+        yield process
+    finally:
+        process.terminate()
+        try:
+            process.wait(stop_seconds)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(5)
+        log.close()
+
+
 def site_generator() -> ModuleType:
     """bench/generate_site.py as a module (bench/ is not a package)."""
     spec = importlib.util.spec_from_file_location("generate_site", REPO / "bench" / "generate_site.py")

@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import shutil
-import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
-from .helpers import free_port
+from .helpers import free_port, server_process
 
 
 def oxigraph_binary() -> str:
@@ -27,26 +24,8 @@ def oxigraph_binary() -> str:
 def oxigraph_server(location: Path) -> Iterator[str]:
     """An Oxigraph server on a free loopback port, its data in `location`; yields its base URL."""
     port = free_port()
-    log = open(location.parent / f"oxigraph-{port}.log", "wb")  # noqa: SIM115 - closed below
-    process = subprocess.Popen([oxigraph_binary(), "serve", "--location", str(location),
-                                "--bind", f"127.0.0.1:{port}"], stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                urllib.request.urlopen(url + "/query?query=ASK%7B%7D", timeout=2).read()
-                break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"oxigraph serve did not start: {Path(log.name).read_text()}") from None
-                time.sleep(0.1)
+    command = [oxigraph_binary(), "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"]
+    with server_process(command, url + "/query?query=ASK%7B%7D", location.parent / f"oxigraph-{port}.log",
+                        name="oxigraph serve"):
         yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(5)
-        log.close()

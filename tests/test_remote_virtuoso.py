@@ -8,8 +8,6 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,7 +19,7 @@ from graph.cli import main
 from graph.remote import RemoteError
 from graph.store import open_store
 
-from .helpers import free_port, site_generator
+from .helpers import free_port, server_process, site_generator
 
 VIRTUOSO = shutil.which("virtuoso-t")
 ISQL = shutil.which("isql-vt")
@@ -71,33 +69,14 @@ def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     sql, http = free_port(), free_port()
     ini = folder / "virtuoso.ini"
     ini.write_text(_INI.format(d=folder, sql=sql, http=http), encoding="utf-8")
-    log = open(folder / "out.log", "wb")  # noqa: SIM115 - closed below
-    process = subprocess.Popen([VIRTUOSO, "+configfile", str(ini), "+foreground"], cwd=folder, stdout=log,
-                               stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{http}"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                urllib.request.urlopen(url + "/sparql?query=ASK%7B%7D", timeout=2).read()
-                break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"Virtuoso did not start: {(folder / 'out.log').read_text()}") from None
-                time.sleep(0.3)
+    with server_process([VIRTUOSO, "+configfile", str(ini), "+foreground"], url + "/sparql?query=ASK%7B%7D",
+                        folder / "out.log", name="Virtuoso", cwd=folder, start_seconds=90, stop_seconds=30):
         # a fresh database's dba password is "dba"; the account postgraph uses is an ordinary one
         subprocess.run([ISQL, f"127.0.0.1:{sql}", "dba", "dba",
                         f"exec=DB.DBA.USER_CREATE('{USER}', '{PASSWORD}'); GRANT SPARQL_UPDATE TO \"{USER}\";"],
                        check=True, capture_output=True, timeout=60)
         yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(10)
-        log.close()
 
 
 @pytest.fixture
