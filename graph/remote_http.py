@@ -5,8 +5,10 @@ Used by `graph.remote`, which speaks the SPARQL protocols over it."""
 from __future__ import annotations
 
 import base64
+import html
 import http.client
 import os
+import re
 import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -130,6 +132,12 @@ class RemoteConfig:
         return None
 
 
+def html_text(page: str) -> str:
+    """The words of an HTML error page (Virtuoso, proxies), for a one-line message."""
+    page = re.sub(r"(?is)<(script|style|title)\b.*?</\1\s*>", " ", page)
+    return " ".join(html.unescape(re.sub(r"<[^>]*>", " ", page)).split())
+
+
 def redact_url(url: str) -> str:
     """The URL without the password part of its user information."""
     parts = urlsplit(url)
@@ -222,6 +230,8 @@ class HttpClient:
                 conn, response = self._send(method, target, body, all_headers, timeout, stream, what)
         if response.status >= 300:
             detail = response.read(2000).decode("utf-8", "replace").strip()
+            if "html" in (response.getheader("Content-Type") or "").lower():
+                detail = html_text(detail)
             if stream:
                 conn.close()
             hint = {401: " (check POSTGRAPH_STORE_USER/POSTGRAPH_STORE_PASSWORD or POSTGRAPH_STORE_TOKEN"

@@ -313,3 +313,11 @@ def test_report_in_a_named_graph_on_oxigraph(server: str, small_site: Path, monk
     out = tmp_path / "all.nq"
     assert CliRunner().invoke(main, ["export", "--store", server, "--format", "nquads", "-o", str(out)]).exit_code == 0
     assert "urn:postgraph:store" not in out.read_text(encoding="utf-8")
+
+
+def test_html_error_pages_become_words() -> None:
+    from graph.remote_http import html_text
+
+    page = ("<html><head><title>Error</title><style>h1{color:red}</style></head><body><h1>HTTP/1.1 500</h1>"
+            "<xmp>contains &quot;default&quot; param</xmp></body></html>")
+    assert html_text(page) == 'HTTP/1.1 500 contains "default" param'

@@ -149,8 +149,9 @@ def test_virtuoso_without_report_graph_says_what_to_set(virtuoso: str, virtuoso_
     monkeypatch.delenv("POSTGRAPH_STORE_REPORT_GRAPH")
     site = tmp_path / "site"
     site_generator().generate(site, 3, seed=2)
-    with pytest.raises(RemoteError, match="POSTGRAPH_STORE_REPORT_GRAPH"):
+    with pytest.raises(RemoteError, match="POSTGRAPH_STORE_REPORT_GRAPH") as info:
         build(open_store(virtuoso), BuildOptions(site=site))
+    assert "<" not in str(info.value) and "default" in str(info.value)  # Virtuoso's HTML page, as words
 
 
 def test_virtuoso_wrong_password_is_a_clear_401(virtuoso: str, virtuoso_env: None,
