@@ -31,9 +31,9 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from bench_build import FLOOR, _generator, run_floor  # noqa: E402
 
-from graph.build import PageMapper, _nquads  # noqa: E402
-from graph.ids import Minter, default_entity_base  # noqa: E402
-from graph.mapping import MappingContext, page_quads  # noqa: E402
+from graph.build import PageMapper, _nquads, mapping_context, series_of_editions  # noqa: E402
+from graph.ids import default_entity_base  # noqa: E402
+from graph.mapping import page_quads  # noqa: E402
 from graph.mentions import extraction_nquads  # noqa: E402
 from graph.relations import RelationFinder  # noqa: E402
 from graph.site import load_site  # noqa: E402
@@ -69,12 +69,8 @@ def main(argv: list[str] | None = None) -> int:
         n_site = len(site.pages)
         sample = pages[: args.sample]
         base = default_entity_base(site.config.base_url)
-        ctx = MappingContext(minter=Minter(base), base_url=site.config.base_url,
-                             default_language=site.config.default_language, site_title=site.config.title,
-                             git_commit=None, taxonomies=dict(site.config.taxonomies))
-        vocabulary = load_vocabulary(base)
-        series_of = {e.iri: e.series for e in vocabulary.entries.values()
-                     if e.kind == "event" and not e.is_series and e.series}
+        ctx = mapping_context(site.config, base)
+        series_of = series_of_editions(load_vocabulary(base))
         mapper = PageMapper(ctx, base, series_of, dt.datetime.now(dt.UTC).replace(microsecond=0))
         extractor = mapper.extractor()
         extractor.extract(sample[0])  # compile-time work (matchers) is not a per-page cost

@@ -29,6 +29,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from . import __version__
+from .config import SiteConfig
 from .extract import Extractor
 from .ids import Minter, default_entity_base
 from .mapping import MappingContext, Translation, page_fingerprint, page_quads, site_quads
@@ -40,7 +41,7 @@ from .post import Page, Problem
 from .relations import RelationFinder
 from .site import MAX_FILE_BYTES, Site, load_site
 from .store import Store
-from .vocabulary import load_vocabulary
+from .vocabulary import Vocabulary, load_vocabulary
 
 log = logging.getLogger(__name__)
 
@@ -247,13 +248,25 @@ def existing_fingerprints(snapshot: ox.Store | None) -> dict[str, str]:
     return {row["g"].value: row["fp"].value for row in rows}
 
 
+def mapping_context(config: SiteConfig, entity_base: str) -> MappingContext:
+    """What mapping needs of the site beyond each page (the same for every page of a build)."""
+    return MappingContext(minter=Minter(entity_base), base_url=config.base_url,
+                          default_language=config.default_language, site_title=config.title,
+                          git_commit=git_commit(config.root), taxonomies=dict(config.taxonomies))
+
+
+def series_of_editions(vocabulary: Vocabulary) -> dict[str, str]:
+    """Event edition IRI -> its series, for the vocabulary's editions."""
+    return {e.iri: e.series for e in vocabulary.entries.values() if e.kind == "event" and not e.is_series and e.series}
+
+
 def _record_if_news(store: Store, report: BuildReport, options: BuildOptions) -> None:
     """A build with nothing to write still replaces the stored report when what it has to tell
     differs (a file that broke or was fixed, a page now kept or skipped): `stats` and the home
     page must not go on saying "0 problems" about a site that has one."""
     old = store.info()
     new = report.as_dict()
-    if not old or all(old.get(k) == new[k] for k in ("problems", "kept", "skipped")):
+    if not old or all(old.get(k, []) == new[k] for k in ("problems", "kept", "skipped")):
         return
     # the graph is the last writing build's: its time and counts stay; what was found now is added
     new.update({k: old[k] for k in ("seconds", "quads", "mapped", "changed", "built_at") if k in old})
@@ -307,10 +320,7 @@ def build(store: Store, options: BuildOptions, progress: Progress | None = None)
     report.skipped = list(site.skipped)
     entity_base = options.entity_base or default_entity_base(config.base_url)
     report.entity_base = entity_base
-    ctx = MappingContext(
-        minter=Minter(entity_base), base_url=config.base_url, default_language=config.default_language,
-        site_title=config.title, git_commit=git_commit(config.root), taxonomies=dict(config.taxonomies),
-    )
+    ctx = mapping_context(config, entity_base)
     if options.strict and any(p.fatal for p in site.problems):
         report.seconds = time.perf_counter() - started
         raise BuildFailed(f"{sum(p.fatal for p in site.problems)} file(s) could not be read (--strict)", report)
@@ -369,8 +379,7 @@ def build(store: Store, options: BuildOptions, progress: Progress | None = None)
         return report
 
     build_time = dt.datetime.now(dt.UTC).replace(microsecond=0)
-    series_of = {e.iri: e.series for e in vocabulary.entries.values()
-                 if e.kind == "event" and not e.is_series and e.series}
+    series_of = series_of_editions(vocabulary)
     # Compacting the database makes later reads fast after big loads, but costs seconds whatever was
     # written: skip it when a build changes only a few pages (the database compacts in the background).
     compact = not old or len(to_map) + len(stale_pages) >= COMPACT_FRACTION * max(1, len(wanted))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import click
@@ -114,13 +115,20 @@ def _print_problems(report: BuildReport) -> None:
                   markup=True, highlight=False, soft_wrap=True)
 
 
+def _by_reason(skipped: Iterable[Sequence[str]]) -> dict[str, list[str]]:
+    """Skipped files grouped by the kind of reason ("draft", "inside the leaf bundle", …), most
+    frequent first (a big site has thousands of drafts); a file whose reason says more than its
+    kind is listed with the whole reason."""
+    groups: dict[str, list[str]] = {}
+    for path, reason in skipped:
+        kind = reason.split(":")[0].split(" of ")[0]
+        groups.setdefault(kind, []).append(path if reason == kind else f"{path} ({reason})")
+    return dict(sorted(groups.items(), key=lambda item: (-len(item[1]), item[0])))
+
+
 def _summary(report: BuildReport) -> None:
     skipped = len(report.skipped)
-    reasons: dict[str, int] = {}
-    for _path, reason in report.skipped:
-        key = reason.split(":")[0].split(" of ")[0]
-        reasons[key] = reasons.get(key, 0) + 1
-    why = ", ".join(f"{n} {r}" for r, n in sorted(reasons.items())) or "none"
+    why = ", ".join(f"{len(files)} {r}" for r, files in sorted(_by_reason(report.skipped).items())) or "none"
     errors = sum(p.fatal for p in report.problems)
     if report.changed:
         what = f"{report.mapped} pages mapped, {report.unchanged} unchanged, {report.removed} removed"
@@ -222,14 +230,6 @@ def export_cmd(store_spec: str, fmt: str, output: Path | None) -> None:
 
 
 _LISTED_PER_REASON = 10
-
-
-def _by_reason(skipped: list[list[str]]) -> dict[str, list[str]]:
-    """Skipped files grouped by why, most frequent reason first (a big site has thousands of drafts)."""
-    groups: dict[str, list[str]] = {}
-    for path, reason in skipped:
-        groups.setdefault(reason, []).append(path)
-    return dict(sorted(groups.items(), key=lambda item: (-len(item[1]), item[0])))
 
 
 @main.command("stats")

@@ -167,27 +167,28 @@ class LocalStore(Store):
             return {}
 
     # -- writing ---------------------------------------------------------------------------------
-    def update_info(self, info: dict[str, Any]) -> None:
-        if self.generation() is None:
-            return
+    @contextlib.contextmanager
+    def _build_lock(self) -> Iterator[None]:
+        """Held by whatever writes the store (one build at a time, across processes)."""
+        self.path.mkdir(parents=True, exist_ok=True)
         with open(self.path / "build.lock", "a+") as lock_file:
             try:
                 fcntl.flock(lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError as exc:
                 raise StoreBusy(f"another build is running on {self.path}; wait for it to finish") from exc
+            yield
+
+    def update_info(self, info: dict[str, Any]) -> None:
+        if self.generation() is None:
+            return
+        with self._build_lock():
             gen = self.generation()
             if gen is not None:  # readers see the old report or the new one, never half of one
                 _atomic_write(self.path / f"{gen}.json", json.dumps(info, indent=2, default=str))
 
     @contextlib.contextmanager
     def transaction(self, info: dict[str, Any] | None = None, *, compact: bool = True) -> Iterator[ox.Store]:
-        self.path.mkdir(parents=True, exist_ok=True)
-        lock_file = open(self.path / "build.lock", "a+")  # noqa: SIM115 - held for the whole block
-        try:
-            try:
-                fcntl.flock(lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError as exc:
-                raise StoreBusy(f"another build is running on {self.path}; wait for it to finish") from exc
+        with self._build_lock():
             current = self.generation()
             self._remove_debris(keep={current})
             new_name = f"gen-{time.time_ns()}"
@@ -212,8 +213,6 @@ class LocalStore(Store):
             _atomic_write(self.path / "CURRENT", new_name)
             log.debug("store %s now at %s", self.path, new_name)
             self._remove_debris(keep={new_name, current})
-        finally:
-            lock_file.close()
 
     def _remove_debris(self, keep: set[str | None]) -> None:
         """Delete generations other than `keep`: old ones, and what killed builds left behind."""

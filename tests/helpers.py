@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -71,6 +72,22 @@ def server_process(command: list[str], probe: str, log_path: Path, *, name: str,
             process.kill()
             process.wait(5)
         log.close()
+
+
+def check_web_basics(client: Any, store: Any) -> str:
+    """What every store must serve through the web app: the home page, a SPARQL SELECT of three
+    events, and one event's entity page. Returns that event's path under /id/."""
+    assert client.get("/").status_code == 200
+    r = client.get("/sparql", query_string={"query": "SELECT ?e WHERE { ?e a schema:Event } LIMIT 3"},
+                   headers={"Accept": "application/sparql-results+json"})
+    assert r.status_code == 200
+    events = [b["e"]["value"] for b in r.get_json()["results"]["bindings"]]
+    assert len(events) == 3
+    base = store.info()["entity_base"]
+    path = next(e for e in events if e.startswith(base))[len(base):]
+    page = client.get(f"/id/{path}", headers={"Accept": "text/html"})
+    assert page.status_code == 200 and b'id="facts"' in page.data
+    return path
 
 
 def site_generator() -> ModuleType:

@@ -19,7 +19,7 @@ from graph.cli import main
 from graph.remote import RemoteError
 from graph.store import open_store
 
-from .helpers import free_port, server_process, site_generator
+from .helpers import check_web_basics, free_port, server_process, site_generator
 
 VIRTUOSO = shutil.which("virtuoso-t")
 ISQL = shutil.which("isql-vt")
@@ -169,16 +169,7 @@ def test_web_app_on_virtuoso(virtuoso: str, virtuoso_env: None, tmp_path: Path) 
     store = open_store(virtuoso)
     build(store, BuildOptions(site=site))
     client = create_app(store, {"TESTING": True, "POSTGRAPH_QUERY_TIMEOUT": 30}).test_client()
-    assert client.get("/").status_code == 200
-    r = client.get("/sparql", query_string={"query": "SELECT ?e WHERE { ?e a schema:Event } LIMIT 3"},
-                   headers={"Accept": "application/sparql-results+json"})
-    assert r.status_code == 200
-    events = [b["e"]["value"] for b in r.get_json()["results"]["bindings"]]
-    assert len(events) == 3
-    base = store.info()["entity_base"]
-    path = next(e for e in events if e.startswith(base))[len(base):]
-    page = client.get(f"/id/{path}", headers={"Accept": "text/html"})
-    assert page.status_code == 200 and b'id="facts"' in page.data
+    check_web_basics(client, store)
     assert client.get("/graph/data.json").get_json()["nodes"]
     dump = client.get("/export/postgraph.ttl")
     assert dump.status_code == 200 and b"openlinksw.com" not in dump.get_data()
