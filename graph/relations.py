@@ -36,6 +36,10 @@ _ORGANIZED_BY = re.compile(
     r"\b(?:organi[sz]ed|hosted|run|put on|presented|convened) by\b|\borganizad[oa] por\b|"
     r"\borganizad[oa] pel[oa]\b|\bpromovid[oa] por\b|\bpromovid[oa] pel[oa]\b|\bauspiciad[oa] por\b", re.I)
 _POSSESSIVE = re.compile(r"\b(its|their|su|sus|seu|sua|seus|suas)\b", re.I)
+# "its event X", "su evento X", "seu evento X": an event noun may stand between the possessive and the name
+_EVENT_NOUN = re.compile(
+    r"\W{0,4}(?:own\s+|propi[oa]s?\s+|própri[oa]s?\s+)?(?:event|evento|eventos|events|conference|conferencia|"
+    r"conferência|conferences|conferencias|conferências|summit|cumbre|encuentro|encontro)\b", re.I)
 _AT_PLACE = re.compile(r"\b(in|en|em|at|no|na|hosted in|held in|celebrad[oa] en|realizad[oa] em)\s*$", re.I)
 _GENERIC_HEADINGS = re.compile(
     r"^(abstract|introduc|conclusi|conclus|summary|resumen|resumo|what|qué|que|o que|why|por qu|agenda|venue|sede|"
@@ -334,6 +338,9 @@ class RelationFinder:
             for org in here_orgs:
                 for possessive in _POSSESSIVE.finditer(text, org.end - sentence.start):
                     at = sentence.start + possessive.end()
+                    noun = _EVENT_NOUN.match(text, possessive.end())
+                    if noun:
+                        at = sentence.start + noun.end()
                     event = next((m for m in here_events if 0 <= m.start - at <= 4), None)
                     if event is not None:
                         claims.append(Claim(event.iri, ORGANIZER, org.iri, sentence.start, sentence.end, 0.75,

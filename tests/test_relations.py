@@ -61,6 +61,22 @@ def test_colocation_in_spanish_and_portuguese(finder, lang: str, text: str) -> N
     assert ("event/openinfra-days-north-america/2025", "colocatedWith", "event/scale/2025") in got
 
 
+@pytest.mark.parametrize(("lang", "text"), [
+    ("en", "Notes\nThis year the Ceph Foundation brought its own event, Cephalocon 2024, to Geneva."),
+    ("es", "Notas\nLa Fundación Ceph llevó su evento **Cephalocon 2024** a Ginebra."),
+    ("pt", "Notas\nA Ceph Foundation levou seu evento \"Cephalocon 2024\" para Genebra."),
+])
+def test_organizer_through_a_possessive_and_an_event_noun(finder, lang: str, text: str) -> None:
+    """"its event X", "su evento X", "seu evento X": the organisation presents the event as its own."""
+    got = claims_of(finder, text, lang=lang, date="2024-12-01")
+    assert ("event/cephalocon/2024", "organizer", "org/ceph-foundation") in got
+
+
+def test_no_organizer_from_a_possessive_without_its_event(finder) -> None:
+    got = claims_of(finder, "Notes\nThe Ceph Foundation thanked its members at Cephalocon 2024.", date="2024-12-01")
+    assert not [c for c in got if c[1] == "organizer"]
+
+
 def test_no_colocation_without_a_cue(finder) -> None:
     got = claims_of(finder, "Notes\nWe went to FOSDEM 2025 and later to SCaLE 22x.", date="2025-04-18")
     assert not [c for c in got if c[1] == "colocatedWith"]
