@@ -3,6 +3,9 @@
 Incremental by design: every page's graph records a fingerprint of everything it was made from
 (`mapping.page_fingerprint`). A page whose fingerprint is already in the store is not mapped
 again; a changed page replaces only its own named graph; a page that is gone loses its graph.
+The knowledge graph (the default graph) is then brought up to date for what changed only: the
+changed pages' own facts, the site-wide facts when they changed, and the entities the changed
+pages talk about, re-consolidated (graph.knowledge, graph.consolidate).
 When nothing changed, no new store generation is written at all.
 """
 
@@ -30,11 +33,19 @@ import pyoxigraph as ox
 
 from . import __version__
 from .config import SiteConfig
+from .consolidate import Consolidator, Evidence
 from .extract import Extractor
 from .ids import Minter, default_entity_base
+from .knowledge import (
+    articles_of_graphs,
+    entities_of_graphs,
+    evidence_in_store,
+    replace_default,
+    site_subjects,
+)
 from .mapping import MappingContext, Translation, page_fingerprint, page_quads, site_quads
-from .mentions import extraction_nquads
-from .namespaces import PREFIXES, X_PG
+from .mentions import extraction_nquads, mentioned_entities
+from .namespaces import PREFIXES, RDF_TYPE, X_PG, X_PROV, X_SCHEMA
 from .ontology import ontology_quads
 from .places import gazetteer
 from .post import Page, Problem
@@ -106,7 +117,7 @@ def code_fingerprint() -> str:
     rule) makes the next build map every page again, without anyone having to bump a version."""
     h = hashlib.sha256()
     for name in ("post", "config", "permalink", "site", "text", "matcher", "patterns", "places", "extract",
-                 "relations", "vocabulary", "mapping", "mentions", "ids", "namespaces"):
+                 "relations", "vocabulary", "mapping", "mentions", "ids", "namespaces", "consolidate", "knowledge"):
         h.update((Path(__file__).parent / f"{name}.py").read_bytes())
     return h.hexdigest()
 
@@ -121,9 +132,22 @@ COMPACT_FRACTION = 0.1
 PARALLEL_FROM = 400
 
 
+@dataclass(frozen=True)
+class MappedPage:
+    """One page, mapped: its named graph, its own facts for the knowledge graph, and what it says
+    about entities (the input of consolidation)."""
+
+    graph: str
+    count: int  # quads: named graph + knowledge graph
+    own: bytes  # N-Quads of the page's named graph
+    knowledge: bytes  # N-Triples of the default graph whose subject is the page
+    statements: list[tuple[str, str, str]]  # what it says about entities (N-Triples terms)
+    mentioned: list[str]  # entities it mentions (`<iri>`)
+
+
 class PageMapper:
-    """Maps one page to N-Quads: its own statements, mentions and claims. Picklable, so worker
-    processes can each hold one (with their own extractor, built on first use)."""
+    """Maps one page to its named graph and its facts. Picklable, so worker processes can each
+    hold one (with their own extractor, built on first use)."""
 
     def __init__(self, ctx: MappingContext, entity_base: str, series_of: dict[str, str],
                  build_time: dt.datetime) -> None:
@@ -138,15 +162,21 @@ class PageMapper:
             self._extractor = Extractor(load_vocabulary(self.entity_base), gazetteer())
         return self._extractor
 
-    def __call__(self, job: Job) -> tuple[int, bytes]:
+    def __call__(self, job: Job) -> MappedPage:
         page, fp, translations, profile_of = job
-        quads = page_quads(page, self.ctx, fingerprint=fp, build_time=self.build_time, translations=translations,
-                           profile_of=profile_of)
+        knowledge, provenance = page_quads(page, self.ctx, fingerprint=fp, build_time=self.build_time,
+                                           translations=translations, profile_of=profile_of)
         extraction = self.extractor().extract(page)
         claims = RelationFinder(self.extractor()).find(page, extraction)
-        count, statements = extraction_nquads(page, extraction, ox.NamedNode(page.permalink), self.series_of,
-                                              claims)
-        return len(quads) + count, _nquads(quads) + statements
+        said: list[tuple[str, str, str]] = []
+        count, own = extraction_nquads(page, extraction, ox.NamedNode(page.permalink), self.series_of,
+                                       claims, said)
+        mentioned = [f"<{iri}>" for iri in mentioned_entities(extraction, self.series_of, claims)]
+        post = f"<{page.permalink}>"
+        links = [f"{post} <{X_SCHEMA.mentions.value}> {e} .\n" for e in mentioned]
+        links += [f"{post} <{X_SCHEMA.about.value}> <{iri}> .\n" for iri in extraction.about]
+        return MappedPage(page.permalink, len(knowledge) + len(provenance) + count + len(links),
+                          _nquads(provenance) + own, _nquads(knowledge) + "".join(links).encode(), said, mentioned)
 
 
 _worker_mapper: PageMapper | None = None
@@ -157,7 +187,7 @@ def _init_worker(mapper: PageMapper) -> None:  # pragma: no cover - runs in work
     _worker_mapper = mapper
 
 
-def _map_chunk_in_worker(jobs: list[Job]) -> list[tuple[int, bytes]]:  # pragma: no cover - in workers
+def _map_chunk_in_worker(jobs: list[Job]) -> list[MappedPage]:  # pragma: no cover - in workers
     assert _worker_mapper is not None
     return [_worker_mapper(job) for job in jobs]
 
@@ -167,7 +197,7 @@ _CHUNK = 8
 _WINDOW_PER_WORKER = 4
 
 
-def _map_all(mapper: PageMapper, jobs: list[Job], workers: int | None) -> Iterator[tuple[int, bytes]]:
+def _map_all(mapper: PageMapper, jobs: list[Job], workers: int | None) -> Iterator[MappedPage]:
     """Results in job order; in worker processes when there are enough pages and cores."""
     workers = workers if workers is not None else (os.cpu_count() or 1)
     if workers <= 1 or len(jobs) < PARALLEL_FROM:
@@ -239,6 +269,15 @@ def author_profiles(pages: Iterable[Page]) -> dict[str, str]:
     return {p.rel_path: p.term[1] for p in pages if p.term and p.term[0] in ("authors", "author")}
 
 
+def profile_pages(pages: Iterable[Page]) -> dict[str, list[Page]]:
+    """author id -> its profile pages (one per language)."""
+    out: dict[str, list[Page]] = {}
+    for p in pages:
+        if p.term and p.term[0] in ("authors", "author"):
+            out.setdefault(p.term[1], []).append(p)
+    return out
+
+
 def existing_fingerprints(snapshot: ox.Store | None) -> dict[str, str]:
     """Named graph IRI -> the fingerprint it was built from, for every graph that records one."""
     if snapshot is None:
@@ -292,6 +331,11 @@ def graphs_from_sources(snapshot: ox.Store | None, paths: set[str]) -> set[str]:
 
 def _nquads(quads: Iterable[ox.Quad]) -> bytes:
     return ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b""
+
+
+def _ntriples(quads: Iterable[ox.Quad]) -> bytes:
+    """Quads of the default graph as N-Triples lines."""
+    return "".join(f"{q.subject} {q.predicate} {q.object} .\n" for q in quads).encode()
 
 
 def _fingerprint_quads(quads: list[ox.Quad]) -> str:
@@ -348,14 +392,22 @@ def build(store: Store, options: BuildOptions, progress: Progress | None = None)
             extractor = Extractor(vocabulary, None)  # type: ignore[arg-type]
         return extractor
 
+    site_facts = site_quads(site.pages, ctx, profiles=profile_pages(site.pages),
+                            term_entity=lambda term: get_extractor().term_entity(term))
+    extractor = None  # its matcher (~100 MB) is not needed past the site facts
+    site_graph = ctx.minter.graph("site")
+    agent = ctx.minter.agent(ctx.extractor_version)
     extra_graphs = {
-        ctx.minter.graph("site").value: site_quads(site.pages, ctx, profiles=profiles.values(),
-                                                   term_entity=lambda term: get_extractor().term_entity(term)),
+        # bookkeeping of the site-wide facts (which live in the default graph): the agent that made
+        # them, and (below) a fingerprint that changes whenever they do
+        site_graph.value: [ox.Quad(agent, RDF_TYPE, X_PROV.SoftwareAgent, site_graph),
+                           ox.Quad(agent, X_SCHEMA.name, ox.Literal("postgraph"), site_graph),
+                           ox.Quad(agent, X_SCHEMA.softwareVersion, ox.Literal(ctx.extractor_version), site_graph)],
         ctx.minter.graph("ontology").value: ontology_quads(ctx.minter.graph("ontology")),
         ctx.minter.graph("vocabulary").value: vocabulary.quads(ctx.minter.graph("vocabulary")),
     }
     extra_fps = {g: _fingerprint_quads(q) for g, q in extra_graphs.items()}
-    extractor = None  # its matcher (~100 MB) is not needed past the site graph
+    extra_fps[site_graph.value] = _fingerprint_quads([*extra_graphs[site_graph.value], *site_facts])
 
     to_map = [(p, fp) for iri, (p, fp) in wanted.items() if old.get(iri) != fp]
     stale_pages = [iri for iri in old if iri not in wanted and iri not in extra_graphs]
@@ -386,6 +438,10 @@ def build(store: Store, options: BuildOptions, progress: Progress | None = None)
     info = report.as_dict()
     info["options"] = _options_info(options)
     _fixed_mmap_threshold()
+    rewritten = {*stale_pages, *(p.permalink for p, _ in to_map)}
+    # what the pages about to be replaced or removed talked about, before the build
+    touched = entities_of_graphs(snapshot, rewritten & set(old), entity_base)
+    articles = articles_of_graphs(snapshot, rewritten & set(old))
     with store.transaction(info, compact=compact) as writable:
         for iri in [*stale_pages, *stale_extra, *(p.permalink for p, _ in to_map)]:
             node = ox.NamedNode(iri)
@@ -403,15 +459,51 @@ def build(store: Store, options: BuildOptions, progress: Progress | None = None)
         mapper = PageMapper(ctx, entity_base, series_of, build_time)
         jobs = [(page, fp, translations.get(page.rel_path, ()), profiles.get(page.rel_path)) for page, fp in to_map]
         buffer = io.BytesIO()
+        knowledge = io.BytesIO()  # the changed pages' own facts, for the default graph
+        said = Evidence()  # what the changed pages say about entities
         total = len(jobs)
-        for done, (count, data) in enumerate(_map_all(mapper, jobs, options.workers), 1):
-            report.quads += count
-            buffer.write(data)
+        for done, mapped in enumerate(_map_all(mapper, jobs, options.workers), 1):
+            report.quads += mapped.count
+            buffer.write(mapped.own)
+            knowledge.write(mapped.knowledge)
+            for s_, p_, o_ in mapped.statements:
+                said.statements.append((mapped.graph, s_, p_, o_))
+                touched.add(s_)
+                if o_.startswith(f"<{entity_base}") and p_ != f"<{RDF_TYPE.value}>":
+                    touched.add(o_)
+            for e in mapped.mentioned:
+                said.mentioned_in[e].add(mapped.graph)
+                touched.add(e)
             if buffer.tell() > BATCH_BYTES or done == total:
                 writable.bulk_load(buffer.getvalue(), format=ox.RdfFormat.N_QUADS, lenient=True)
                 buffer = io.BytesIO()
             if progress:
                 progress("map", done, total)
+        # the knowledge graph: the changed pages' facts, the site's, and the entities they touch
+        subjects = set(rewritten)
+        data = [knowledge.getvalue()]
+        if site_graph.value in stale_extra:
+            subjects |= site_subjects(snapshot, set(vocabulary.descriptions()))
+            subjects |= {q.subject.value for q in site_facts}
+            data.append(_ntriples(site_facts))
+        else:
+            subjects |= articles  # articles of removed pages lose those versions
+        post_graphs = ({iri for iri in wanted} | set(report.kept)) - rewritten
+        consolidator = Consolidator(vocabulary, gazetteer)
+
+        def fetch(nodes: set[str]) -> Evidence:
+            ev = evidence_in_store(snapshot, nodes, post_graphs)
+            ev.statements += [st for st in said.statements if st[1] in nodes or st[3] in nodes]
+            for node in nodes:
+                if node in said.mentioned_in:
+                    ev.mentioned_in[node] |= said.mentioned_in[node]
+            return ev
+
+        consolidated = consolidator.run({t[1:-1] for t in touched}, fetch)
+        subjects |= consolidated.subjects
+        data.append("".join(consolidated.lines).encode())
+        replace_default(writable, subjects, b"".join(data))
+        report.quads += len(consolidated.lines)
         report.mapped = len(to_map)
         report.changed = True
         report.seconds = time.perf_counter() - started

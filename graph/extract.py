@@ -47,6 +47,10 @@ _DATED_TENSE = re.compile(
     r"took place|was held|were held|kicked off|wrapped up|se celebr(?:ó|ará|a)|se llevó a cabo|se llevará a cabo|"
     r"tendrá lugar|tuvo lugar|se realizar(?:á|on)|se realizó|aconteceu|acontecerá|foi realizad[oa]|será realizad[oa]|"
     r"ocorreu|ocorrerá)\b", re.I)
+# "Southern California", "Sur de California", "Norte de Portugal": a region of a place, not the place
+_DIRECTION_BEFORE = re.compile(
+    r"\b(?:southern|northern|eastern|western|south|north|east|west|(?:sur|norte|este|oeste|sul|leste|"
+    r"noroeste|nordeste|sudeste|suroeste|sudoeste)\s+(?:de|del|do|da|dos|das))\s+$", re.I)
 _PLACE_PREPOSITIONS = {"in", "en", "em", "at", "near", "from", "desde", "no", "na", "cerca", "perto", "to",
                        "hosted", "held", "celebrado", "celebrada", "realizado", "realizada", "sede"}
 _EVENT_WORDS = {*EVENT_HEADS, "Event", "Events", "Evento", "Eventos", "Edition", "Edición", "Edição", "Recap",
@@ -406,7 +410,9 @@ class Extractor:
 
     def _places_in_event_names(self, out: Extraction, doc: Prose, events: list[tuple[int, int]], folded: str,
                                lang: str) -> None:
-        """A place that is part of an event's name ("KCD Colombia", "OpenInfra Summit Vancouver")."""
+        """A place that qualifies an event's name ("KCD Colombia", "OpenInfra Summit Vancouver"): it
+        ends the name. A place inside a longer name is part of that name, not a mention of the place
+        ("Southern California Linux Expo" names no place)."""
         for start, end in events:
             for run in capitalised_runs(doc.masked, start, end):
                 i = 0
@@ -416,6 +422,10 @@ class Extractor:
                         s, e = run[i].start(), run[j - 1].end()
                         candidates = [p for p in self.gazetteer.lookup(doc.masked[s:e])
                                       if p.kind != "City" or p.population >= 100_000]
+                        if j < len(run) and not run[j].group()[:1].isdigit():
+                            continue  # more of the name follows
+                        if _DIRECTION_BEFORE.search(doc.masked[start:s]):
+                            continue  # "Sur de California", "Southern California": a part, not the place
                         if candidates and run[i].group()[:1].isupper():
                             block = doc.block_at(s)
                             self._add_place(out, doc, self._choose_place(candidates, folded, doc.masked[s:e]), s, e, lang,

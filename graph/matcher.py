@@ -141,7 +141,8 @@ class Matcher:
 
     def __init__(self, entries: Iterable[Entry]) -> None:
         table: dict[str, list[Surface]] = {}
-        for entry in entries:
+        entries_list = list(entries)
+        for entry in entries_list:
             for label, lang in entry.labels:
                 key = key_of(label)
                 if len(key) < 2:
@@ -150,6 +151,7 @@ class Matcher:
                 case_sensitive = _acronym_like(label) or (entry.match_case and single_word)
                 common = entry.kind != "topic" and is_common_word(label)
                 table.setdefault(key, []).append(Surface(label, lang, entry.iri, case_sensitive or common, common))
+        self.topics = {e.iri for e in entries_list if e.kind == "topic"}
         self.automaton = ahocorasick.Automaton()
         for key, surfaces in table.items():
             self.automaton.add_word(key, (key, tuple(surfaces)))
@@ -158,7 +160,10 @@ class Matcher:
         self.size = len(table)
 
     def find(self, text: str) -> list[Match]:
-        """Every non-overlapping match in `text` (longest first), in text order."""
+        """Every non-overlapping match in `text` (longest first), in text order.
+
+        Themes and things are two layers: a theme's label may contain a thing's name ("beyond
+        VMware" and VMware), and each layer resolves its own overlaps."""
         if not self.size:
             return []
         norm, index = collapse(fold(text))
@@ -174,12 +179,13 @@ class Matcher:
             if ok:
                 found.append(Match(o_start, o_end, ok))
         found.sort(key=lambda m: (-(m.end - m.start), m.start))
-        taken = bytearray(len(text) + 1)
+        taken = {False: bytearray(len(text) + 1), True: bytearray(len(text) + 1)}
         chosen: list[Match] = []
         for m in found:
-            if taken.find(1, m.start, m.end) != -1:
+            layer = taken[all(i in self.topics for i in m.iris)]
+            if layer.find(1, m.start, m.end) != -1:
                 continue
-            taken[m.start:m.end] = b"\x01" * (m.end - m.start)
+            layer[m.start:m.end] = b"\x01" * (m.end - m.start)
             chosen.append(m)
         chosen.sort(key=lambda m: m.start)
         return chosen

@@ -1,8 +1,9 @@
 """SPARQL over the built graph, and the formats its answers are written in.
 
-The default graph of every query is the union of all named graphs (posts, site, vocabulary,
-ontology), so simple queries need no GRAPH clause; the usual prefixes (schema:, skos:, pg: …)
-are predeclared.
+The default graph of every query is the knowledge graph (data model version 2, DESIGN.md): every
+fact once, so a plain query needs neither DISTINCT nor GRAPH. What each post says, with its
+evidence, is in the post's named graph (`GRAPH ?post { … }`). The usual prefixes (schema:, skos:,
+pg: …) are predeclared.
 """
 
 from __future__ import annotations
@@ -46,10 +47,11 @@ class Answer:
         return [v.value for v in self.result.variables] if self.kind == "select" else []
 
 
-def run(store: ox.Store, sparql: str, *, union: bool = True,
+def run(store: ox.Store, sparql: str, *, union: bool = False,
         default_graph: list[ox.NamedNode] | None = None,
         named_graphs: list[ox.NamedNode] | None = None) -> Answer:
-    """Run a SPARQL 1.1 query. Raises `QueryError` with the parser's message (line:column)."""
+    """Run a SPARQL 1.1 query over the knowledge graph (`union=True`: over the union of every
+    graph). Raises `QueryError` with the parser's message (line:column)."""
     kwargs: dict[str, Any] = {"prefixes": PREFIXES}
     if default_graph:
         kwargs["default_graph"] = default_graph

@@ -29,6 +29,8 @@ _ORG_TYPES = {_S + c for c in ("Organization", "NGO", "Corporation", "Educationa
                                     "CollegeOrUniversity", "GovernmentOrganization", "ResearchOrganization",
                                     "NonprofitOrganization", "Consortium")}
 _PLACE_TYPES = {_S + c for c in ("Place", "City", "Country", "AdministrativeArea", "State", "Continent")}
+#: How the matcher reads an entry; never part of the data (DESIGN.md: the vocabulary is an input).
+HINTS = frozenset({str(PG.matchCase), str(PG.needsContext), str(PG.noMatchLabel)})
 _LABELS = (str(SDO.name), str(SKOS.prefLabel), str(SKOS.altLabel), str(RDFS.label), str(SDO.alternateName))
 
 
@@ -75,6 +77,7 @@ class Vocabulary:
     entries: dict[str, Entry] = field(default_factory=dict)
     triples: list[ox.Triple] = field(default_factory=list)
     fingerprint: str = ""
+    _descriptions: dict[str, list[tuple[str, str]]] | None = field(default=None, repr=False)
 
     def editions_of(self, series: str) -> dict[int, Entry]:
         """year -> the known edition of a series (several per year keep the first)."""
@@ -85,7 +88,20 @@ class Vocabulary:
         return out
 
     def quads(self, graph: ox.NamedNode) -> list[ox.Quad]:
-        return [ox.Quad(t.subject, t.predicate, t.object, graph) for t in self.triples]
+        """The curated list for curators (its own named graph), without the matcher's hints."""
+        return [ox.Quad(t.subject, t.predicate, t.object, graph) for t in self.triples
+                if t.predicate.value not in HINTS]
+
+    def descriptions(self) -> dict[str, list[tuple[str, str]]]:
+        """`<iri>` -> its (predicate, object) pairs in N-Triples syntax, without matcher hints: what
+        the knowledge graph says of a known entity once a post mentions it."""
+        if self._descriptions is None:
+            out: dict[str, list[tuple[str, str]]] = {}
+            for t in self.triples:
+                if t.predicate.value not in HINTS and isinstance(t.subject, ox.NamedNode):
+                    out.setdefault(str(t.subject), []).append((str(t.predicate), str(t.object)))
+            self._descriptions = out
+        return self._descriptions
 
 
 def _flag(props: dict[str, list[ox.NamedNode | ox.Literal]], prop: object) -> bool:
