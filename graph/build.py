@@ -37,13 +37,22 @@ from .consolidate import Consolidator, Evidence
 from .extract import Extractor
 from .ids import Minter, default_entity_base
 from .knowledge import (
+    article_links,
     articles_of_graphs,
     entities_of_graphs,
     evidence_in_store,
     replace_default,
     site_subjects,
 )
-from .mapping import MappingContext, Translation, page_fingerprint, page_quads, site_quads
+from .mapping import (
+    MappingContext,
+    Translation,
+    article_iri,
+    article_quads,
+    page_fingerprint,
+    page_quads,
+    site_quads,
+)
 from .mentions import extraction_nquads, mentioned_entities
 from .namespaces import PREFIXES, RDF_TYPE, X_PG, X_PROV, X_SCHEMA
 from .ontology import ontology_quads
@@ -143,6 +152,7 @@ class MappedPage:
     knowledge: bytes  # N-Triples of the default graph whose subject is the page
     statements: list[tuple[str, str, str]]  # what it says about entities (N-Triples terms)
     mentioned: list[str]  # entities it mentions (`<iri>`)
+    links: set[tuple[str, str]]  # (schema:mentions or schema:about, entity): also its article's
 
 
 class PageMapper:
@@ -173,10 +183,11 @@ class PageMapper:
                                        claims, said)
         mentioned = [f"<{iri}>" for iri in mentioned_entities(extraction, self.series_of, claims)]
         post = f"<{page.permalink}>"
-        links = [f"{post} <{X_SCHEMA.mentions.value}> {e} .\n" for e in mentioned]
-        links += [f"{post} <{X_SCHEMA.about.value}> <{iri}> .\n" for iri in extraction.about]
-        return MappedPage(page.permalink, len(knowledge) + len(provenance) + count + len(links),
-                          _nquads(provenance) + own, _nquads(knowledge) + "".join(links).encode(), said, mentioned)
+        pairs = {(f"<{X_SCHEMA.mentions.value}>", e) for e in mentioned}
+        pairs |= {(f"<{X_SCHEMA.about.value}>", f"<{iri}>") for iri in extraction.about}
+        lines = "".join(f"{post} {p} {e} .\n" for p, e in sorted(pairs))
+        return MappedPage(page.permalink, len(knowledge) + len(provenance) + count + len(pairs),
+                          _nquads(provenance) + own, _nquads(knowledge) + lines.encode(), said, mentioned, pairs)
 
 
 _worker_mapper: PageMapper | None = None
@@ -461,6 +472,7 @@ def build(store: Store, options: BuildOptions, progress: Progress | None = None)
         buffer = io.BytesIO()
         knowledge = io.BytesIO()  # the changed pages' own facts, for the default graph
         said = Evidence()  # what the changed pages say about entities
+        links: dict[str, set[tuple[str, str]]] = {}  # changed page -> (mentions|about, entity)
         total = len(jobs)
         for done, mapped in enumerate(_map_all(mapper, jobs, options.workers), 1):
             report.quads += mapped.count
@@ -474,6 +486,7 @@ def build(store: Store, options: BuildOptions, progress: Progress | None = None)
             for e in mapped.mentioned:
                 said.mentioned_in[e].add(mapped.graph)
                 touched.add(e)
+            links[mapped.graph] = mapped.links
             if buffer.tell() > BATCH_BYTES or done == total:
                 writable.bulk_load(buffer.getvalue(), format=ox.RdfFormat.N_QUADS, lenient=True)
                 buffer = io.BytesIO()
@@ -486,8 +499,25 @@ def build(store: Store, options: BuildOptions, progress: Progress | None = None)
             subjects |= site_subjects(snapshot, set(vocabulary.descriptions()))
             subjects |= {q.subject.value for q in site_facts}
             data.append(_ntriples(site_facts))
-        else:
-            subjects |= articles  # articles of removed pages lose those versions
+        # articles whose versions changed: their versions, names, and what any version mentions
+        by_article: dict[str, list[Page]] = {}
+        for page in site.pages:
+            article = article_iri(page, ctx.minter)
+            if article is not None:
+                by_article.setdefault(article.value, []).append(page)
+        articles |= {a.value for p, _ in to_map if (a := article_iri(p, ctx.minter)) is not None}
+        stored_links = article_links(snapshot, articles, rewritten)
+        article_lines: list[str] = []
+        for article in sorted(articles):
+            article_lines += [f"{q.subject} {q.predicate} {q.object} .\n"
+                              for q in article_quads(by_article.get(article, []), ctx.minter)]
+            said_here = set(stored_links.get(article, set()))
+            for version in by_article.get(article, []):
+                said_here |= links.get(version.permalink, set())
+            if article in by_article:
+                article_lines += [f"<{article}> {p_} {e} .\n" for p_, e in sorted(said_here)]
+        subjects |= articles
+        data.append("".join(article_lines).encode())
         post_graphs = ({iri for iri in wanted} | set(report.kept)) - rewritten
         consolidator = Consolidator(vocabulary, gazetteer)
 

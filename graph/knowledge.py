@@ -84,12 +84,26 @@ def articles_of_graphs(snapshot: Any, graphs: set[str]) -> set[str]:
     return out
 
 
+def article_links(snapshot: Any, articles: set[str], skip: set[str]) -> dict[str, set[tuple[str, str]]]:
+    """article -> (predicate, entity) its versions other than `skip` mention or are about, as stored."""
+    out: dict[str, set[tuple[str, str]]] = {}
+    if snapshot is None or not articles:
+        return out
+    for batch in _batches({f"<{a}>" for a in articles}):
+        rows = _rows(snapshot, f"SELECT ?a ?post ?p ?e WHERE {{ VALUES ?a {{ {_values(batch)} }} "
+                               "VALUES ?p { schema:mentions schema:about } ?a schema:workExample ?post . ?post ?p ?e }")
+        for row in rows:
+            if row["post"].value not in skip:
+                out.setdefault(row["a"].value, set()).add((str(row["p"]), str(row["e"])))
+    return out
+
+
 def site_subjects(snapshot: Any, vocabulary_nodes: set[str]) -> set[str]:
-    """Subjects of the site-wide facts (web site, taxonomies and their concepts, authors, articles)."""
+    """Subjects of the site-wide facts (web site, taxonomies and their concepts, authors)."""
     if snapshot is None:
         return set()
     rows = _rows(snapshot, """SELECT DISTINCT ?s WHERE {
-        { ?s a schema:WebSite } UNION { ?s a schema:CreativeWork } UNION { ?post schema:author ?s }
+        { ?s a schema:WebSite } UNION { ?post schema:author ?s }
         UNION { ?s schema:identifier ?id } UNION { ?s a skos:ConceptScheme }
         UNION { ?s skos:inScheme ?scheme } }""")
     return {row["s"].value for row in rows if isinstance(row["s"], ox.NamedNode)

@@ -316,7 +316,7 @@ def _provenance(q: _Quads, node: ox.NamedNode, page: Page, ctx: MappingContext, 
 def site_quads(pages: Sequence[Page], ctx: MappingContext, *, profiles: dict[str, list[Page]],
                term_entity: Callable[[str], tuple[str, str] | None] | None = None) -> list[ox.Quad]:
     """Facts of the site as a whole, in the default graph: web site, taxonomy schemes and
-    concepts, authors (from their profile page when they have one), articles.
+    concepts, authors (from their profile page when they have one).
 
     `profiles` maps an author id to its profile pages (one per language).
 
@@ -373,11 +373,4 @@ def site_quads(pages: Sequence[Page], ctx: MappingContext, *, profiles: dict[str
             q.add(node, RDF_TYPE, X_SCHEMA.Person)
             q.add(node, X_SCHEMA.identifier, ox.Literal(author))
             q.add(node, X_SCHEMA.name, ox.Literal(author))
-    articles: dict[ox.NamedNode, list[Page]] = {}
-    for page in pages:
-        article = article_iri(page, m)
-        if article is not None:
-            articles.setdefault(article, []).append(page)
-    for versions in articles.values():
-        q.items.extend(article_quads(versions, m))
     return q.items

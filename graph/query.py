@@ -129,10 +129,12 @@ def stats(store: ox.Store) -> dict[str, list[tuple[str, int]]]:
         return [(term_text(s[0]), int(s[1].value)) for s in run(store, sparql).result]
 
     totals = pairs("""SELECT ?what ?n WHERE {
-        { SELECT ("quads" AS ?what) (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } }
+        { SELECT ("quads in the knowledge graph" AS ?what) (COUNT(*) AS ?n) WHERE { ?s ?p ?o } }
+        UNION { SELECT ("quads in named graphs" AS ?what) (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } }
         UNION { SELECT ("named graphs" AS ?what) (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { } } }
+        UNION { SELECT ("articles" AS ?what) (COUNT(?a) AS ?n) WHERE { ?a a schema:CreativeWork } }
     }""")
-    pages = pairs(f"""SELECT ?t (COUNT(DISTINCT ?p) AS ?n) WHERE {{ VALUES ?t {{ {_PAGE_TYPES} }} GRAPH ?p {{ ?p a ?t }} }}
+    pages = pairs(f"""SELECT ?t (COUNT(?p) AS ?n) WHERE {{ VALUES ?t {{ {_PAGE_TYPES} }} ?p a ?t }}
                       GROUP BY ?t ORDER BY DESC(?n)""")
     named = next((n for what, n in totals if what == "named graphs"), 0)
     if named < sum(n for _t, n in pages):
@@ -141,20 +143,18 @@ def stats(store: ox.Store) -> dict[str, list[tuple[str, int]]]:
         totals = [(what, named if what == "named graphs" else n) for what, n in totals]
     return {
         "totals": totals,
-        # The ontology graph's owl:Class, rdf:Property … declarations are not data: not counted.
-        "classes": pairs("""SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?class
-                              FILTER(!STRSTARTS(STR(?class), STR(owl:)) && !STRSTARTS(STR(?class), STR(rdfs:))
-                                     && ?class != rdf:Property) }
+        # the knowledge graph holds only what posts mention: these are the site's entities
+        "classes": pairs("""SELECT ?class (COUNT(?s) AS ?n) WHERE { ?s a ?class }
                             GROUP BY ?class ORDER BY DESC(?n) ?class"""),
-        "languages": pairs(f"""SELECT ?lang (COUNT(DISTINCT ?p) AS ?n) WHERE {{ VALUES ?t {{ {_PAGE_TYPES} }}
+        "languages": pairs(f"""SELECT ?lang (COUNT(?p) AS ?n) WHERE {{ VALUES ?t {{ {_PAGE_TYPES} }}
                                ?p a ?t ; schema:inLanguage ?lang }} GROUP BY ?lang ORDER BY DESC(?n) ?lang"""),
+        # one-value properties on which posts disagree: how many different values are said
         "conflicts": pairs("""SELECT ?what (COUNT(DISTINCT ?value) AS ?n) WHERE {
-            { SELECT ?event ?property WHERE {
-                VALUES ?property { schema:location schema:startDate schema:endDate schema:organizer }
-                GRAPH ?g { ?c a pg:Claim ; rdf:subject ?event ; rdf:predicate ?property ; rdf:object ?v }
-              } GROUP BY ?event ?property HAVING (COUNT(DISTINCT ?v) > 1) }
-            GRAPH ?g2 { ?c2 a pg:Claim ; rdf:subject ?event ; rdf:predicate ?property ; rdf:object ?value }
-            BIND(CONCAT(STR(?event), " ", STR(?property)) AS ?what) } GROUP BY ?what ORDER BY ?what"""),
+            VALUES ?property { schema:location schema:startDate schema:endDate }
+            GRAPH ?g { ?event ?property ?value }
+            ?event ?property ?kept .
+            BIND(CONCAT(STR(?event), " ", STR(?property)) AS ?what) }
+            GROUP BY ?what HAVING (COUNT(DISTINCT ?value) > 1 || SAMPLE(?value) != SAMPLE(?kept)) ORDER BY ?what"""),
         # a page's graph is named by the page; the others (site, vocabulary, ontology) by what they hold
         "graphs": [*pages, ("other graphs (site, vocabulary, ontology)", named - sum(n for _t, n in pages))],
     }

@@ -3,12 +3,14 @@
 `--store http(s)://host:port/dataset` selects it. Three standard protocols are used:
 
 * SPARQL 1.1 Graph Store Protocol (GSP) on the *store* path: `PUT ?graph=<post>` replaces one
-  post's named graph in a single request; `GET ?graph=` streams one graph (exports); the store's
-  own bookkeeping (the last build's report) is kept in the server's *default graph*
-  (`PUT ?default`), which is not part of the union of named graphs that queries see — or, for
-  servers whose GSP has no default graph (Virtuoso), in the named graph
-  `POSTGRAPH_STORE_REPORT_GRAPH`.
-* SPARQL 1.1 Update on the *update* path: `DROP SILENT GRAPH` for pages that are gone.
+  post's named graph in a single request; `GET ?graph=` streams one graph (exports); the
+  knowledge graph (data model version 2) is the server's *default graph* (`POST ?default`) — or,
+  for servers whose GSP has no writable default graph (Virtuoso), the named graph
+  `POSTGRAPH_STORE_KNOWLEDGE_GRAPH`, which every query then names as its default graph. The
+  store's own bookkeeping (the last build's report) is kept in the named graph
+  `POSTGRAPH_STORE_REPORT_GRAPH` (default urn:postgraph:store), never in the knowledge graph.
+* SPARQL 1.1 Update on the *update* path: `DROP SILENT GRAPH` for pages that are gone, and
+  `DELETE … WHERE` for the knowledge graph's statements about what a build re-consolidates.
 * SPARQL 1.1 Query on the *query* path: fingerprints, counts, user queries, descriptions.
 
 Endpoint paths are relative to the URL (defaults are Oxigraph's: `/query`, `/update`, `/store`)
@@ -48,7 +50,7 @@ from .store import Store, StoreError
 
 log = logging.getLogger(__name__)
 
-#: Subject and predicates of the store's bookkeeping, kept in the server's default graph.
+#: Subject and predicates of the store's bookkeeping, kept in the report's named graph.
 META_SUBJECT = ox.NamedNode("urn:postgraph:store")
 META_INFO = ox.NamedNode("urn:postgraph:buildInfo")
 META_GENERATION = ox.NamedNode("urn:postgraph:generation")
@@ -65,6 +67,14 @@ _RESULT_CONTENT = {
     "application/sparql-results+xml": ox.QueryResultsFormat.XML, "application/xml": ox.QueryResultsFormat.XML,
     "text/tab-separated-values": ox.QueryResultsFormat.TSV,
 }
+
+
+_DATASET_CLAUSE = re.compile(r"\bFROM\s+(?:NAMED\s+)?<", re.I)
+
+
+def _names_dataset(sparql: str) -> bool:
+    """Whether a query names its own dataset (FROM / FROM NAMED): the protocol's parameters must not override it."""
+    return bool(_DATASET_CLAUSE.search(sparql))
 
 
 class RemoteGraph:
@@ -94,6 +104,9 @@ class RemoteGraph:
             params += [("default-graph-uri", g.value) for g in graphs]
         elif use_default_graph_as_union and self._http.config.union_param:
             params.append((self._http.config.union_param, "true"))
+        elif self._http.config.knowledge_graph and not _names_dataset(sparql):
+            # the knowledge graph lives in a named graph (Virtuoso): it is the query's default graph
+            params.append(("default-graph-uri", self._http.config.knowledge_graph))
         for g in named_graphs or ():
             params.append(("named-graph-uri", g.value))
         body = urlencode(params).encode()
@@ -166,18 +179,29 @@ class RemoteGraph:
         spec = FORMATS[fmt]
         prefixes = PREFIXES if spec.rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG,
                                                    ox.RdfFormat.RDF_XML) else None
-        graphs = self.named_graphs()
+        knowledge = sorted(self.knowledge_triples(), key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
         if spec.dataset:
-            # One GSP GET per graph, each streamed through; TriG repeats no prefixes after the first graph.
-            for n, iri in enumerate(graphs):
-                ox.serialize(self.graph_quads(iri), out, format=spec.rdf_format,
-                             prefixes=prefixes if n == 0 else None)
+            # The knowledge graph (as the default graph), then one GSP GET per post graph, each
+            # streamed through; TriG repeats no prefixes after the first graph.
+            ox.serialize((ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in knowledge), out,
+                         format=spec.rdf_format, prefixes=prefixes)
+            for iri in self.named_graphs():
+                if iri != self._http.config.knowledge_graph:
+                    ox.serialize(self.graph_quads(iri), out, format=spec.rdf_format)
             return
-        # The union: every graph's triples in turn, streamed (a statement two graphs share comes
-        # twice; RDF readers keep one). Not a CONSTRUCT over the server's default graph, which on
-        # Virtuoso holds its own system graphs too.
-        triples = (t for iri in graphs for t in self.graph_triples(iri))
-        ox.serialize(triples, out, format=spec.rdf_format, prefixes=prefixes)
+        # single-graph formats carry the knowledge graph, grouped by subject (graph.export)
+        ox.serialize(knowledge, out, format=spec.rdf_format, prefixes=prefixes)
+
+    def knowledge_triples(self) -> list[ox.Triple]:
+        """The knowledge graph (the server's default graph, or the configured named graph)."""
+        response = self._http.request("GET", self._http.config.store_path, params=self._http.config.knowledge_params(),
+                                      headers={"Accept": "application/n-triples"}, stream=True)
+        try:
+            media = (response.getheader("Content-Type") or "application/n-triples").split(";")[0].strip()
+            return list(ox.parse(response, _GRAPH_CONTENT.get(media, ox.RdfFormat.N_TRIPLES),
+                                 without_named_graphs=True))
+        finally:
+            response.close()
 
 
 class RemoteWriter:
@@ -221,6 +245,25 @@ class RemoteWriter:
             self._pool = ThreadPoolExecutor(max_workers=connections, thread_name_prefix="postgraph-put")
         for future in [self._pool.submit(self.put_graph, iri, triples) for iri, triples in graphs.items()]:
             future.result()
+
+    def replace_default(self, subjects: set[str], data: bytes) -> None:
+        """In the knowledge graph, drop every statement about `subjects`, then add `data` (N-Triples)."""
+        config = self._http.config
+        wrap = (f"WITH <{config.knowledge_graph}> " if config.knowledge_graph else "")
+        ordered = sorted(subjects)
+        step = 200
+        for i in range(0, len(ordered), step):
+            values = " ".join(f"<{s}>" for s in ordered[i:i + step])
+            body = f"{wrap}DELETE {{ ?s ?p ?o }} WHERE {{ VALUES ?s {{ {values} }} ?s ?p ?o }}".encode()
+            self._http.request("POST", config.update_path, body=body,
+                               headers={"Content-Type": "application/sparql-update"}).read()
+            self.requests += 1
+        triples = list(ox.parse(data, ox.RdfFormat.N_TRIPLES)) if data else []
+        for chunk in _chunks(triples, config.batch_bytes):
+            self._http.request("POST", config.store_path, params=config.knowledge_params(), body=chunk,
+                               headers={"Content-Type": "application/n-triples"}).read()
+            self.requests += 1
+            self.bytes_sent += len(chunk)
 
     def close(self) -> None:
         if self._pool is not None:
@@ -297,8 +340,8 @@ class RemoteStore(Store):
             response = self._http.request("GET", self.config.store_path, params=self.config.report_params(),
                                           headers={"Accept": "application/n-triples"})
         except RemoteError as exc:
-            if exc.status == 404 and self.config.report_graph:
-                return {}  # a named report graph does not exist before the first build
+            if exc.status == 404:
+                return {}  # the report's named graph does not exist before the first build
             raise self._no_default_graph(exc) from None
         body = response.read()
         out = {}
