@@ -62,7 +62,9 @@ def labels(snapshot: ox.Store, iris: set[str], lang: str) -> dict[str, str]:
     todo = sorted(iris)
     for i in range(0, len(todo), 200):
         values = " ".join(f"<{iri}>" for iri in todo[i:i + 200])
-        for row in run(snapshot, f"SELECT DISTINCT ?x ?l WHERE {{ VALUES ?x {{ {values} }} ?x {_LABEL_PROPS} ?l }}").result:
+        # the knowledge graph's labels, and the ontology's for classes and properties (its own graph)
+        for row in run(snapshot, f"""SELECT DISTINCT ?x ?l WHERE {{ VALUES ?x {{ {values} }}
+                {{ ?x {_LABEL_PROPS} ?l }} UNION {{ GRAPH ?g {{ ?x rdfs:label ?l }} }} }}""").result:
             found[row["x"].value].append((row["l"].value, _lang_of(row["l"])))
     out = {}
     for iri, options in found.items():

@@ -308,6 +308,7 @@ def _provenance(q: _Quads, node: ox.NamedNode, page: Page, ctx: MappingContext, 
     if ctx.git_commit:
         q.add(source, X_PG.gitCommit, ox.Literal(ctx.git_commit))
     q.add(activity, RDF_TYPE, X_PROV.Activity)
+    q.add(activity, X_PROV.used, source)
     q.add(activity, X_PROV.endedAtTime, ox.Literal(build_time.isoformat(), datatype=X_XSD.dateTime))
     q.add(activity, X_PROV.wasAssociatedWith, m.agent(ctx.extractor_version))
     q.add(activity, X_PG.extractorVersion, ox.Literal(ctx.extractor_version))

@@ -184,16 +184,19 @@ _KIND_OF_TYPE = {"Event": "event", "EventSeries": "event", "Project": "project",
 
 
 def candidates(store: ox.Store, kind: str | None = None, min_posts: int = 1) -> list[Candidate]:
-    """Entities that only naming patterns found, most widely mentioned first, with an example sentence."""
+    """Entities that only naming patterns found, most widely mentioned first (by articles, then
+    occurrences), with the headline of a post that names them as an example."""
     answer = run(store, """
         SELECT ?e (SAMPLE(?type) AS ?t) (SAMPLE(?name) AS ?n) (SAMPLE(?method) AS ?m)
-               (COUNT(DISTINCT ?post) AS ?posts) (COUNT(DISTINCT ?a) AS ?mentions) (SAMPLE(?sentence) AS ?s)
+               (COUNT(DISTINCT ?work) AS ?posts) (SUM(?occurrences) AS ?mentions) (SAMPLE(?headline) AS ?s)
         WHERE {
-          ?e pg:method ?method ; a ?type .
+          GRAPH ?post { ?a oa:hasBody ?e ; pg:method ?method ; pg:occurrences ?occurrences }
           FILTER(STRSTARTS(?method, "pattern:"))
+          ?e a ?type .
           OPTIONAL { ?e schema:name ?name }
-          ?a oa:hasBody ?e ; oa:hasTarget/oa:hasSource ?post .
-          OPTIONAL { ?a pg:sentence ?sentence }
+          OPTIONAL { ?post schema:exampleOfWork ?article }
+          OPTIONAL { ?post schema:headline ?headline }
+          BIND(COALESCE(?article, ?post) AS ?work)
         }
         GROUP BY ?e ORDER BY DESC(?posts) DESC(?mentions) ?n""")
     out = []

@@ -44,4 +44,4 @@ def test_same_bytes_on_the_bundled_site() -> None:
 @pytest.mark.shared
 def test_same_bytes_on_osslat(shared_dir: Path) -> None:
     # three languages, quotes, accents, newlines in sentences: the escaping must agree everywhere
-    assert _check(shared_dir / "corpora" / "osslat") > 50_000
+    assert _check(shared_dir / "corpora" / "osslat") > 10_000  # every page, compact evidence (data model v2)
