@@ -32,10 +32,11 @@ _COLOCATION = re.compile(
 _PRONOUN_AFTER = re.compile(r"^\W{0,3}(it|them|él|ella|ello|ele|ela|dele|dela)\b", re.I)
 # A sentence that says an event showed a project (not merely that the project exists or was discussed)
 _FEATURING = re.compile(
-    r"\b(featur\w*|showcas\w*|demo(?:s|ed|nstrat\w*)?|keynotes?|talks? (?:on|about)|sessions? (?:on|about)|"
-    r"workshops? (?:on|about)|track (?:on|about)|presentad[oa]s?|present[óo]|demostr\w*|charlas? sobre|"
-    r"sesi[oó]n(?:es)? sobre|talleres? sobre|apresentad[oa]s?|apresentou|demonstr\w*|palestras? sobre|"
-    r"sess(?:ão|ões) sobre|oficinas? sobre)\b", re.I)
+    r"\b(?:featur\w*|showcas\w*|demo(?:s|ed|nstrat\w*)?|keynotes?|"
+    r"(?:talks?|sessions?|presentations?|workshops?|tracks?|panels?)\s+(?:on|about|covered|featured|showed|"
+    r"presented|highlighted)|"
+    r"presentad[oa]s?|present[óo]|demostr\w*|(?:charlas?|sesi[oó]n(?:es)?|talleres?|ponencias?)\s+(?:sobre|de)|"
+    r"apresentad[oa]s?|apresentou|demonstr\w*|(?:palestras?|sess(?:ão|ões)|oficinas?)\s+(?:sobre|de))\b", re.I)
 _COLOCATED_HEADING = re.compile(r"co-?locat|colocaliz|co-?localiz", re.I)
 _ORGANIZED_BY = re.compile(
     r"\b(?:organi[sz]ed|hosted|run|put on|presented|convened) by\b|\borganizad[oa] por\b|"
