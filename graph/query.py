@@ -130,8 +130,10 @@ def stats(store: ox.Store) -> dict[str, list[tuple[str, int]]]:
 
     totals = pairs("""SELECT ?what ?n WHERE {
         { SELECT ("quads in the knowledge graph" AS ?what) (COUNT(*) AS ?n) WHERE { ?s ?p ?o } }
-        UNION { SELECT ("quads in named graphs" AS ?what) (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } }
-        UNION { SELECT ("named graphs" AS ?what) (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { } } }
+        UNION { SELECT ("quads in named graphs" AS ?what) (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o }
+                FILTER(!STRSTARTS(STR(?g), "urn:postgraph:")) } }
+        UNION { SELECT ("named graphs" AS ?what) (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { }
+                FILTER(!STRSTARTS(STR(?g), "urn:postgraph:")) } }
         UNION { SELECT ("articles" AS ?what) (COUNT(?a) AS ?n) WHERE { ?a a schema:CreativeWork } }
     }""")
     pages = pairs(f"""SELECT ?t (COUNT(?p) AS ?n) WHERE {{ VALUES ?t {{ {_PAGE_TYPES} }} ?p a ?t }}
@@ -139,7 +141,8 @@ def stats(store: ox.Store) -> dict[str, list[tuple[str, int]]]:
     named = next((n for what, n in totals if what == "named graphs"), 0)
     if named < sum(n for _t, n in pages):
         # Some servers (Virtuoso) match nothing for `GRAPH ?g { }`: count graphs by their quads.
-        named = int(scalar(store, "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }") or 0)
+        named = int(scalar(store, "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
+                                  "FILTER(!STRSTARTS(STR(?g), \"urn:postgraph:\")) }") or 0)
         totals = [(what, named if what == "named graphs" else n) for what, n in totals]
     return {
         "totals": totals,
