@@ -342,7 +342,7 @@ class RemoteStore(Store):
         except RemoteError as exc:
             if exc.status == 404:
                 return {}  # the report's named graph does not exist before the first build
-            raise self._no_default_graph(exc) from None
+            raise
         body = response.read()
         out = {}
         for t in ox.parse(body, ox.RdfFormat.N_TRIPLES):
@@ -357,8 +357,8 @@ class RemoteStore(Store):
             self._http.request("PUT", self.config.store_path, params=self.config.report_params(),
                                body=ox.serialize(meta, format=ox.RdfFormat.N_TRIPLES),
                                headers={"Content-Type": "application/n-triples"}).read()
-        except RemoteError as exc:
-            raise self._no_default_graph(exc) from None
+        except RemoteError:
+            raise
 
     def update_info(self, info: dict[str, Any]) -> None:
         generation = self._meta().get(META_GENERATION.value)
@@ -367,12 +367,22 @@ class RemoteStore(Store):
 
     def _no_default_graph(self, exc: RemoteError) -> RemoteError:
         """The error, with what to do when the server's Graph Store Protocol has no default graph."""
-        if self.config.report_graph or exc.status not in (400, 404, 405, 500, 501):
+        if exc.status not in (400, 404, 405, 500, 501):
             return exc
-        return RemoteError(f"{exc} — postgraph keeps its build report in the Graph Store Protocol's default "
+        return RemoteError(f"{exc} — postgraph keeps the knowledge graph in the Graph Store Protocol's default "
                            "graph (`?default`), which this server may not offer (Virtuoso does not): set "
-                           "POSTGRAPH_STORE_REPORT_GRAPH to a named graph such as urn:postgraph:store",
+                           "POSTGRAPH_STORE_KNOWLEDGE_GRAPH to a named graph such as urn:postgraph:knowledge",
                            exc.status)
+
+    def _check_knowledge_graph(self) -> None:
+        """The knowledge graph must be reachable before any post graph is written."""
+        try:
+            self._http.request("GET", self.config.store_path, params=self.config.knowledge_params(),
+                               headers={"Accept": "application/n-triples"}).read()
+        except RemoteError as exc:
+            if exc.status == 404 and self.config.knowledge_graph:
+                return  # a named knowledge graph does not exist before the first build
+            raise self._no_default_graph(exc) from None
 
     def snapshot(self) -> RemoteGraph | None:  # type: ignore[override]
         graph = RemoteGraph(self._http)
@@ -403,6 +413,7 @@ class RemoteStore(Store):
             raise StoreBusy(f"another build of this process is writing to {self.spec}")
         try:
             self._meta()  # the report's graph must be reachable before any post graph is written
+            self._check_knowledge_graph()
             writer = RemoteWriter(self._http)
             info = info if info is not None else {}
             started = time.perf_counter()

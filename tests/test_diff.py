@@ -3,8 +3,8 @@ and the patches (N-Quads pair, RDF Patch) — checked by applying them."""
 
 from __future__ import annotations
 
-import io
 import hashlib
+import io
 import shutil
 from pathlib import Path
 
