@@ -87,7 +87,8 @@ def main(argv: list[str] | None = None) -> int:
         for page, extraction, found in zip(sample, extractions, claims, strict=True):
             knowledge, own = page_quads(page, ctx, fingerprint="bench", build_time=mapper.build_time,
                                         translations=[], profile_of=None)
-            count, statements = extraction_nquads(page, extraction, ox.NamedNode(page.permalink), series_of, found)
+            count, statements = extraction_nquads(page, extraction, ox.NamedNode(page.permalink), series_of, found,
+                                                  source=ctx.minter.source(page.rel_path).value)
             chunks.append(_nquads([*knowledge, *own]) + statements)
             quads += len(knowledge) + len(own) + count
         to_nquads = time.perf_counter() - t0

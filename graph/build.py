@@ -180,7 +180,7 @@ class PageMapper:
         claims = RelationFinder(self.extractor()).find(page, extraction)
         said: list[tuple[str, str, str]] = []
         count, own = extraction_nquads(page, extraction, ox.NamedNode(page.permalink), self.series_of,
-                                       claims, said)
+                                       claims, said, source=self.ctx.minter.source(page.rel_path).value)
         mentioned = [f"<{iri}>" for iri in mentioned_entities(extraction, self.series_of, claims)]
         post = f"<{page.permalink}>"
         pairs = {(f"<{X_SCHEMA.mentions.value}>", e) for e in mentioned}

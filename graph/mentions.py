@@ -1,9 +1,11 @@
 """An extraction becomes quads in the post's named graph: what this post says, and how we know.
 
 Data model version 2 (DESIGN.md): the post's graph holds the relations the post itself asserts
-as plain triples, one `pg:Mention` per entity it mentions (its first span as an
-`oa:TextPositionSelector` and the number of occurrences) and one `pg:Claim` per asserted
-relation (reified, with a bounded window of the sentence, the span, confidence and method).
+as plain triples, one `pg:Mention` per entity it mentions (its first span and the number of
+occurrences) and one `pg:Claim` per asserted relation (reified, with a bounded window of the
+sentence, the span, confidence and method). A span is the source file's IRI with an RFC 5147
+fragment, `<…/source/content/x.md#char=120,135>`: characters 120 to 135 of the file read as
+text, the same offsets the extractor used (`span_iri`, `parse_span`).
 Entities the vocabulary does not define (editions, places, unknown names) get their type and the
 name this post gives them; their consolidated description is the knowledge graph's
 (graph.consolidate). IRIs are the post IRI plus a fragment named by a hash of what it is about,
@@ -42,25 +44,39 @@ def _digest(text: str) -> str:
     return hashlib.sha1(text.encode()).hexdigest()[:10]
 
 
+def span_iri(source: str, start: int, end: int) -> ox.NamedNode:
+    """Characters [start, end) of a source file, as an RFC 5147 text fragment of its IRI."""
+    return ox.NamedNode(f"{source}#char={start},{end}")
+
+
+def parse_span(iri: str) -> tuple[str, int, int] | None:
+    """(source IRI, start, end) of a span IRI made by `span_iri`, else None."""
+    source, _, fragment = iri.rpartition("#char=")
+    start, _, end = fragment.partition(",")
+    return (source, int(start), int(end)) if source and start.isdigit() and end.isdigit() else None
+
+
 def extraction_quads(page: Page, ext: Extraction, graph: ox.NamedNode,
-                     series_of: dict[str, str] | None = None, claims: Sequence[Claim] = ()) -> list[ox.Quad]:
+                     series_of: dict[str, str] | None = None, claims: Sequence[Claim] = (), *,
+                     source: str) -> list[ox.Quad]:
     """Quads for a post's extraction, all in `graph` (the post's named graph).
 
     `series_of` maps known editions to their series (from the vocabulary), so the post's graph
-    states which series each edition it names belongs to.
+    states which series each edition it names belongs to; `source` is the IRI of the page's
+    source file (graph.ids.Minter.source), of which every span is a fragment.
     """
     quads: list[ox.Quad] = []
 
     def add(s: ox.NamedNode, p: ox.NamedNode, o: ox.NamedNode | ox.Literal) -> None:
         quads.append(ox.Quad(s, p, o, graph))
 
-    _statements(add, page, ext, series_of, claims)
+    _statements(add, page, ext, series_of, claims, source)
     return quads
 
 
 def extraction_nquads(page: Page, ext: Extraction, graph: ox.NamedNode,
                       series_of: dict[str, str] | None = None, claims: Sequence[Claim] = (),
-                      statements: list[tuple[str, str, str]] | None = None) -> tuple[int, bytes]:
+                      statements: list[tuple[str, str, str]] | None = None, *, source: str) -> tuple[int, bytes]:
     """The same statements as `extraction_quads`, in the same order, as N-Quads: (count, bytes).
 
     What builds use: terms print themselves in N-Triples syntax (`str(term)`), the same bytes
@@ -79,7 +95,7 @@ def extraction_nquads(page: Page, ext: Extraction, graph: ox.NamedNode,
         if statements is not None and subject != own[0] and not subject.startswith(own[1]):
             statements.append((subject, str(p), str(o)))
 
-    _statements(add, page, ext, series_of, claims)
+    _statements(add, page, ext, series_of, claims, source)
     return len(lines), "".join(lines).encode()
 
 
@@ -113,7 +129,7 @@ def mentioned_entities(ext: Extraction, series_of: dict[str, str] | None = None,
 
 
 def _statements(add: Add, page: Page, ext: Extraction, series_of: dict[str, str] | None,
-                claims: Sequence[Claim]) -> None:
+                claims: Sequence[Claim], source: str) -> None:
     post = ox.NamedNode(page.permalink)
     for iri in mentioned_entities(ext, series_of, claims):
         add(post, X_SCHEMA.mentions, ox.NamedNode(iri))
@@ -127,7 +143,7 @@ def _statements(add: Add, page: Page, ext: Extraction, series_of: dict[str, str]
         if entity.iri in ext.kinds:
             _entity(add, entity, page.lang)
     for claim in claims:
-        _claim(add, page, ext, claim)
+        _claim(add, page, ext, claim, source)
     first: dict[str, Mention] = {}
     count: Counter[str] = Counter()
     best: dict[str, float] = {}
@@ -139,7 +155,7 @@ def _statements(add: Add, page: Page, ext: Extraction, series_of: dict[str, str]
         count[mention.iri] += 1
         best[mention.iri] = max(best.get(mention.iri, 0.0), mention.confidence)
     for iri, mention in first.items():
-        _mention(add, post, page, mention, count[iri], best[iri])
+        _mention(add, post, source, mention, count[iri], best[iri])
 
 
 def _entity(add: Add, entity: NewEntity, lang: str) -> None:
@@ -161,22 +177,15 @@ def _entity(add: Add, entity: NewEntity, lang: str) -> None:
         add(node, X_SCHEMA.codeRepository, ox.NamedNode(entity.repository))
 
 
-def _mention(add: Add, post: ox.NamedNode, page: Page, m: Mention, occurrences: int, confidence: float) -> None:
+def _mention(add: Add, post: ox.NamedNode, source: str, m: Mention, occurrences: int, confidence: float) -> None:
     """One pg:Mention per entity: its first span, how often the post names it, how and how surely."""
-    anchor = f"{page.permalink}#mention-{_digest(m.iri)}"
-    node, target, selector = ox.NamedNode(anchor), ox.NamedNode(anchor + "-target"), ox.NamedNode(anchor + "-span")
+    node = ox.NamedNode(f"{post.value}#mention-{_digest(m.iri)}")
     add(node, RDF_TYPE, X_PG.Mention)
     add(node, X_OA.hasBody, ox.NamedNode(m.iri))
-    add(node, X_OA.hasTarget, target)
+    add(node, X_OA.hasTarget, span_iri(source, m.start, m.end))
     add(node, X_PG.occurrences, _int(occurrences))
     add(node, X_PG.confidence, _decimal(confidence))
     add(node, X_PG.method, ox.Literal(m.method))
-    add(target, X_OA.hasSource, post)
-    add(target, X_OA.hasSelector, selector)
-    # the selector's class (oa:TextPositionSelector) is implied: a pg:Mention's selector is always one
-    # (ontology/postgraph.ttl); stating it for every mention cost 6% of a post's graph
-    add(selector, X_OA.start, _int(m.start))
-    add(selector, X_OA.end, _int(m.end))
 
 
 def bounded_sentence(ext: Extraction, start: int, end: int, window: int = SENTENCE_WINDOW) -> str:
@@ -191,7 +200,7 @@ def bounded_sentence(ext: Extraction, start: int, end: int, window: int = SENTEN
     return ext.prose.clean(start, end)
 
 
-def _claim(add: Add, page: Page, ext: Extraction, c: Claim) -> None:
+def _claim(add: Add, page: Page, ext: Extraction, c: Claim, source: str) -> None:
     """The statement itself, and a pg:Claim that says which span supports it, how and how surely."""
     subject = ox.NamedNode(c.subject)
     predicate = ox.NamedNode(c.predicate)
@@ -203,8 +212,7 @@ def _claim(add: Add, page: Page, ext: Extraction, c: Claim) -> None:
     add(node, X_RDF.subject, subject)
     add(node, X_RDF.predicate, predicate)
     add(node, X_RDF.object, obj)
-    add(node, X_OA.start, _int(c.start))
-    add(node, X_OA.end, _int(c.end))
+    add(node, X_OA.hasTarget, span_iri(source, c.start, c.end))
     add(node, X_PG.confidence, _decimal(c.confidence))
     add(node, X_PG.method, ox.Literal(c.method))
     sentence = bounded_sentence(ext, c.start, c.end)

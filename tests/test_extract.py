@@ -15,6 +15,7 @@ import pytest
 
 from graph.extract import Extraction, Extractor
 from graph.matcher import key_of
+from graph.mentions import parse_span
 from graph.places import gazetteer
 from graph.post import Page, parse_source
 from graph.query import candidates, run
@@ -151,10 +152,10 @@ def test_unknown_event_acronym_and_repository(extractor: Extractor) -> None:
 def test_every_mention_points_at_a_name_of_its_entity(osslat_store) -> None:
     """One pg:Mention per post and entity: its first span is exactly a name of the entity (or of the
     series of an edition) in the source file, and it counts at least one occurrence."""
-    answer = run(osslat_store.snapshot(), """SELECT ?path ?start ?end ?e ?method ?n WHERE {
-        GRAPH ?post { ?a a pg:Mention ; oa:hasBody ?e ; pg:method ?method ; pg:occurrences ?n ; oa:hasTarget ?t .
-                      ?t oa:hasSource ?post ; oa:hasSelector ?p . ?p oa:start ?start ; oa:end ?end .
-                      ?post prov:wasDerivedFrom/pg:sourcePath ?path } }""")
+    answer = run(osslat_store.snapshot(), """SELECT ?path ?span ?e ?method ?n WHERE {
+        GRAPH ?post { ?a a pg:Mention ; oa:hasBody ?e ; pg:method ?method ; pg:occurrences ?n ; oa:hasTarget ?span .
+                      ?post prov:wasDerivedFrom ?source . ?source pg:sourcePath ?path .
+                      FILTER(STRSTARTS(STR(?span), CONCAT(STR(?source), "#char="))) } }""")
     rows = list(answer.result)
     assert len(rows) > 500
     labels: dict[str, set[str]] = {}
@@ -169,7 +170,8 @@ def test_every_mention_points_at_a_name_of_its_entity(osslat_store) -> None:
         path = row["path"].value
         if path not in texts:
             texts[path] = (root / path).read_bytes().decode("utf-8").removeprefix("\ufeff")
-        text = texts[path][int(row["start"].value):int(row["end"].value)]
+        _source, start, end = parse_span(row["span"].value)
+        text = texts[path][start:end]
         assert text and text == text.strip() and int(row["n"].value) >= 1, (path, text)
         if row["method"].value == "vocabulary":
             bare = re.sub(r"[*_`]+", " ", text)  # a name may span emphasis markup ("the **Linux Foundation")

@@ -103,8 +103,8 @@ def test_every_claim_is_asserted_and_has_evidence(osslat_store) -> None:
         rdf:object ?o . FILTER NOT EXISTS { ?s ?p ?o } } }""")
     assert list(missing.result) == []
     counts = {row["p"].value: int(row["n"].value) for row in run(store, """SELECT ?p (COUNT(?c) AS ?n) WHERE {
-        GRAPH ?g { ?c a pg:Claim ; rdf:predicate ?p ; oa:start ?start ; oa:end ?end ; pg:sentence ?sentence ;
-                   pg:method ?m } }
+        GRAPH ?g { ?c a pg:Claim ; rdf:predicate ?p ; oa:hasTarget ?span ; pg:sentence ?sentence ;
+                   pg:method ?m FILTER(CONTAINS(STR(?span), "#char=")) } }
         GROUP BY ?p""").result}
     for predicate in (COLOCATED, LOCATION, ORGANIZER, START, END, THEME):
         assert counts.get(predicate, 0) > 0, predicate
