@@ -53,7 +53,9 @@ _GENERIC_HEADINGS = re.compile(
     r"tickets|boletos|ingressos|about|acerca|sobre|contact|contacto|contato|faq|questions|preguntas|"
     r"perguntas|presentations|presentaciones|apresenta|references|referencias|referências|resources|"
     r"recursos|next steps|próximos pasos|próximos passos|thank|gracias|agradec|obrigad|gratitude|join|"
-    r"únete|junte|how to|cómo|como|get involved|involúcrate|participe|the takeaway|final thoughts)", re.I)
+    r"únete|junte|how to|cómo|como|get involved|involúcrate|participe|the takeaway|final thoughts|getting started|"
+    r"primeros pasos|começando|primeiros passos|the challenge|el desafío|o desafio|conclusion|final words|"
+    r"pre-?requisites|requisitos|installation|instalación|instalação)", re.I)
 
 MONTHS = {
     "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7, "august": 8,

@@ -203,3 +203,25 @@ def test_a_two_megabyte_paragraph_builds_in_seconds_with_bounded_memory(tmp_path
     mapped, quads, max_rss_kb = (int(x) for x in out.stdout.split())
     assert mapped == 1 and 0 < quads < 100, "one mention with 200,000 occurrences, not 200,000 annotations"
     assert max_rss_kb < 1_500_000, f"{max_rss_kb / 1000:.0f} MB"
+
+
+def test_theme_candidates_are_recurring_headings_no_theme_names(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from graph.cli import main
+
+    site = tmp_path / "site"
+    (site / "content" / "posts").mkdir(parents=True)
+    (site / "hugo.toml").write_text('baseURL = "https://example.org/"\n', encoding="utf-8")
+    for n in range(3):
+        (site / "content" / "posts" / f"p{n}.md").write_text(
+            f"---\ntitle: Post {n}\ndate: 2025-01-0{n + 1}\n---\nIntro.\n\n## 1. Quantum Gardening: Roots\n\nText.\n\n"
+            f"## Observability\n\nMore.\n\n## Only in post {n}\n\nEnd.\n", encoding="utf-8")
+    store = str(tmp_path / "store")
+    assert CliRunner().invoke(main, ["build", str(site), "--store", store]).exit_code == 0
+    result = CliRunner().invoke(main, ["candidates", "--kind", "theme", "--store", store, "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    names = {line.split(",")[1]: line.split(",")[2] for line in result.stdout.splitlines()[1:]}
+    assert names.get("Quantum Gardening") == "3" and "Quantum Gardening: Roots" in names
+    assert "Observability" not in names  # a theme of the vocabulary already
+    assert not [n for n in names if n.startswith("Only in post")]  # one article: not recurring
