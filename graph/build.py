@@ -33,26 +33,10 @@ import pyoxigraph as ox
 
 from . import __version__
 from .config import SiteConfig
-from .consolidate import Consolidator, Evidence
 from .extract import Extractor
 from .ids import Minter, default_entity_base
-from .knowledge import (
-    article_links,
-    articles_of_graphs,
-    entities_of_graphs,
-    evidence_in_store,
-    replace_default,
-    site_subjects,
-)
-from .mapping import (
-    MappingContext,
-    Translation,
-    article_iri,
-    article_quads,
-    page_fingerprint,
-    page_quads,
-    site_quads,
-)
+from .knowledge import KnowledgeUpdate
+from .mapping import MappingContext, Translation, page_fingerprint, page_quads, site_quads
 from .mentions import extraction_nquads, mentioned_entities
 from .namespaces import PREFIXES, RDF_TYPE, X_PG, X_PROV, X_SCHEMA
 from .ontology import ontology_quads
@@ -344,11 +328,6 @@ def _nquads(quads: Iterable[ox.Quad]) -> bytes:
     return ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b""
 
 
-def _ntriples(quads: Iterable[ox.Quad]) -> bytes:
-    """Quads of the default graph as N-Triples lines."""
-    return "".join(f"{q.subject} {q.predicate} {q.object} .\n" for q in quads).encode()
-
-
 def _fingerprint_quads(quads: list[ox.Quad]) -> str:
     return hashlib.sha256(b"".join(sorted(_nquads(quads).splitlines()))).hexdigest()
 
@@ -451,8 +430,7 @@ def build(store: Store, options: BuildOptions, progress: Progress | None = None)
     _fixed_mmap_threshold()
     rewritten = {*stale_pages, *(p.permalink for p, _ in to_map)}
     # what the pages about to be replaced or removed talked about, before the build
-    touched = entities_of_graphs(snapshot, rewritten & set(old), entity_base)
-    articles = articles_of_graphs(snapshot, rewritten & set(old))
+    update = KnowledgeUpdate.start(snapshot, entity_base, rewritten, set(old))
     with store.transaction(info, compact=compact) as writable:
         for iri in [*stale_pages, *stale_extra, *(p.permalink for p, _ in to_map)]:
             node = ox.NamedNode(iri)
@@ -470,70 +448,21 @@ def build(store: Store, options: BuildOptions, progress: Progress | None = None)
         mapper = PageMapper(ctx, entity_base, series_of, build_time)
         jobs = [(page, fp, translations.get(page.rel_path, ()), profiles.get(page.rel_path)) for page, fp in to_map]
         buffer = io.BytesIO()
-        knowledge = io.BytesIO()  # the changed pages' own facts, for the default graph
-        said = Evidence()  # what the changed pages say about entities
-        links: dict[str, set[tuple[str, str]]] = {}  # changed page -> (mentions|about, entity)
         total = len(jobs)
         for done, mapped in enumerate(_map_all(mapper, jobs, options.workers), 1):
             report.quads += mapped.count
             buffer.write(mapped.own)
-            knowledge.write(mapped.knowledge)
-            for s_, p_, o_ in mapped.statements:
-                said.statements.append((mapped.graph, s_, p_, o_))
-                touched.add(s_)
-                if o_.startswith(f"<{entity_base}") and p_ != f"<{RDF_TYPE.value}>":
-                    touched.add(o_)
-            for e in mapped.mentioned:
-                said.mentioned_in[e].add(mapped.graph)
-                touched.add(e)
-            links[mapped.graph] = mapped.links
+            update.add(mapped.graph, mapped.knowledge, mapped.statements, mapped.mentioned, mapped.links)
             if buffer.tell() > BATCH_BYTES or done == total:
                 writable.bulk_load(buffer.getvalue(), format=ox.RdfFormat.N_QUADS, lenient=True)
                 buffer = io.BytesIO()
             if progress:
                 progress("map", done, total)
         # the knowledge graph: the changed pages' facts, the site's, and the entities they touch
-        subjects = set(rewritten)
-        data = [knowledge.getvalue()]
-        if site_graph.value in stale_extra:
-            subjects |= site_subjects(snapshot, set(vocabulary.descriptions()))
-            subjects |= {q.subject.value for q in site_facts}
-            data.append(_ntriples(site_facts))
-        # articles whose versions changed: their versions, names, and what any version mentions
-        by_article: dict[str, list[Page]] = {}
-        for page in site.pages:
-            article = article_iri(page, ctx.minter)
-            if article is not None:
-                by_article.setdefault(article.value, []).append(page)
-        articles |= {a.value for p, _ in to_map if (a := article_iri(p, ctx.minter)) is not None}
-        stored_links = article_links(snapshot, articles, rewritten)
-        article_lines: list[str] = []
-        for article in sorted(articles):
-            article_lines += [f"{q.subject} {q.predicate} {q.object} .\n"
-                              for q in article_quads(by_article.get(article, []), ctx.minter)]
-            said_here = set(stored_links.get(article, set()))
-            for version in by_article.get(article, []):
-                said_here |= links.get(version.permalink, set())
-            if article in by_article:
-                article_lines += [f"<{article}> {p_} {e} .\n" for p_, e in sorted(said_here)]
-        subjects |= articles
-        data.append("".join(article_lines).encode())
-        post_graphs = ({iri for iri in wanted} | set(report.kept)) - rewritten
-        consolidator = Consolidator(vocabulary, gazetteer)
-
-        def fetch(nodes: set[str]) -> Evidence:
-            ev = evidence_in_store(snapshot, nodes, post_graphs)
-            ev.statements += [st for st in said.statements if st[1] in nodes or st[3] in nodes]
-            for node in nodes:
-                if node in said.mentioned_in:
-                    ev.mentioned_in[node] |= said.mentioned_in[node]
-            return ev
-
-        consolidated = consolidator.run({t[1:-1] for t in touched}, fetch)
-        subjects |= consolidated.subjects
-        data.append("".join(consolidated.lines).encode())
-        replace_default(writable, subjects, b"".join(data))
-        report.quads += len(consolidated.lines)
+        report.quads += update.apply(
+            writable, pages=site.pages, mapped=[p for p, _ in to_map], minter=ctx.minter, vocabulary=vocabulary,
+            gazetteer=gazetteer, post_graphs=({*wanted} | set(report.kept)) - rewritten,
+            site_facts=site_facts if site_graph.value in stale_extra else None)
         report.mapped = len(to_map)
         report.changed = True
         report.seconds = time.perf_counter() - started

@@ -10,13 +10,20 @@ embedded store and on a SPARQL server alike.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import io
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import pyoxigraph as ox
 
-from .consolidate import SYMMETRIC, Evidence
-from .namespaces import PREFIXES
+from .consolidate import SYMMETRIC, Consolidator, Evidence
+from .ids import Minter
+from .mapping import article_iri, article_quads
+from .namespaces import PREFIXES, RDF_TYPE
+from .places import Gazetteer
+from .post import Page
+from .vocabulary import Vocabulary
 
 #: Entities per VALUES block of the queries that read what unchanged posts say.
 BATCH = 200
@@ -122,3 +129,95 @@ def replace_default(writable: Any, subjects: set[str], data: bytes) -> None:
             writable.remove(quad)
     if data:
         writable.bulk_load(data, format=ox.RdfFormat.N_TRIPLES, lenient=True)
+
+
+def _ntriples(quads: Iterable[ox.Quad]) -> bytes:
+    return "".join(f"{q.subject} {q.predicate} {q.object} .\n" for q in quads).encode()
+
+
+@dataclass
+class KnowledgeUpdate:
+    """What one build changes in the knowledge graph, gathered while its pages are mapped.
+
+    `start` reads what the pages about to be replaced or removed talked about before the build;
+    `add` takes each mapped page; `apply` replaces, subject by subject, the changed pages' own
+    facts, their articles, the site-wide facts when they changed, and every entity touched before
+    or after the change, re-consolidated."""
+
+    snapshot: Any
+    entity_base: str
+    rewritten: set[str]  # graphs of pages mapped again or removed
+    touched: set[str] = field(default_factory=set)  # entities, `<iri>`
+    articles: set[str] = field(default_factory=set)  # bare IRIs
+    knowledge: io.BytesIO = field(default_factory=io.BytesIO)  # the mapped pages' own facts
+    said: Evidence = field(default_factory=Evidence)  # what the mapped pages say about entities
+    links: dict[str, set[tuple[str, str]]] = field(default_factory=dict)  # page -> (mentions|about, entity)
+
+    @classmethod
+    def start(cls, snapshot: Any, entity_base: str, rewritten: set[str], stored: set[str]) -> KnowledgeUpdate:
+        old = rewritten & stored
+        return cls(snapshot, entity_base, rewritten, entities_of_graphs(snapshot, old, entity_base),
+                   articles_of_graphs(snapshot, old))
+
+    def add(self, graph: str, knowledge: bytes, statements: Iterable[tuple[str, str, str]],
+            mentioned: Iterable[str], links: set[tuple[str, str]]) -> None:
+        self.knowledge.write(knowledge)
+        rdf_type, entities = f"<{RDF_TYPE.value}>", f"<{self.entity_base}"
+        for s, p, o in statements:
+            self.said.statements.append((graph, s, p, o))
+            self.touched.add(s)
+            if o.startswith(entities) and p != rdf_type:
+                self.touched.add(o)
+        for e in mentioned:
+            self.said.mentioned_in[e].add(graph)
+            self.touched.add(e)
+        self.links[graph] = links
+
+    def apply(self, writable: Any, *, pages: Sequence[Page], mapped: Sequence[Page], minter: Minter,
+              vocabulary: Vocabulary, gazetteer: Callable[[], Gazetteer], post_graphs: set[str],
+              site_facts: list[ox.Quad] | None) -> int:
+        """Write the changes into `writable`; `site_facts` when the site-wide facts changed.
+        Returns the number of consolidated statements written."""
+        subjects = set(self.rewritten)
+        data = [self.knowledge.getvalue()]
+        if site_facts is not None:
+            subjects |= site_subjects(self.snapshot, set(vocabulary.descriptions()))
+            subjects |= {q.subject.value for q in site_facts}
+            data.append(_ntriples(site_facts))
+        data.append(self._articles(pages, mapped, minter))
+        subjects |= self.articles
+        consolidated = Consolidator(vocabulary, gazetteer).run({t[1:-1] for t in self.touched},
+                                                               lambda nodes: self._fetch(nodes, post_graphs))
+        subjects |= consolidated.subjects
+        data.append("".join(consolidated.lines).encode())
+        replace_default(writable, subjects, b"".join(data))
+        return len(consolidated.lines)
+
+    def _articles(self, pages: Sequence[Page], mapped: Sequence[Page], minter: Minter) -> bytes:
+        """Articles whose versions changed: their versions, names, and what any version mentions."""
+        by_article: dict[str, list[Page]] = {}
+        for page in pages:
+            article = article_iri(page, minter)
+            if article is not None:
+                by_article.setdefault(article.value, []).append(page)
+        self.articles |= {a.value for p in mapped if (a := article_iri(p, minter)) is not None}
+        stored = article_links(self.snapshot, self.articles, self.rewritten)
+        lines: list[str] = []
+        for article in sorted(self.articles):
+            versions = by_article.get(article, [])
+            lines += [f"{q.subject} {q.predicate} {q.object} .\n" for q in article_quads(versions, minter)]
+            said = set(stored.get(article, set()))
+            for version in versions:
+                said |= self.links.get(version.permalink, set())
+            if versions:
+                lines += [f"<{article}> {p} {e} .\n" for p, e in sorted(said)]
+        return "".join(lines).encode()
+
+    def _fetch(self, nodes: set[str], post_graphs: set[str]) -> Evidence:
+        """What the unchanged posts (from the store) and the mapped ones say about `nodes`."""
+        ev = evidence_in_store(self.snapshot, nodes, post_graphs)
+        ev.statements += [st for st in self.said.statements if st[1] in nodes or st[3] in nodes]
+        for node in nodes:
+            if node in self.said.mentioned_in:
+                ev.mentioned_in[node] |= self.said.mentioned_in[node]
+        return ev
