@@ -37,6 +37,7 @@ from .extract import Extractor
 from .ids import Minter, default_entity_base
 from .knowledge import KnowledgeUpdate
 from .mapping import MappingContext, Translation, page_fingerprint, page_quads, site_quads
+from .matcher import entry_named, label_index
 from .mentions import extraction_nquads, mentioned_entities
 from .namespaces import PREFIXES, RDF_TYPE, X_PG, X_PROV, X_SCHEMA
 from .ontology import ontology_quads
@@ -372,19 +373,15 @@ def build(store: Store, options: BuildOptions, progress: Progress | None = None)
     snapshot = store.snapshot()
     old = existing_fingerprints(snapshot)
 
-    extractor: Extractor | None = None
+    # which known entity a tag or category names: a dictionary lookup (building the matcher, with
+    # its everyday-word checks, cost a second on every build, even one with nothing to do)
+    labels = label_index(vocabulary.entries.values())
 
-    def get_extractor() -> Extractor:
-        nonlocal extractor
-        if extractor is None:
-            # Asked only which known entity a tag or category names: that needs the vocabulary's
-            # matcher, not the gazetteer (a second to load, on every build, even with nothing to do).
-            extractor = Extractor(vocabulary, None)  # type: ignore[arg-type]
-        return extractor
+    def term_entity(term: str) -> tuple[str, str] | None:
+        entry = entry_named((), term, labels)
+        return (entry.iri, entry.kind) if entry is not None else None
 
-    site_facts = site_quads(site.pages, ctx, profiles=profile_pages(site.pages),
-                            term_entity=lambda term: get_extractor().term_entity(term))
-    extractor = None  # its matcher (~100 MB) is not needed past the site facts
+    site_facts = site_quads(site.pages, ctx, profiles=profile_pages(site.pages), term_entity=term_entity)
     site_graph = ctx.minter.graph("site")
     agent = ctx.minter.agent(ctx.extractor_version)
     extra_graphs = {

@@ -108,7 +108,6 @@ class Consolidator:
         self.vocabulary = vocabulary
         self.base = vocabulary.base
         self._gazetteer = gazetteer
-        self._vocab = vocabulary.descriptions()
 
     def place(self, iri: str) -> Place | None:
         path = iri[len(self.base):] if iri.startswith(self.base + "place/") else None
@@ -151,13 +150,13 @@ class Consolidator:
 
     def _describable(self, node: str) -> bool:
         iri = _iri(node)
-        return node in self._vocab or iri.startswith(self.base + "place/")
+        return iri in self.vocabulary.by_subject or iri.startswith(self.base + "place/")
 
     def describe(self, node: str, said: list[Statement]) -> list[tuple[str, str, str]]:
         """The default graph's triples about one entity, from the vocabulary, the gazetteer and
         what the posts say (`said`: statements whose subject is `node`)."""
         out: list[tuple[str, str, str]] = []
-        vocab = self._vocab.get(node)
+        vocab = self.vocabulary.description(node)
         place = None if vocab else self.place(_iri(node))
         known_props: set[str] = set()
         if vocab:

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 
 from .ids import slugify
-from .matcher import Match, Matcher, fold, key_of
+from .matcher import Match, Matcher, entry_named, fold, key_of, label_index
 from .patterns import (
     EVENT_HEADS,
     Candidate,
@@ -131,18 +131,17 @@ class Extractor:
         self.base = vocabulary.base
         self.matcher = Matcher(vocabulary.entries.values())
         self._region_memo: dict = {}  # see _region_named
+        self._labels: dict | None = None  # see term_entity
 
     def entity(self, iri: str) -> Entry | None:
         return self.vocabulary.entries.get(iri)
 
     def term_entity(self, term: str) -> tuple[str, str] | None:
         """(IRI, kind) of the known entity a whole tag or category names ("OpenStack", "Comunidad")."""
-        for m in self.matcher.find(term):
-            if m.start == 0 and m.end == len(term.rstrip()):
-                entry = self.entity(m.iris[0])
-                if entry is not None and not entry.needs_context:
-                    return entry.iri, entry.kind
-        return None
+        if self._labels is None:
+            self._labels = label_index(self.vocabulary.entries.values())
+        entry = entry_named((), term, self._labels)
+        return (entry.iri, entry.kind) if entry is not None else None
 
     # -- the whole page -------------------------------------------------------------------------
     def extract(self, page: Page) -> Extraction:

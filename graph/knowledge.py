@@ -181,7 +181,7 @@ class KnowledgeUpdate:
         subjects = set(self.rewritten)
         data = [self.knowledge.getvalue()]
         if site_facts is not None:
-            subjects |= site_subjects(self.snapshot, set(vocabulary.descriptions()))
+            subjects |= site_subjects(self.snapshot, {f"<{iri}>" for iri in vocabulary.by_subject})
             subjects |= {q.subject.value for q in site_facts}
             data.append(_ntriples(site_facts))
         data.append(self._articles(pages, mapped, minter))

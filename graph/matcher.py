@@ -136,6 +136,35 @@ def _comparable(text: str) -> str:
     return " ".join(text.replace("-", " ").replace("\u2019", "'").split())
 
 
+def entry_named(entries: Iterable[Entry], term: str, index: dict[str, list[tuple[str, Entry]]] | None = None
+                ) -> Entry | None:
+    """The known entity a whole term names ("OpenStack", "Comunidad"), with the matcher's case rules
+    (acronyms, `pg:matchCase` and everyday words match only in their own case) and without
+    entries that need context. A dictionary lookup: no automaton to build for a site's tags.
+    `index` (from `label_index`) may be passed to look up many terms."""
+    index = index if index is not None else label_index(entries)
+    term = term.strip()
+    for label, entry in index.get(key_of(term), ()):
+        if entry.needs_context:
+            continue
+        single_word = " " not in key_of(label)
+        strict = _acronym_like(label) or (entry.match_case and single_word) or (
+            entry.kind != "topic" and is_common_word(label))
+        if strict and _comparable(label) != _comparable(term):
+            continue
+        return entry
+    return None
+
+
+def label_index(entries: Iterable[Entry]) -> dict[str, list[tuple[str, Entry]]]:
+    """Folded label -> (label, entry) for every matchable label, in the entries' order."""
+    index: dict[str, list[tuple[str, Entry]]] = {}
+    for entry in entries:
+        for label, _lang in entry.labels:
+            index.setdefault(key_of(label), []).append((label, entry))
+    return index
+
+
 class Matcher:
     """Compiled from vocabulary entries; `find` is one automaton pass over a text."""
 

@@ -77,7 +77,7 @@ class Vocabulary:
     entries: dict[str, Entry] = field(default_factory=dict)
     triples: list[ox.Triple] = field(default_factory=list)
     fingerprint: str = ""
-    _descriptions: dict[str, list[tuple[str, str]]] | None = field(default=None, repr=False)
+    by_subject: dict[str, list[ox.Triple]] = field(default_factory=dict, repr=False)  # iri -> its triples
 
     def editions_of(self, series: str) -> dict[int, Entry]:
         """year -> the known edition of a series (several per year keep the first)."""
@@ -92,16 +92,14 @@ class Vocabulary:
         return [ox.Quad(t.subject, t.predicate, t.object, graph) for t in self.triples
                 if t.predicate.value not in HINTS]
 
-    def descriptions(self) -> dict[str, list[tuple[str, str]]]:
-        """`<iri>` -> its (predicate, object) pairs in N-Triples syntax, without matcher hints: what
-        the knowledge graph says of a known entity once a post mentions it."""
-        if self._descriptions is None:
-            out: dict[str, list[tuple[str, str]]] = {}
-            for t in self.triples:
-                if t.predicate.value not in HINTS and isinstance(t.subject, ox.NamedNode):
-                    out.setdefault(str(t.subject), []).append((str(t.predicate), str(t.object)))
-            self._descriptions = out
-        return self._descriptions
+    def description(self, node: str) -> list[tuple[str, str]] | None:
+        """What the knowledge graph says of a known entity once a post mentions it: the (predicate,
+        object) pairs of `node` (`<iri>`) in N-Triples syntax, without matcher hints; None when the
+        vocabulary does not describe it."""
+        triples = self.by_subject.get(node[1:-1]) if node.startswith("<") else None
+        if triples is None:
+            return None
+        return [(str(t.predicate), str(t.object)) for t in triples if t.predicate.value not in HINTS]
 
 
 def _flag(props: dict[str, list[ox.NamedNode | ox.Literal]], prop: object) -> bool:
@@ -136,6 +134,9 @@ def load_vocabulary(base: str, directory: Path = VOCABULARY_DIR) -> Vocabulary:
         if isinstance(t.subject, ox.NamedNode):
             by_subject.setdefault(t.subject.value, {}).setdefault(t.predicate.value, []).append(t.object)
     vocab = Vocabulary(base=base, triples=triples, fingerprint=vocabulary_fingerprint(directory))
+    for t in triples:
+        if isinstance(t.subject, ox.NamedNode):
+            vocab.by_subject.setdefault(t.subject.value, []).append(t)
     for iri, props in by_subject.items():
         types = frozenset(o.value for o in props.get(str(RDF.type), []))
         kind = kind_of(types)
