@@ -121,6 +121,17 @@ def is_common_word(label: str) -> bool:
     return any(zipf_frequency(word, lang) >= COMMON_WORD_ZIPF for lang in ("en", "es", "pt"))
 
 
+def everyday_words(labels: set[str]) -> frozenset[str]:
+    """Which of these labels are everyday words (`is_common_word`), from the disk cache when the same
+    labels were asked with the same wordfreq before (graph.cache)."""
+    from importlib.metadata import version
+
+    from .cache import cached, key_of_parts
+
+    key = key_of_parts([version("wordfreq"), str(COMMON_WORD_ZIPF), *sorted(labels)])
+    return cached("everyday-words", key, lambda: frozenset(label for label in labels if is_common_word(label)))
+
+
 @dataclass(frozen=True)
 class Match:
     start: int  # offsets into the original text
@@ -147,6 +158,8 @@ def entry_named(entries: Iterable[Entry], term: str, index: dict[str, list[tuple
     for label, entry in index.get(key_of(term), ()):
         if entry.needs_context:
             continue
+        if _comparable(label) == _comparable(term):
+            return entry  # written as the vocabulary writes it: no case rule can refuse it
         single_word = " " not in key_of(label)
         strict = _acronym_like(label) or (entry.match_case and single_word) or (
             entry.kind != "topic" and is_common_word(label))
@@ -171,6 +184,7 @@ class Matcher:
     def __init__(self, entries: Iterable[Entry]) -> None:
         table: dict[str, list[Surface]] = {}
         entries_list = list(entries)
+        common_words = everyday_words({label for e in entries_list if e.kind != "topic" for label, _ in e.labels})
         for entry in entries_list:
             for label, lang in entry.labels:
                 key = key_of(label)
@@ -178,7 +192,7 @@ class Matcher:
                     continue
                 single_word = " " not in key
                 case_sensitive = _acronym_like(label) or (entry.match_case and single_word)
-                common = entry.kind != "topic" and is_common_word(label)
+                common = entry.kind != "topic" and label in common_words
                 table.setdefault(key, []).append(Surface(label, lang, entry.iri, case_sensitive or common, common))
         self.topics = {e.iri for e in entries_list if e.kind == "topic"}
         self.automaton = ahocorasick.Automaton()
