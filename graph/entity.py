@@ -45,7 +45,8 @@ class EntityView:
     outgoing: list[tuple[str, list[Value]]] = field(default_factory=list)  # property label, values
     incoming: list[tuple[str, list[Value], int]] = field(default_factory=list)  # property label, values, total
     evidence: list[Evidence] = field(default_factory=list)
-    evidence_posts: int = 0
+    evidence_posts: int = 0  # posts (language versions) that mention it
+    evidence_articles: int = 0  # articles (an article's versions count once)
     translations: list[Value] = field(default_factory=list)
     related: list[tuple[Value, int]] = field(default_factory=list)  # entity, posts shared
     is_post: bool = False
@@ -161,6 +162,9 @@ def _evidence(snapshot: ox.Store, view: EntityView, limit: int) -> None:
     count = next(iter(run(snapshot, f"""
         SELECT (COUNT(?post) AS ?n) WHERE {{ ?post schema:mentions {node} }}""").result))
     view.evidence_posts = int(count["n"].value)
+    articles = next(iter(run(snapshot, f"""
+        SELECT (COUNT(?a) AS ?n) WHERE {{ ?a a schema:CreativeWork ; schema:mentions {node} }}""").result))
+    view.evidence_articles = int(articles["n"].value)
     rows = list(run(snapshot, f"""
         SELECT ?post ?headline ?lang ?sentence WHERE {{
           {{ SELECT ?post WHERE {{ ?post schema:mentions {node} }} ORDER BY ?post LIMIT {limit} }}
