@@ -440,6 +440,7 @@ def build(store: Store, options: BuildOptions, progress: Progress | None = None)
         # lenient: every term in these N-Quads was a pyoxigraph NamedNode or Literal, which checked
         # its IRI or language tag when it was made; parsing them again spent ~10% of the bulk load.
         writable.bulk_load(_nquads(extra), format=ox.RdfFormat.N_QUADS, lenient=True)
+        update.forget_pages(writable)
         # Pages are mapped and loaded in batches, so memory stays bounded whatever the site's size;
         # on big builds the mapping (extraction above all) runs in worker processes, one per core.
         mapper = PageMapper(ctx, entity_base, series_of, build_time)
@@ -449,7 +450,8 @@ def build(store: Store, options: BuildOptions, progress: Progress | None = None)
         for done, mapped in enumerate(_map_all(mapper, jobs, options.workers), 1):
             report.quads += mapped.count
             buffer.write(mapped.own)
-            update.add(mapped.graph, mapped.knowledge, mapped.statements, mapped.mentioned, mapped.links)
+            buffer.write(mapped.knowledge)  # N-Triples lines: the default graph's, in the same load
+            update.add(mapped.graph, mapped.statements, mapped.mentioned, mapped.links)
             if buffer.tell() > BATCH_BYTES or done == total:
                 writable.bulk_load(buffer.getvalue(), format=ox.RdfFormat.N_QUADS, lenient=True)
                 buffer = io.BytesIO()
@@ -458,7 +460,7 @@ def build(store: Store, options: BuildOptions, progress: Progress | None = None)
         # the knowledge graph: the changed pages' facts, the site's, and the entities they touch
         report.quads += update.apply(
             writable, pages=site.pages, mapped=[p for p, _ in to_map], minter=ctx.minter, vocabulary=vocabulary,
-            gazetteer=gazetteer, post_graphs=({*wanted} | set(report.kept)) - rewritten,
+            gazetteer=gazetteer, other_graphs=set(extra_graphs),
             site_facts=site_facts if site_graph.value in stale_extra else None)
         report.mapped = len(to_map)
         report.changed = True

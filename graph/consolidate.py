@@ -52,15 +52,8 @@ class Evidence:
     """What the posts say about some entities: their statements, and which posts mention them."""
 
     statements: list[Statement] = field(default_factory=list)
-    mentioned_in: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # <iri> -> graphs
-    referenced_by: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # <iri> -> subjects
-
-    def extend(self, other: Evidence) -> None:
-        self.statements.extend(other.statements)
-        for k, v in other.mentioned_in.items():
-            self.mentioned_in[k] |= v
-        for k, v in other.referenced_by.items():
-            self.referenced_by[k] |= v
+    mentioned: set[str] = field(default_factory=set)  # entities (`<iri>`) at least one post mentions
+    referenced: set[str] = field(default_factory=set)  # entities a fact of the knowledge graph points at
 
 
 #: fetch(entities) -> what the posts say about these entities (subjects as `<iri>`).
@@ -135,8 +128,8 @@ class Consolidator:
             for node in sorted(batch):
                 subjects.add(_iri(node))
                 triples = self.describe(node, by_subject.get(node, []))
-                keep = bool(triples) and (bool(evidence.mentioned_in.get(node)) or bool(by_subject.get(node))
-                                          or bool(evidence.referenced_by.get(node)) or node in pointed)
+                keep = bool(triples) and (node in evidence.mentioned or bool(by_subject.get(node))
+                                          or node in evidence.referenced or node in pointed)
                 if not keep:
                     continue
                 for s, p, o in triples:

@@ -10,7 +10,7 @@ embedded store and on a SPARQL server alike.
 
 from __future__ import annotations
 
-import io
+import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -43,27 +43,36 @@ def _batches(nodes: set[str]) -> Iterable[list[str]]:
         yield ordered[i:i + BATCH]
 
 
-def evidence_in_store(snapshot: Any, nodes: set[str], graphs: set[str]) -> Evidence:
-    """What the post graphs in `graphs` (bare IRIs) say about `nodes` (`<iri>`), and which
-    default-graph subjects point at them, as the store holds it."""
+def evidence_in_store(snapshot: Any, nodes: set[str], excluded: set[str]) -> Evidence:
+    """What the post graphs other than `excluded` (bare IRIs: the graphs a build rewrites, and
+    the vocabulary's, ontology's and site's) say about `nodes` (`<iri>`), whether one of them
+    mentions each node, and whether a fact of the knowledge graph points at it, as the store
+    holds it. Only yes/no for the last two: a much-mentioned project is named by thousands of
+    posts, and listing them all cost most of an incremental build."""
     ev = Evidence()
     if snapshot is None or not nodes:
         return ev
     symmetric = " ".join(SYMMETRIC)
+    skip = " ".join(f"<{g}>" for g in sorted(excluded)) if len(excluded) <= 2000 else ""
+    not_skipped = f"FILTER(?g NOT IN ({', '.join(skip.split())}))" if skip else ""
     for batch in _batches(nodes):
         values = _values(batch)
         for row in _rows(snapshot, f"SELECT ?g ?s ?p ?o WHERE {{ VALUES ?s {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }}"):
-            if row["g"].value in graphs:
+            if row["g"].value not in excluded:
                 ev.statements.append((row["g"].value, str(row["s"]), str(row["p"]), str(row["o"])))
         for row in _rows(snapshot, f"SELECT ?g ?s ?p ?o WHERE {{ VALUES ?o {{ {values} }} VALUES ?p {{ {symmetric} }} "
                                    "GRAPH ?g { ?s ?p ?o } }"):
-            if row["g"].value in graphs:
+            if row["g"].value not in excluded:
                 ev.statements.append((row["g"].value, str(row["s"]), str(row["p"]), str(row["o"])))
-        for row in _rows(snapshot, f"SELECT ?g ?e WHERE {{ VALUES ?e {{ {values} }} GRAPH ?g {{ ?m oa:hasBody ?e }} }}"):
-            if row["g"].value in graphs:
-                ev.mentioned_in[str(row["e"])].add(row["g"].value)
-        for row in _rows(snapshot, f"SELECT ?e ?s WHERE {{ VALUES ?e {{ {values} }} ?s ?p ?e FILTER(isIRI(?s)) }}"):
-            ev.referenced_by[str(row["e"])].add(str(row["s"]))
+        if skip:
+            rows = _rows(snapshot, f"SELECT ?e WHERE {{ VALUES ?e {{ {values} }} "
+                                   f"FILTER EXISTS {{ GRAPH ?g {{ ?m oa:hasBody ?e }} {not_skipped} }} }}")
+            ev.mentioned |= {str(row["e"]) for row in rows}
+        else:  # a build that rewrites most pages: list the mentions, leave out the rewritten graphs here
+            rows = _rows(snapshot, f"SELECT DISTINCT ?g ?e WHERE {{ VALUES ?e {{ {values} }} GRAPH ?g {{ ?m oa:hasBody ?e }} }}")
+            ev.mentioned |= {str(row["e"]) for row in rows if row["g"].value not in excluded}
+        rows = _rows(snapshot, f"SELECT ?e WHERE {{ VALUES ?e {{ {values} }} FILTER EXISTS {{ ?s ?p ?e FILTER(isIRI(?s)) }} }}")
+        ev.referenced |= {str(row["e"]) for row in rows}
     return ev
 
 
@@ -117,18 +126,20 @@ def site_subjects(snapshot: Any, vocabulary_nodes: set[str]) -> set[str]:
             and str(row["s"]) not in vocabulary_nodes}
 
 
-def replace_default(writable: Any, subjects: set[str], data: bytes) -> None:
+def replace_default(writable: Any, subjects: set[str], data: bytes | Sequence[bytes]) -> None:
     """In the default graph, replace every statement whose subject is one of `subjects` (bare
-    IRIs) with the N-Triples `data`."""
+    IRIs) with the N-Triples `data` (one block, or several loaded in turn)."""
+    parts = [data] if isinstance(data, bytes) else list(data)
     if hasattr(writable, "replace_default"):  # a SPARQL server (graph.remote.RemoteWriter)
-        writable.replace_default(subjects, data)
+        writable.replace_default(subjects, b"".join(parts))
         return
     default = ox.DefaultGraph()
     for iri in subjects:
         for quad in list(writable.quads_for_pattern(ox.NamedNode(iri), None, None, default)):
             writable.remove(quad)
-    if data:
-        writable.bulk_load(data, format=ox.RdfFormat.N_TRIPLES, lenient=True)
+    for part in parts:
+        if part:
+            writable.bulk_load(part, format=ox.RdfFormat.N_TRIPLES, lenient=True)
 
 
 def _ntriples(quads: Iterable[ox.Quad]) -> bytes:
@@ -149,7 +160,6 @@ class KnowledgeUpdate:
     rewritten: set[str]  # graphs of pages mapped again or removed
     touched: set[str] = field(default_factory=set)  # entities, `<iri>`
     articles: set[str] = field(default_factory=set)  # bare IRIs
-    knowledge: io.BytesIO = field(default_factory=io.BytesIO)  # the mapped pages' own facts
     said: Evidence = field(default_factory=Evidence)  # what the mapped pages say about entities
     links: dict[str, set[tuple[str, str]]] = field(default_factory=dict)  # page -> (mentions|about, entity)
 
@@ -159,27 +169,38 @@ class KnowledgeUpdate:
         return cls(snapshot, entity_base, rewritten, entities_of_graphs(snapshot, old, entity_base),
                    articles_of_graphs(snapshot, old))
 
-    def add(self, graph: str, knowledge: bytes, statements: Iterable[tuple[str, str, str]],
-            mentioned: Iterable[str], links: set[tuple[str, str]]) -> None:
-        self.knowledge.write(knowledge)
+    def forget_pages(self, writable: Any) -> None:
+        """Before the mapped pages' own facts are loaded: drop what the default graph said of the
+        pages this build rewrites or removes."""
+        replace_default(writable, self.rewritten, b"")
+
+    def add(self, graph: str, statements: Iterable[tuple[str, str, str]], mentioned: Iterable[str],
+            links: set[tuple[str, str]]) -> None:
+        """A mapped page (its own facts go straight to the store). Terms are interned: the same
+        IRIs come back from every page, and a 10,000-post build kept millions of copies."""
         rdf_type, entities = f"<{RDF_TYPE.value}>", f"<{self.entity_base}"
+        graph = sys.intern(graph)
         for s, p, o in statements:
+            s, p, o = sys.intern(s), sys.intern(p), sys.intern(o)
             self.said.statements.append((graph, s, p, o))
             self.touched.add(s)
             if o.startswith(entities) and p != rdf_type:
                 self.touched.add(o)
         for e in mentioned:
-            self.said.mentioned_in[e].add(graph)
+            e = sys.intern(e)
+            self.said.mentioned.add(e)
             self.touched.add(e)
-        self.links[graph] = links
+        self.links[graph] = {(sys.intern(p), sys.intern(e)) for p, e in links}
 
     def apply(self, writable: Any, *, pages: Sequence[Page], mapped: Sequence[Page], minter: Minter,
-              vocabulary: Vocabulary, gazetteer: Callable[[], Gazetteer], post_graphs: set[str],
+              vocabulary: Vocabulary, gazetteer: Callable[[], Gazetteer], other_graphs: set[str],
               site_facts: list[ox.Quad] | None) -> int:
-        """Write the changes into `writable`; `site_facts` when the site-wide facts changed.
+        """Write the changes into `writable`; `site_facts` when the site-wide facts changed;
+        `other_graphs`: the named graphs that are not posts' (vocabulary, ontology, site).
         Returns the number of consolidated statements written."""
-        subjects = set(self.rewritten)
-        data = [self.knowledge.getvalue()]
+        excluded = self.rewritten | other_graphs
+        subjects: set[str] = set()
+        data: list[bytes] = []
         if site_facts is not None:
             subjects |= site_subjects(self.snapshot, {f"<{iri}>" for iri in vocabulary.by_subject})
             subjects |= {q.subject.value for q in site_facts}
@@ -187,10 +208,10 @@ class KnowledgeUpdate:
         data.append(self._articles(pages, mapped, minter))
         subjects |= self.articles
         consolidated = Consolidator(vocabulary, gazetteer).run({t[1:-1] for t in self.touched},
-                                                               lambda nodes: self._fetch(nodes, post_graphs))
+                                                               lambda nodes: self._fetch(nodes, excluded))
         subjects |= consolidated.subjects
         data.append("".join(consolidated.lines).encode())
-        replace_default(writable, subjects, b"".join(data))
+        replace_default(writable, subjects, data)
         return len(consolidated.lines)
 
     def _articles(self, pages: Sequence[Page], mapped: Sequence[Page], minter: Minter) -> bytes:
@@ -213,11 +234,9 @@ class KnowledgeUpdate:
                 lines += [f"<{article}> {p} {e} .\n" for p, e in sorted(said)]
         return "".join(lines).encode()
 
-    def _fetch(self, nodes: set[str], post_graphs: set[str]) -> Evidence:
+    def _fetch(self, nodes: set[str], excluded: set[str]) -> Evidence:
         """What the unchanged posts (from the store) and the mapped ones say about `nodes`."""
-        ev = evidence_in_store(self.snapshot, nodes, post_graphs)
+        ev = evidence_in_store(self.snapshot, nodes, excluded)
         ev.statements += [st for st in self.said.statements if st[1] in nodes or st[3] in nodes]
-        for node in nodes:
-            if node in self.said.mentioned_in:
-                ev.mentioned_in[node] |= self.said.mentioned_in[node]
+        ev.mentioned |= self.said.mentioned & nodes
         return ev

@@ -46,7 +46,7 @@ import pyoxigraph as ox
 
 from .namespaces import PREFIXES, X_PG
 from .remote_http import HttpClient, RemoteConfig, RemoteError, RemoteTimeout
-from .store import Store, StoreError
+from .store import Store
 
 log = logging.getLogger(__name__)
 
@@ -230,10 +230,14 @@ class RemoteWriter:
         if not data:
             return
         graphs: dict[str, list[ox.Triple]] = {}
+        knowledge: list[ox.Triple] = []  # the default graph's: the knowledge graph
         for quad in ox.parse(data, format):
-            if not isinstance(quad.graph_name, ox.NamedNode):
-                raise StoreError("a build wrote into the default graph; only named graphs are kept remotely")
-            graphs.setdefault(quad.graph_name.value, []).append(quad.triple)
+            if isinstance(quad.graph_name, ox.NamedNode):
+                graphs.setdefault(quad.graph_name.value, []).append(quad.triple)
+            else:
+                knowledge.append(quad.triple)
+        if knowledge:
+            self.add_knowledge(knowledge)
         connections = max(1, self._http.config.connections)
         if connections == 1 or len(graphs) == 1:
             for iri, triples in graphs.items():
@@ -258,7 +262,11 @@ class RemoteWriter:
             self._http.request("POST", config.update_path, body=body,
                                headers={"Content-Type": "application/sparql-update"}).read()
             self.requests += 1
-        triples = list(ox.parse(data, ox.RdfFormat.N_TRIPLES)) if data else []
+        self.add_knowledge(list(ox.parse(data, ox.RdfFormat.N_TRIPLES)) if data else [])
+
+    def add_knowledge(self, triples: list[ox.Triple]) -> None:
+        """POST triples into the knowledge graph (the server's default graph, or the named one)."""
+        config = self._http.config
         for chunk in _chunks(triples, config.batch_bytes):
             self._http.request("POST", config.store_path, params=config.knowledge_params(), body=chunk,
                                headers={"Content-Type": "application/n-triples"}).read()
