@@ -107,7 +107,9 @@ def article_links(snapshot: Any, articles: set[str], skip: set[str]) -> dict[str
         return out
     for batch in _batches({f"<{a}>" for a in articles}):
         rows = _rows(snapshot, f"SELECT ?a ?post ?p ?e WHERE {{ VALUES ?a {{ {_values(batch)} }} "
-                               "VALUES ?p { schema:mentions schema:about } ?a schema:workExample ?post . ?post ?p ?e }")
+                               "?a schema:workExample ?post . "
+                               "{ ?post schema:mentions ?e BIND(schema:mentions AS ?p) } "
+                               "UNION { ?post schema:about ?e BIND(schema:about AS ?p) } }")
         for row in rows:
             if row["post"].value not in skip:
                 out.setdefault(row["a"].value, set()).add((str(row["p"]), str(row["e"])))

@@ -135,8 +135,8 @@ def _statements(add: Add, page: Page, ext: Extraction, series_of: dict[str, str]
         add(post, X_SCHEMA.mentions, ox.NamedNode(iri))
     for iri in ext.about:
         add(post, X_SCHEMA.about, ox.NamedNode(iri))
-    for iri in ext.referenced():
-        series = ext.entities[iri].series if iri in ext.entities else (series_of or {}).get(iri)
+    for iri in ext.referenced():  # an edition this post names is of a series (the vocabulary's say so already)
+        series = ext.entities[iri].series if iri in ext.entities else None
         if series:
             add(ox.NamedNode(iri), X_SCHEMA.superEvent, ox.NamedNode(series))
     for entity in ext.entities.values():
@@ -160,11 +160,11 @@ def _statements(add: Add, page: Page, ext: Extraction, series_of: dict[str, str]
 
 def _entity(add: Add, entity: NewEntity, lang: str) -> None:
     """What this post says an entity it names (and the vocabulary does not define) is called."""
+    if entity.kind == "place":
+        return  # a gazetteer place: its class, names, containment and coordinates are the knowledge graph's
     node = ox.NamedNode(entity.iri)
     for t in entity.types:
         add(node, RDF_TYPE, ox.NamedNode(t))
-    if entity.kind == "place":
-        return  # a gazetteer place: its names, containment and coordinates are the knowledge graph's
     if entity.kind == "project" and "https://schema.org/SoftwareSourceCode" not in entity.types:
         add(node, RDF_TYPE, X_SCHEMA.SoftwareSourceCode)
     name = entity.names.get(lang) or next(iter(entity.names.values()), None)
