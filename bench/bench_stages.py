@@ -85,11 +85,12 @@ def main(argv: list[str] | None = None) -> int:
         t0 = time.perf_counter()
         chunks, quads = [], 0
         for page, extraction, found in zip(sample, extractions, claims, strict=True):
-            own = page_quads(page, ctx, fingerprint="bench", build_time=mapper.build_time, translations=[],
-                             profile_of=None)
-            count, statements = extraction_nquads(page, extraction, ox.NamedNode(page.permalink), series_of, found)
-            chunks.append(_nquads(own) + statements)
-            quads += len(own) + count
+            knowledge, own = page_quads(page, ctx, fingerprint="bench", build_time=mapper.build_time,
+                                        translations=[], profile_of=None)
+            count, statements = extraction_nquads(page, extraction, ox.NamedNode(page.permalink), series_of, found,
+                                                  source=ctx.minter.source(page.rel_path).value)
+            chunks.append(_nquads([*knowledge, *own]) + statements)
+            quads += len(knowledge) + len(own) + count
         to_nquads = time.perf_counter() - t0
         data = b"".join(chunks)
         t0 = time.perf_counter()

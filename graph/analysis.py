@@ -2,9 +2,9 @@
 
 Only the entity graph is projected into Python (networkx): entities mentioned by posts, the
 relations stated between them, and how often two entities are mentioned by the same post. The
-rest of the store (mentions, selectors, provenance) stays in Oxigraph. Every query reads
-restated facts through SELECT DISTINCT, because the union default graph repeats a fact once per
-post graph that states it.
+rest of the store (mentions, evidence, provenance) stays in Oxigraph. Every query reads the
+knowledge graph (the default graph), where each fact is stated once. An entity's weight is the
+number of articles that mention it (an article's language versions count once).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from .vocabulary import kind_of
 
 #: Relations between entities that make edges of the entity graph (prefixed names, see namespaces).
 RELATIONS = ("schema:superEvent", "seo:colocatedWith", "schema:location", "schema:organizer", "pg:theme",
-             "pg:features", "pg:relatedTheme", "schema:containedInPlace", "schema:sourceOrganization")
+             "pg:features", "schema:containedInPlace", "schema:sourceOrganization")
 _SERIES = "https://schema.org/EventSeries"
 #: Edge costs for shortest paths: a chain of up to three stated relations is preferred to one hop
 #: through a shared post (weaker evidence).
@@ -85,8 +85,10 @@ def project(snapshot: ox.Store, lang: str = "en", comentions: bool = True, comen
     on a large site nearly every pair of popular entities shares some post, and a complete graph
     of thousands of nodes would not fit in memory or mean anything."""
     posts_of: dict[str, set[str]] = defaultdict(set)
-    for row in run(snapshot, "SELECT DISTINCT ?post ?e WHERE { ?post a schema:BlogPosting ; schema:mentions ?e }").result:
+    for row in run(snapshot, "SELECT ?post ?e WHERE { ?post a schema:BlogPosting ; schema:mentions ?e }").result:
         posts_of[row["e"].value].add(row["post"].value)
+    article_of = {row["post"].value: row["a"].value for row in run(
+        snapshot, "SELECT ?post ?a WHERE { ?a a schema:CreativeWork ; schema:workExample ?post }").result}
     post_meta: dict[str, tuple[str, int | None]] = {}
     for row in run(snapshot, """
             SELECT ?post (SAMPLE(?l) AS ?lang) (SAMPLE(?d) AS ?date) WHERE {
@@ -121,7 +123,7 @@ def project(snapshot: ox.Store, lang: str = "en", comentions: bool = True, comen
         kinds = types.get(iri, set())
         kind = "series" if _SERIES in kinds else (kind_of(frozenset(kinds)) or "other")
         g.add_node(iri, kind=kind, label=_pick_label(labels.get(iri, []), lang) or iri.rsplit("/", 1)[-1],
-                   posts=len(posts), names=tuple(sorted(aliases.get(iri, ()))),
+                   posts=len({article_of.get(p, p) for p in posts}), names=tuple(sorted(aliases.get(iri, ()))),
                    folded=frozenset(fold(n) for n in aliases.get(iri, ())))
     values = " ".join(RELATIONS)
     for row in run(snapshot, f"""
@@ -346,14 +348,16 @@ def _shared_posts(snapshot: ox.Store, a: str, b: str, limit: int) -> list[Eviden
 
 
 def themes_over_time(snapshot: ox.Store, top: int = 8, lang: str = "en") -> tuple[list[int], dict[str, dict[int, int]]]:
-    """Posts per year that mention each theme of the vocabulary's themes scheme (the `top` most
+    """Articles per year (of their first version) that mention each theme of the vocabulary's themes scheme (the `top` most
     mentioned themes). Returns the years and, per theme label, posts by year."""
     counts: dict[str, Counter[int]] = defaultdict(Counter)
     for row in run(snapshot, """
-            SELECT ?theme ?year (COUNT(DISTINCT ?post) AS ?n) WHERE {
-              { SELECT DISTINCT ?theme WHERE { ?theme skos:inScheme ?scheme FILTER(STRENDS(STR(?scheme), "/scheme/themes")) } }
-              ?post schema:mentions ?theme ; schema:datePublished ?published .
-              BIND(YEAR(?published) AS ?year)
+            SELECT ?theme ?year (COUNT(?article) AS ?n) WHERE {
+              ?theme skos:inScheme ?scheme FILTER(STRENDS(STR(?scheme), "/scheme/themes"))
+              ?article a schema:CreativeWork ; schema:mentions ?theme .
+              { SELECT ?article (MIN(?published) AS ?first) WHERE {
+                  ?article schema:workExample ?post . ?post schema:datePublished ?published } GROUP BY ?article }
+              BIND(YEAR(?first) AS ?year)
             } GROUP BY ?theme ?year""").result:
         counts[row["theme"].value][int(row["year"].value)] += int(row["n"].value)
     chosen = sorted(counts, key=lambda t: (-sum(counts[t].values()), t))[:top]

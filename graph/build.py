@@ -3,6 +3,9 @@
 Incremental by design: every page's graph records a fingerprint of everything it was made from
 (`mapping.page_fingerprint`). A page whose fingerprint is already in the store is not mapped
 again; a changed page replaces only its own named graph; a page that is gone loses its graph.
+The knowledge graph (the default graph) is then brought up to date for what changed only: the
+changed pages' own facts, the site-wide facts when they changed, and the entities the changed
+pages talk about, re-consolidated (graph.knowledge, graph.consolidate).
 When nothing changed, no new store generation is written at all.
 """
 
@@ -32,9 +35,11 @@ from . import __version__
 from .config import SiteConfig
 from .extract import Extractor
 from .ids import Minter, default_entity_base
+from .knowledge import KnowledgeUpdate
 from .mapping import MappingContext, Translation, page_fingerprint, page_quads, site_quads
-from .mentions import extraction_nquads
-from .namespaces import PREFIXES, X_PG
+from .matcher import entry_named, label_index
+from .mentions import extraction_nquads, mentioned_entities
+from .namespaces import PREFIXES, RDF_TYPE, X_PG, X_PROV, X_SCHEMA
 from .ontology import ontology_quads
 from .places import gazetteer
 from .post import Page, Problem
@@ -106,7 +111,7 @@ def code_fingerprint() -> str:
     rule) makes the next build map every page again, without anyone having to bump a version."""
     h = hashlib.sha256()
     for name in ("post", "config", "permalink", "site", "text", "matcher", "patterns", "places", "extract",
-                 "relations", "vocabulary", "mapping", "mentions", "ids", "namespaces"):
+                 "relations", "vocabulary", "mapping", "mentions", "ids", "namespaces", "consolidate", "knowledge"):
         h.update((Path(__file__).parent / f"{name}.py").read_bytes())
     return h.hexdigest()
 
@@ -121,9 +126,23 @@ COMPACT_FRACTION = 0.1
 PARALLEL_FROM = 400
 
 
+@dataclass(frozen=True)
+class MappedPage:
+    """One page, mapped: its named graph, its own facts for the knowledge graph, and what it says
+    about entities (the input of consolidation)."""
+
+    graph: str
+    count: int  # quads: named graph + knowledge graph
+    own: bytes  # N-Quads of the page's named graph
+    knowledge: bytes  # N-Triples of the default graph whose subject is the page
+    statements: list[tuple[str, str, str]]  # what it says about entities (N-Triples terms)
+    mentioned: list[str]  # entities it mentions (`<iri>`)
+    links: set[tuple[str, str]]  # (schema:mentions or schema:about, entity): also its article's
+
+
 class PageMapper:
-    """Maps one page to N-Quads: its own statements, mentions and claims. Picklable, so worker
-    processes can each hold one (with their own extractor, built on first use)."""
+    """Maps one page to its named graph and its facts. Picklable, so worker processes can each
+    hold one (with their own extractor, built on first use)."""
 
     def __init__(self, ctx: MappingContext, entity_base: str, series_of: dict[str, str],
                  build_time: dt.datetime) -> None:
@@ -138,15 +157,22 @@ class PageMapper:
             self._extractor = Extractor(load_vocabulary(self.entity_base), gazetteer())
         return self._extractor
 
-    def __call__(self, job: Job) -> tuple[int, bytes]:
+    def __call__(self, job: Job) -> MappedPage:
         page, fp, translations, profile_of = job
-        quads = page_quads(page, self.ctx, fingerprint=fp, build_time=self.build_time, translations=translations,
-                           profile_of=profile_of)
+        knowledge, provenance = page_quads(page, self.ctx, fingerprint=fp, build_time=self.build_time,
+                                           translations=translations, profile_of=profile_of)
         extraction = self.extractor().extract(page)
         claims = RelationFinder(self.extractor()).find(page, extraction)
-        count, statements = extraction_nquads(page, extraction, ox.NamedNode(page.permalink), self.series_of,
-                                              claims)
-        return len(quads) + count, _nquads(quads) + statements
+        said: list[tuple[str, str, str]] = []
+        count, own = extraction_nquads(page, extraction, ox.NamedNode(page.permalink), self.series_of,
+                                       claims, said, source=self.ctx.minter.source(page.rel_path).value)
+        mentioned = [f"<{iri}>" for iri in mentioned_entities(extraction, self.series_of, claims)]
+        post = f"<{page.permalink}>"
+        pairs = {(f"<{X_SCHEMA.mentions.value}>", e) for e in mentioned}
+        pairs |= {(f"<{X_SCHEMA.about.value}>", f"<{iri}>") for iri in extraction.about}
+        lines = "".join(f"{post} {p} {e} .\n" for p, e in sorted(pairs))
+        return MappedPage(page.permalink, len(knowledge) + len(provenance) + count + len(pairs),
+                          _nquads(provenance) + own, _nquads(knowledge) + lines.encode(), said, mentioned, pairs)
 
 
 _worker_mapper: PageMapper | None = None
@@ -157,7 +183,7 @@ def _init_worker(mapper: PageMapper) -> None:  # pragma: no cover - runs in work
     _worker_mapper = mapper
 
 
-def _map_chunk_in_worker(jobs: list[Job]) -> list[tuple[int, bytes]]:  # pragma: no cover - in workers
+def _map_chunk_in_worker(jobs: list[Job]) -> list[MappedPage]:  # pragma: no cover - in workers
     assert _worker_mapper is not None
     return [_worker_mapper(job) for job in jobs]
 
@@ -167,7 +193,7 @@ _CHUNK = 8
 _WINDOW_PER_WORKER = 4
 
 
-def _map_all(mapper: PageMapper, jobs: list[Job], workers: int | None) -> Iterator[tuple[int, bytes]]:
+def _map_all(mapper: PageMapper, jobs: list[Job], workers: int | None) -> Iterator[MappedPage]:
     """Results in job order; in worker processes when there are enough pages and cores."""
     workers = workers if workers is not None else (os.cpu_count() or 1)
     if workers <= 1 or len(jobs) < PARALLEL_FROM:
@@ -237,6 +263,15 @@ def translations_of(pages: Iterable[Page], default_language: str) -> dict[str, l
 def author_profiles(pages: Iterable[Page]) -> dict[str, str]:
     """rel_path of each author profile page -> the author id it describes."""
     return {p.rel_path: p.term[1] for p in pages if p.term and p.term[0] in ("authors", "author")}
+
+
+def profile_pages(pages: Iterable[Page]) -> dict[str, list[Page]]:
+    """author id -> its profile pages (one per language)."""
+    out: dict[str, list[Page]] = {}
+    for p in pages:
+        if p.term and p.term[0] in ("authors", "author"):
+            out.setdefault(p.term[1], []).append(p)
+    return out
 
 
 def existing_fingerprints(snapshot: ox.Store | None) -> dict[str, str]:
@@ -338,24 +373,28 @@ def build(store: Store, options: BuildOptions, progress: Progress | None = None)
     snapshot = store.snapshot()
     old = existing_fingerprints(snapshot)
 
-    extractor: Extractor | None = None
+    # which known entity a tag or category names: a dictionary lookup (building the matcher, with
+    # its everyday-word checks, cost a second on every build, even one with nothing to do)
+    labels = label_index(vocabulary.entries.values())
 
-    def get_extractor() -> Extractor:
-        nonlocal extractor
-        if extractor is None:
-            # Asked only which known entity a tag or category names: that needs the vocabulary's
-            # matcher, not the gazetteer (a second to load, on every build, even with nothing to do).
-            extractor = Extractor(vocabulary, None)  # type: ignore[arg-type]
-        return extractor
+    def term_entity(term: str) -> tuple[str, str] | None:
+        entry = entry_named((), term, labels)
+        return (entry.iri, entry.kind) if entry is not None else None
 
+    site_facts = site_quads(site.pages, ctx, profiles=profile_pages(site.pages), term_entity=term_entity)
+    site_graph = ctx.minter.graph("site")
+    agent = ctx.minter.agent(ctx.extractor_version)
     extra_graphs = {
-        ctx.minter.graph("site").value: site_quads(site.pages, ctx, profiles=profiles.values(),
-                                                   term_entity=lambda term: get_extractor().term_entity(term)),
+        # bookkeeping of the site-wide facts (which live in the default graph): the agent that made
+        # them, and (below) a fingerprint that changes whenever they do
+        site_graph.value: [ox.Quad(agent, RDF_TYPE, X_PROV.SoftwareAgent, site_graph),
+                           ox.Quad(agent, X_SCHEMA.name, ox.Literal("postgraph"), site_graph),
+                           ox.Quad(agent, X_SCHEMA.softwareVersion, ox.Literal(ctx.extractor_version), site_graph)],
         ctx.minter.graph("ontology").value: ontology_quads(ctx.minter.graph("ontology")),
         ctx.minter.graph("vocabulary").value: vocabulary.quads(ctx.minter.graph("vocabulary")),
     }
     extra_fps = {g: _fingerprint_quads(q) for g, q in extra_graphs.items()}
-    extractor = None  # its matcher (~100 MB) is not needed past the site graph
+    extra_fps[site_graph.value] = _fingerprint_quads([*extra_graphs[site_graph.value], *site_facts])
 
     to_map = [(p, fp) for iri, (p, fp) in wanted.items() if old.get(iri) != fp]
     stale_pages = [iri for iri in old if iri not in wanted and iri not in extra_graphs]
@@ -386,6 +425,9 @@ def build(store: Store, options: BuildOptions, progress: Progress | None = None)
     info = report.as_dict()
     info["options"] = _options_info(options)
     _fixed_mmap_threshold()
+    rewritten = {*stale_pages, *(p.permalink for p, _ in to_map)}
+    # what the pages about to be replaced or removed talked about, before the build
+    update = KnowledgeUpdate.start(snapshot, entity_base, rewritten, set(old))
     with store.transaction(info, compact=compact) as writable:
         for iri in [*stale_pages, *stale_extra, *(p.permalink for p, _ in to_map)]:
             node = ox.NamedNode(iri)
@@ -398,20 +440,28 @@ def build(store: Store, options: BuildOptions, progress: Progress | None = None)
         # lenient: every term in these N-Quads was a pyoxigraph NamedNode or Literal, which checked
         # its IRI or language tag when it was made; parsing them again spent ~10% of the bulk load.
         writable.bulk_load(_nquads(extra), format=ox.RdfFormat.N_QUADS, lenient=True)
+        update.forget_pages(writable)
         # Pages are mapped and loaded in batches, so memory stays bounded whatever the site's size;
         # on big builds the mapping (extraction above all) runs in worker processes, one per core.
         mapper = PageMapper(ctx, entity_base, series_of, build_time)
         jobs = [(page, fp, translations.get(page.rel_path, ()), profiles.get(page.rel_path)) for page, fp in to_map]
         buffer = io.BytesIO()
         total = len(jobs)
-        for done, (count, data) in enumerate(_map_all(mapper, jobs, options.workers), 1):
-            report.quads += count
-            buffer.write(data)
+        for done, mapped in enumerate(_map_all(mapper, jobs, options.workers), 1):
+            report.quads += mapped.count
+            buffer.write(mapped.own)
+            buffer.write(mapped.knowledge)  # N-Triples lines: the default graph's, in the same load
+            update.add(mapped.graph, mapped.statements, mapped.mentioned, mapped.links)
             if buffer.tell() > BATCH_BYTES or done == total:
                 writable.bulk_load(buffer.getvalue(), format=ox.RdfFormat.N_QUADS, lenient=True)
                 buffer = io.BytesIO()
             if progress:
                 progress("map", done, total)
+        # the knowledge graph: the changed pages' facts, the site's, and the entities they touch
+        report.quads += update.apply(
+            writable, pages=site.pages, mapped=[p for p, _ in to_map], minter=ctx.minter, vocabulary=vocabulary,
+            gazetteer=gazetteer, other_graphs=set(extra_graphs),
+            site_facts=site_facts if site_graph.value in stale_extra else None)
         report.mapped = len(to_map)
         report.changed = True
         report.seconds = time.perf_counter() - started

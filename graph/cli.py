@@ -167,8 +167,9 @@ def build_cmd(site: Path, store_spec: str, drafts: bool, future: bool, expired: 
 def query_cmd(query: str | None, query_file, store_spec: str, fmt: str | None) -> None:
     """Run a SPARQL query (QUERY, -f FILE, or '-' for standard input) against the graph.
 
-    The default graph is the union of all named graphs, and the prefixes rdf, rdfs, xsd, owl,
-    schema, skos, doap, prov, oa, seo, void, dcterms and pg are predeclared. A syntax error is
+    The default graph is the knowledge graph (every fact once: no DISTINCT needed); what each
+    post says, with its evidence, is in the post's named graph (GRAPH ?post { … }). The prefixes
+    rdf, rdfs, xsd, owl, schema, skos, doap, prov, oa, seo, void, dcterms and pg are predeclared. A syntax error is
     printed with its line and column, and the exit status is 2.
     """
     if query_file is not None:
@@ -210,8 +211,8 @@ def query_cmd(query: str | None, query_file, store_spec: str, fmt: str | None) -
 @main.command("export")
 @_store_option
 @click.option("--format", "fmt", required=True, type=click.Choice(sorted(FORMATS)),
-              help="turtle, ntriples, jsonld and rdfxml carry the union of all graphs; "
-                   "nquads and trig keep each post's named graph.")
+              help="turtle, ntriples, jsonld and rdfxml carry the knowledge graph (the default graph, "
+                   "grouped by subject); nquads and trig keep every graph, each post's too.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write to this file (default: standard output). Written to a temporary file first, "
                    "then renamed, so a failed export never leaves half a file.")
@@ -309,20 +310,39 @@ def validate_cmd(store_spec: str, limit: int) -> None:
 
 @main.command("candidates")
 @_store_option
-@click.option("--kind", type=click.Choice(["event", "project", "organization"]),
-              help="Only candidates of this kind.")
-@click.option("--min-posts", default=1, show_default=True, help="Only candidates mentioned in at least this many posts.")
+@click.option("--kind", type=click.Choice(["event", "project", "organization", "theme"]),
+              help="Only candidates of this kind. 'theme' lists heading phrases that recur across articles "
+                   "and no vocabulary theme names (read from the site's files, which the last build recorded, "
+                   "or --site).")
+@click.option("--min-posts", default=1, show_default=True,
+              help="Only candidates mentioned in at least this many posts (themes: articles; at least 2).")
+@click.option("--site", "site_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="The site to read headings from (--kind theme; default: the site of the last build).")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True,
               help="Output format.")
-def candidates_cmd(store_spec: str, kind: str | None, min_posts: int, fmt: str) -> None:
+def candidates_cmd(store_spec: str, kind: str | None, min_posts: int, fmt: str, site_dir: Path | None) -> None:
     """List entities found by naming patterns rather than the vocabulary, for curators.
 
-    Each has the number of posts and mentions and an example sentence; add the real ones to
-    ontology/vocabulary/ and rebuild.
+    Each has the number of articles and mentions and an example (the headline of a post that
+    names it); add the real ones to ontology/vocabulary/ and rebuild. With --kind theme: heading
+    phrases that recur across articles, for ontology/vocabulary/themes.ttl.
     """
     from .query import candidates
 
-    found = candidates(_snapshot(_open(store_spec)), kind=kind, min_posts=min_posts)
+    if kind == "theme":
+        from .ids import default_entity_base
+        from .site import load_site
+        from .themes import theme_candidates
+        from .vocabulary import load_vocabulary
+
+        store = _open(store_spec)
+        site = site_dir or (Path(store.info()["site"]) if store.info().get("site") else None)
+        if site is None or not site.is_dir():
+            raise click.UsageError("--kind theme reads the site's headings: give --site (no build recorded one)")
+        base = store.info().get("entity_base") or default_entity_base(load_site(site).config.base_url)
+        found = theme_candidates(site, load_vocabulary(base), max(2, min_posts))
+    else:
+        found = candidates(_snapshot(_open(store_spec)), kind=kind, min_posts=min_posts)
     if fmt == "json":
         import dataclasses
         import json
@@ -337,7 +357,7 @@ def candidates_cmd(store_spec: str, kind: str | None, min_posts: int, fmt: str) 
         for c in found:
             writer.writerow([c.kind, c.name, c.posts, c.mentions, c.method, c.example, c.iri])
         return
-    table = Table("kind", "name", "posts", "mentions", "how found", "example sentence", show_lines=True)
+    table = Table("kind", "name", "articles", "mentions", "how found", "example", show_lines=True)
     for c in found:
         table.add_row(c.kind, c.name, str(c.posts), str(c.mentions), c.method.removeprefix("pattern:"),
                       c.example[:160])

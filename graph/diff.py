@@ -10,6 +10,9 @@ build would map, and their new graphs are compared with the stored ones. Nothing
 
 Between two stores, graphs whose fingerprints are equal are equal (a page's graph is a pure
 function of its fingerprint, up to the build time), so only the others are compared quad by quad.
+The knowledge graph (the default graph, data model version 2) is one more "graph" of the diff:
+for a dry run, the statements about the subjects the build would re-consolidate; between two
+stores, all of it (it is small).
 """
 
 from __future__ import annotations
@@ -71,15 +74,35 @@ def _term(term: Any) -> str:
 # -- reading graphs from any store's snapshot -------------------------------------------------------
 
 def graph_names(snapshot: Any) -> list[str]:
+    """Named graphs, without a server's bookkeeping (graph.remote keeps its report in urn:postgraph:…)."""
     rows = snapshot.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
-    return sorted(r["g"].value for r in rows if isinstance(r["g"], ox.NamedNode))
+    return sorted(r["g"].value for r in rows
+                  if isinstance(r["g"], ox.NamedNode) and not r["g"].value.startswith("urn:postgraph:"))
+
+
+#: How a diff names the knowledge graph (the store's default graph) among the post graphs.
+KNOWLEDGE = "knowledge graph (default graph)"
 
 
 def graph_quads(snapshot: Any, iri: str) -> list[ox.Quad]:
+    if iri == KNOWLEDGE:
+        return knowledge_quads(snapshot)
     node = ox.NamedNode(iri)
     if isinstance(snapshot, ox.Store):
         return list(snapshot.quads_for_pattern(None, None, None, node))
     return list(snapshot.graph_quads(iri))  # a remote store's graph (graph.remote.RemoteGraph)
+
+
+def knowledge_quads(snapshot: Any, subjects: set[str] | None = None) -> list[ox.Quad]:
+    """The default graph's statements (about `subjects` only, when given)."""
+    default = ox.DefaultGraph()
+    if isinstance(snapshot, ox.Store):
+        if subjects is None:
+            return list(snapshot.quads_for_pattern(None, None, None, default))
+        return [q for s in sorted(subjects) for q in snapshot.quads_for_pattern(ox.NamedNode(s), None, None, default)]
+    triples = snapshot.knowledge_triples()  # graph.remote.RemoteGraph
+    return [ox.Quad(t.subject, t.predicate, t.object, default) for t in triples
+            if subjects is None or (isinstance(t.subject, ox.NamedNode) and t.subject.value in subjects)]
 
 
 def _compare(graph: str, old: Iterable[ox.Quad], new: Iterable[ox.Quad]) -> GraphChange | None:
@@ -99,6 +122,7 @@ class _DryRunWriter:
     def __init__(self) -> None:
         self.memory = ox.Store()
         self.removed: set[str] = set()
+        self.replaced: set[str] = set()  # subjects whose knowledge-graph statements the build replaces
 
     def contains_named_graph(self, _graph: ox.NamedNode) -> bool:
         return True
@@ -109,6 +133,12 @@ class _DryRunWriter:
     def bulk_load(self, data: bytes, format: ox.RdfFormat = ox.RdfFormat.N_QUADS, **_kw: Any) -> None:
         if data:
             self.memory.bulk_load(data, format)
+
+    def replace_default(self, subjects: set[str], data: bytes) -> None:
+        """What the build would make the knowledge graph say about `subjects`."""
+        self.replaced |= subjects
+        if data:
+            self.memory.bulk_load(data, ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
 
 
 class _DryRunStore(Store):
@@ -168,6 +198,12 @@ def diff_site(store: Store, options: BuildOptions) -> Diff:
         change = _compare(iri, old, new)
         if change:
             result.graphs.append(change)
+    if dry.writer.replaced:
+        old = knowledge_quads(snapshot, dry.writer.replaced) if snapshot is not None else []
+        new = list(dry.writer.memory.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+        change = _compare(KNOWLEDGE, old, new)
+        if change:
+            result.graphs.insert(0, change)
     return result
 
 
@@ -181,6 +217,10 @@ def diff_stores(before: Store, after: Store) -> Diff:
     b_graphs = set(graph_names(b)) if b is not None else set()
     a_fps = existing_fingerprints(a) if a is not None else {}  # type: ignore[arg-type]
     b_fps = existing_fingerprints(b) if b is not None else {}  # type: ignore[arg-type]
+    knowledge = _compare(KNOWLEDGE, knowledge_quads(a) if a is not None else [],
+                         knowledge_quads(b) if b is not None else [])
+    if knowledge:
+        result.graphs.append(knowledge)
     for iri in sorted(a_graphs | b_graphs):
         if iri in a_fps and a_fps.get(iri) == b_fps.get(iri):
             continue

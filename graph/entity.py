@@ -45,10 +45,12 @@ class EntityView:
     outgoing: list[tuple[str, list[Value]]] = field(default_factory=list)  # property label, values
     incoming: list[tuple[str, list[Value], int]] = field(default_factory=list)  # property label, values, total
     evidence: list[Evidence] = field(default_factory=list)
-    evidence_posts: int = 0
+    evidence_posts: int = 0  # posts (language versions) that mention it
+    evidence_articles: int = 0  # articles (an article's versions count once)
     translations: list[Value] = field(default_factory=list)
     related: list[tuple[Value, int]] = field(default_factory=list)  # entity, posts shared
     is_post: bool = False
+    conflicts: list[Conflict] = field(default_factory=list)
 
 
 def _lang_of(term: object) -> str:
@@ -61,7 +63,9 @@ def labels(snapshot: ox.Store, iris: set[str], lang: str) -> dict[str, str]:
     todo = sorted(iris)
     for i in range(0, len(todo), 200):
         values = " ".join(f"<{iri}>" for iri in todo[i:i + 200])
-        for row in run(snapshot, f"SELECT DISTINCT ?x ?l WHERE {{ VALUES ?x {{ {values} }} ?x {_LABEL_PROPS} ?l }}").result:
+        # the knowledge graph's labels, and the ontology's for classes and properties (its own graph)
+        for row in run(snapshot, f"""SELECT DISTINCT ?x ?l WHERE {{ VALUES ?x {{ {values} }}
+                {{ ?x {_LABEL_PROPS} ?l }} UNION {{ GRAPH ?g {{ ?x rdfs:label ?l }} }} }}""").result:
             found[row["x"].value].append((row["l"].value, _lang_of(row["l"])))
     out = {}
     for iri, options in found.items():
@@ -97,8 +101,7 @@ def entity_view(snapshot: ox.Store, iri: str, lang: str = "en", evidence_limit: 
     hidden = ", ".join(f"<{p}>" for p in sorted(_HIDDEN_IN))  # evidence and mentions have their own section
     in_rows = list(run(snapshot, f"""SELECT DISTINCT ?p ?s WHERE {{ ?s ?p {node}
                                      FILTER(isIRI(?s) && ?p NOT IN ({hidden})) }} LIMIT 3000""").result)
-    if not out_rows and not in_rows and not bool(snapshot.query(f"ASK {{ ?s ?p {node} }}",
-                                                                 use_default_graph_as_union=True)):
+    if not out_rows and not in_rows and not bool(snapshot.query(f"ASK {{ ?s ?p {node} }}")):
         return None
     rdf_type = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
     type_iris = {r["o"].value for r in out_rows if r["p"].value == rdf_type}
@@ -144,8 +147,8 @@ def entity_view(snapshot: ox.Store, iri: str, lang: str = "en", evidence_limit: 
                                            row["l"].value if row["l"] else None))
     else:
         related = [(r["other"].value, int(r["n"].value)) for r in run(snapshot, f"""
-            SELECT ?other (COUNT(DISTINCT ?post) AS ?n) WHERE {{
-              ?post a schema:BlogPosting ; schema:mentions {node}, ?other . FILTER(?other != {node})
+            SELECT ?other (COUNT(?article) AS ?n) WHERE {{
+              ?article a schema:CreativeWork ; schema:mentions {node}, ?other . FILTER(?other != {node})
             }} GROUP BY ?other ORDER BY DESC(?n) ?other LIMIT 12""").result]
         rel_names = labels(snapshot, {o for o, _n in related}, lang)
         view.related = [(Value(rel_names.get(o, short(o)), o), n) for o, n in related]
@@ -153,34 +156,60 @@ def entity_view(snapshot: ox.Store, iri: str, lang: str = "en", evidence_limit: 
 
 
 def _evidence(snapshot: ox.Store, view: EntityView, limit: int) -> None:
+    """Which posts mention the entity (articles and language versions alike), each with a
+    sentence of that post that says something about it when one of its claims does."""
     node = f"<{view.iri}>"
     count = next(iter(run(snapshot, f"""
-        SELECT (COUNT(DISTINCT ?post) AS ?n) WHERE {{ GRAPH ?post {{ ?a oa:hasBody {node} }} }}""",
-                          union=False).result))
+        SELECT (COUNT(?post) AS ?n) WHERE {{ ?post schema:mentions {node} }}""").result))
     view.evidence_posts = int(count["n"].value)
-    posts = [r["post"].value for r in run(snapshot, f"""
-        SELECT ?post WHERE {{ GRAPH ?post {{ ?a oa:hasBody {node} }} }} GROUP BY ?post ORDER BY ?post LIMIT {limit}""",
-                                          union=False).result]
-    if not posts:
-        return
-    for post in posts:  # one small query per post: a named graph given as an IRI is looked up directly
-        rows = list(run(snapshot, f"""
-            SELECT ?start ?exact ?prefix ?suffix ?sentence ?headline ?lang WHERE {{
-              GRAPH <{post}> {{
-                ?a oa:hasBody {node} ; oa:hasTarget ?t .
-                OPTIONAL {{ ?a pg:sentence ?sentence }}
-                ?t oa:hasSelector ?q . ?q a oa:TextQuoteSelector ; oa:exact ?exact .
-                OPTIONAL {{ ?q oa:prefix ?prefix }} OPTIONAL {{ ?q oa:suffix ?suffix }}
-                OPTIONAL {{ ?t oa:hasSelector ?pos . ?pos a oa:TextPositionSelector ; oa:start ?start }}
-                OPTIONAL {{ <{post}> schema:headline ?headline }}
-                OPTIONAL {{ <{post}> schema:inLanguage ?lang }}
-              }}
-            }} ORDER BY DESC(BOUND(?sentence)) ?start LIMIT 1""", union=False).result)
-        if not rows:
-            continue
-        row = rows[0]
-        before, mention, after = split_mention(row["sentence"].value if row["sentence"] else "", row["exact"].value,
-                                               row["prefix"].value if row["prefix"] else "",
-                                               row["suffix"].value if row["suffix"] else "")
-        view.evidence.append(Evidence(post, row["headline"].value if row["headline"] else post,
+    articles = next(iter(run(snapshot, f"""
+        SELECT (COUNT(?a) AS ?n) WHERE {{ ?a a schema:CreativeWork ; schema:mentions {node} }}""").result))
+    view.evidence_articles = int(articles["n"].value)
+    rows = list(run(snapshot, f"""
+        SELECT ?post ?headline ?lang ?sentence WHERE {{
+          {{ SELECT ?post WHERE {{ ?post schema:mentions {node} }} ORDER BY ?post LIMIT {limit} }}
+          OPTIONAL {{ ?post schema:headline ?headline }} OPTIONAL {{ ?post schema:inLanguage ?lang }}
+          OPTIONAL {{ SELECT ?post (SAMPLE(?s) AS ?sentence) WHERE {{
+            GRAPH ?post {{ ?c rdf:subject|rdf:object {node} ; pg:sentence ?s }} }} GROUP BY ?post }}
+        }} ORDER BY ?post""").result)
+    name = view.label
+    for row in rows:
+        sentence = row["sentence"].value if row["sentence"] else ""
+        before, mention, after = split_mention(sentence, name, "", "")
+        if not sentence:
+            before, mention, after = "", name, ""
+        elif not mention:
+            before, mention, after = sentence, "", ""
+        view.evidence.append(Evidence(row["post"].value, row["headline"].value if row["headline"] else row["post"].value,
                                       row["lang"].value if row["lang"] else "", before, mention, after))
+    view.conflicts = conflicts(snapshot, view.iri)
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """Posts that say another value than the knowledge graph's for a one-value property."""
+
+    entity: str
+    property: str
+    kept: str  # the knowledge graph's value
+    said: str  # what these posts say instead
+    posts: tuple[str, ...]
+    sentence: str
+
+
+def conflicts(snapshot: ox.Store, iri: str | None = None, limit: int = 200) -> list[Conflict]:
+    """Where posts disagree with the consolidated value of a start date, end date or location
+    (DESIGN.md: one value per edition; the others stay visible here, with their evidence)."""
+    subject = f"<{iri}>" if iri else "?e"
+    rows = run(snapshot, f"""
+        SELECT ?e ?p ?kept ?said (GROUP_CONCAT(STR(?post); separator=" ") AS ?posts) (SAMPLE(?s) AS ?sentence)
+        WHERE {{
+          VALUES ?p {{ schema:startDate schema:endDate schema:location }}
+          GRAPH ?post {{ {subject} ?p ?said .
+                         OPTIONAL {{ ?c rdf:subject {subject} ; rdf:predicate ?p ; rdf:object ?said ; pg:sentence ?s }} }}
+          {subject} ?p ?kept . FILTER(?kept != ?said)
+          {f"BIND({subject} AS ?e)" if iri else ""}
+        }} GROUP BY ?e ?p ?kept ?said ORDER BY ?e ?p ?said LIMIT {limit}""").result
+    return [Conflict(r["e"].value, r["p"].value, r["kept"].value, r["said"].value,
+                     tuple(sorted(r["posts"].value.split())), r["sentence"].value if r["sentence"] else "")
+            for r in rows]

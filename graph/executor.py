@@ -96,10 +96,8 @@ def check(query: str, allow_service: bool = False) -> str:
 def execute(store: ox.Store, request: QueryRequest) -> QueryResponse:
     """Run a checked query on `store` and serialise at most `max_rows` results."""
     kwargs: dict[str, Any] = {"prefixes": PREFIXES}
-    if request.default_graphs:
+    if request.default_graphs:  # the dataset the request names; else the knowledge graph
         kwargs["default_graph"] = [ox.NamedNode(g) for g in request.default_graphs]
-    else:
-        kwargs["use_default_graph_as_union"] = True
     if request.named_graphs:
         kwargs["named_graphs"] = [ox.NamedNode(g) for g in request.named_graphs]
     result = store.query(request.query, **kwargs)

@@ -1,7 +1,9 @@
 """Dumps of the whole graph, streamed from Oxigraph (never held as Python objects).
 
-Turtle, N-Triples, JSON-LD and RDF/XML are single-graph formats: they carry the union of all
-named graphs, each distinct triple once. N-Quads and TriG keep every named graph (provenance).
+Turtle, N-Triples, JSON-LD and RDF/XML are single-graph formats: they carry the knowledge graph
+(the store's default graph, every fact once), grouped by subject in sorted order. N-Quads and
+TriG keep every graph: the knowledge graph and each post's named graph (what it says, evidence,
+provenance).
 """
 
 from __future__ import annotations
@@ -35,7 +37,13 @@ FORMATS: dict[str, ExportFormat] = {
     )
 }
 
-_UNION = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
+def knowledge_triples(store: ox.Store) -> list[ox.Triple]:
+    """The default graph's triples, sorted by subject, predicate and object (so a Turtle writer
+    groups each subject in one block, in the same order every time). The knowledge graph is small
+    next to the post graphs, so sorting it costs little."""
+    triples = [q.triple for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph())]
+    triples.sort(key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+    return triples
 
 
 def export(store: ox.Store, fmt: str, out: IO[bytes]) -> None:
@@ -49,5 +57,4 @@ def export(store: ox.Store, fmt: str, out: IO[bytes]) -> None:
     if spec.dataset:
         store.dump(out, format=spec.rdf_format, prefixes=prefixes)
         return
-    triples = store.query(_UNION, use_default_graph_as_union=True)
-    ox.serialize(triples, out, format=spec.rdf_format, prefixes=prefixes)
+    ox.serialize(knowledge_triples(store), out, format=spec.rdf_format, prefixes=prefixes)

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 
 from .ids import slugify
-from .matcher import Match, Matcher, fold, key_of
+from .matcher import Match, Matcher, entry_named, fold, key_of, label_index
 from .patterns import (
     EVENT_HEADS,
     Candidate,
@@ -47,6 +47,10 @@ _DATED_TENSE = re.compile(
     r"took place|was held|were held|kicked off|wrapped up|se celebr(?:ó|ará|a)|se llevó a cabo|se llevará a cabo|"
     r"tendrá lugar|tuvo lugar|se realizar(?:á|on)|se realizó|aconteceu|acontecerá|foi realizad[oa]|será realizad[oa]|"
     r"ocorreu|ocorrerá)\b", re.I)
+# "Southern California", "Sur de California", "Norte de Portugal": a region of a place, not the place
+_DIRECTION_BEFORE = re.compile(
+    r"\b(?:southern|northern|eastern|western|south|north|east|west|(?:sur|norte|este|oeste|sul|leste|"
+    r"noroeste|nordeste|sudeste|suroeste|sudoeste)\s+(?:de|del|do|da|dos|das))\s+$", re.I)
 _PLACE_PREPOSITIONS = {"in", "en", "em", "at", "near", "from", "desde", "no", "na", "cerca", "perto", "to",
                        "hosted", "held", "celebrado", "celebrada", "realizado", "realizada", "sede"}
 _EVENT_WORDS = {*EVENT_HEADS, "Event", "Events", "Evento", "Eventos", "Edition", "Edición", "Edição", "Recap",
@@ -127,18 +131,17 @@ class Extractor:
         self.base = vocabulary.base
         self.matcher = Matcher(vocabulary.entries.values())
         self._region_memo: dict = {}  # see _region_named
+        self._labels: dict | None = None  # see term_entity
 
     def entity(self, iri: str) -> Entry | None:
         return self.vocabulary.entries.get(iri)
 
     def term_entity(self, term: str) -> tuple[str, str] | None:
         """(IRI, kind) of the known entity a whole tag or category names ("OpenStack", "Comunidad")."""
-        for m in self.matcher.find(term):
-            if m.start == 0 and m.end == len(term.rstrip()):
-                entry = self.entity(m.iris[0])
-                if entry is not None and not entry.needs_context:
-                    return entry.iri, entry.kind
-        return None
+        if self._labels is None:
+            self._labels = label_index(self.vocabulary.entries.values())
+        entry = entry_named((), term, self._labels)
+        return (entry.iri, entry.kind) if entry is not None else None
 
     # -- the whole page -------------------------------------------------------------------------
     def extract(self, page: Page) -> Extraction:
@@ -406,7 +409,9 @@ class Extractor:
 
     def _places_in_event_names(self, out: Extraction, doc: Prose, events: list[tuple[int, int]], folded: str,
                                lang: str) -> None:
-        """A place that is part of an event's name ("KCD Colombia", "OpenInfra Summit Vancouver")."""
+        """A place that qualifies an event's name ("KCD Colombia", "OpenInfra Summit Vancouver"): it
+        ends the name. A place inside a longer name is part of that name, not a mention of the place
+        ("Southern California Linux Expo" names no place)."""
         for start, end in events:
             for run in capitalised_runs(doc.masked, start, end):
                 i = 0
@@ -416,6 +421,10 @@ class Extractor:
                         s, e = run[i].start(), run[j - 1].end()
                         candidates = [p for p in self.gazetteer.lookup(doc.masked[s:e])
                                       if p.kind != "City" or p.population >= 100_000]
+                        if j < len(run) and not run[j].group()[:1].isdigit():
+                            continue  # more of the name follows
+                        if _DIRECTION_BEFORE.search(doc.masked[start:s]):
+                            continue  # "Sur de California", "Southern California": a part, not the place
                         if candidates and run[i].group()[:1].isupper():
                             block = doc.block_at(s)
                             self._add_place(out, doc, self._choose_place(candidates, folded, doc.masked[s:e]), s, e, lang,

@@ -1,9 +1,11 @@
 """Pages become quads: a pure function of a `Page` and the build context.
 
-Each page's statements go into a named graph named by the page's IRI (its permalink), with
-PROV-O provenance of the file it came from. Facts shared by many pages — the web site, the
-taxonomy concept schemes and their concepts, authors without a profile page — go into the site
-graph, made once per build by `site_quads`. See DESIGN.md for the data model.
+Data model version 2 (DESIGN.md): what a page *is* (headline, dates, language, authors, tags,
+translations, the article it is a version of) is knowledge and goes into the default graph; how
+we know it (PROV-O: file, content hash, commit, extractor version, fingerprint) goes into the
+page's own named graph, named by its permalink. Facts shared by many pages — the web site, the
+taxonomy concept schemes and their concepts, authors without a profile page, articles — are made
+once per build by `site_quads` and `article_quads`, also into the default graph.
 """
 
 from __future__ import annotations
@@ -161,9 +163,9 @@ def author_class(profile: Page | None) -> ox.NamedNode:
 
 
 class _Quads:
-    """Collects quads of one named graph."""
+    """Collects quads of one graph (a named graph, or the default graph)."""
 
-    def __init__(self, graph: ox.NamedNode) -> None:
+    def __init__(self, graph: ox.NamedNode | ox.DefaultGraph) -> None:
         self.graph = graph
         self.items: list[ox.Quad] = []
 
@@ -172,15 +174,24 @@ class _Quads:
             self.items.append(ox.Quad(s, p, o, self.graph))
 
 
+def article_iri(page: Page, minter: Minter) -> ox.NamedNode | None:
+    """The article a dated post is a language version of (Hugo's translation grouping), or None."""
+    if page_class(page) != X_SCHEMA.BlogPosting:
+        return None
+    key = (page.translation_key or page.rel_path).strip("/")
+    return minter.iri("article", *[part for part in key.split("/") if part])
+
+
 def page_quads(page: Page, ctx: MappingContext, *, fingerprint: str, build_time: dt.datetime,
-               translations: Sequence[Translation] = (), profile_of: str | None = None) -> list[ox.Quad]:
-    """All statements of one page, in the page's named graph.
+               translations: Sequence[Translation] = (), profile_of: str | None = None
+               ) -> tuple[list[ox.Quad], list[ox.Quad]]:
+    """What one page is (default graph) and where its graph came from (the page's named graph).
 
     `translations` are the page's other language versions; `profile_of` is the author id when
     the page is that author's profile (`authors/<id>/_index.md`).
     """
     node = ox.NamedNode(page.permalink)
-    q = _Quads(node)
+    q = _Quads(ox.DefaultGraph())
     m = ctx.minter
     q.add(node, RDF_TYPE, page_class(page))
     q.add(node, X_SCHEMA.headline if page_class(page) == X_SCHEMA.BlogPosting else X_SCHEMA.name,
@@ -229,15 +240,34 @@ def page_quads(page: Page, ctx: MappingContext, *, fingerprint: str, build_time:
         q.add(node, X_SCHEMA.workTranslation, ox.NamedNode(other.permalink))
         if other.is_original:
             q.add(node, X_SCHEMA.translationOfWork, ox.NamedNode(other.permalink))
+    article = article_iri(page, m)
+    if article is not None:
+        q.add(node, X_SCHEMA.exampleOfWork, article)
     if profile_of is not None:
-        _author_profile(q, node, page, profile_of, ctx)
-    _provenance(q, node, page, ctx, fingerprint, build_time)
+        q.add(node, X_SCHEMA.mainEntity, ctx.minter.author(profile_of))
+    own = _Quads(node)
+    _provenance(own, node, page, ctx, fingerprint, build_time)
+    return q.items, own.items
+
+
+def article_quads(versions: Sequence[Page], minter: Minter) -> list[ox.Quad]:
+    """An article (`schema:CreativeWork`) and its language versions, in the default graph.
+
+    Its name is each version's headline in that version's language."""
+    q = _Quads(ox.DefaultGraph())
+    article = article_iri(versions[0], minter) if versions else None
+    if article is None:
+        return []
+    q.add(article, RDF_TYPE, X_SCHEMA.CreativeWork)
+    for page in sorted(versions, key=lambda p: (p.lang, p.permalink)):
+        q.add(article, X_SCHEMA.workExample, ox.NamedNode(page.permalink))
+        if page.title:
+            q.add(article, X_SCHEMA.name, lang_literal(page.title, page.lang))
     return q.items
 
 
 def _author_profile(q: _Quads, node: ox.NamedNode, page: Page, author_id: str, ctx: MappingContext) -> None:
     author = ctx.minter.author(author_id)
-    q.add(node, X_SCHEMA.mainEntity, author)
     q.add(author, RDF_TYPE, author_class(page))
     q.add(author, X_SCHEMA.identifier, ox.Literal(author_id))
     if page.title:
@@ -284,25 +314,24 @@ def _provenance(q: _Quads, node: ox.NamedNode, page: Page, ctx: MappingContext, 
     q.add(activity, X_PG.extractorVersion, ox.Literal(ctx.extractor_version))
 
 
-def site_quads(pages: Sequence[Page], ctx: MappingContext, *, profiles: Iterable[str],
+def site_quads(pages: Sequence[Page], ctx: MappingContext, *, profiles: dict[str, list[Page]],
                term_entity: Callable[[str], tuple[str, str] | None] | None = None) -> list[ox.Quad]:
-    """The site graph: web site, taxonomy schemes and concepts, authors without a profile page.
+    """Facts of the site as a whole, in the default graph: web site, taxonomy schemes and
+    concepts, authors (from their profile page when they have one).
+
+    `profiles` maps an author id to its profile pages (one per language).
 
     `term_entity(term)` gives the (IRI, kind) of the known entity a tag or category names, if any:
     the concept is then linked to it (`skos:exactMatch` a theme, `schema:about` anything else).
     """
     m = ctx.minter
-    q = _Quads(m.graph("site"))
+    q = _Quads(ox.DefaultGraph())
     site = m.website(ctx.base_url)
     q.add(site, RDF_TYPE, X_SCHEMA.WebSite)
     q.add(site, X_SCHEMA.url, site)
     if ctx.site_title:
         q.add(site, X_SCHEMA.name, ox.Literal(ctx.site_title))
     q.add(site, X_SCHEMA.inLanguage, ox.Literal(ctx.default_language))
-    agent = m.agent(ctx.extractor_version)
-    q.add(agent, RDF_TYPE, X_PROV.SoftwareAgent)
-    q.add(agent, X_SCHEMA.name, ox.Literal("postgraph"))
-    q.add(agent, X_SCHEMA.softwareVersion, ox.Literal(ctx.extractor_version))
     plural_names = {p: s for s, p in ctx.taxonomies.items()}
     # Terms that differ only in case or accents ("Events", "events") are one concept, as in
     # Hugo; per language the most used spelling is the prefLabel and the others are altLabels.
@@ -336,9 +365,11 @@ def site_quads(pages: Sequence[Page], ctx: MappingContext, *, profiles: Iterable
             linked = term_entity(term)
             if linked is not None:
                 q.add(concept, X_SKOS.exactMatch if linked[1] == "topic" else X_SCHEMA.about, ox.NamedNode(linked[0]))
-    with_profile = set(profiles)
+    for author_id, versions in sorted(profiles.items()):
+        for profile in sorted(versions, key=lambda p: p.permalink):
+            _author_profile(q, ox.NamedNode(profile.permalink), profile, author_id, ctx)
     for author in authors:
-        if author not in with_profile:
+        if author not in profiles:
             node = m.author(author)
             q.add(node, RDF_TYPE, X_SCHEMA.Person)
             q.add(node, X_SCHEMA.identifier, ox.Literal(author))

@@ -121,6 +121,17 @@ def is_common_word(label: str) -> bool:
     return any(zipf_frequency(word, lang) >= COMMON_WORD_ZIPF for lang in ("en", "es", "pt"))
 
 
+def everyday_words(labels: set[str]) -> frozenset[str]:
+    """Which of these labels are everyday words (`is_common_word`), from the disk cache when the same
+    labels were asked with the same wordfreq before (graph.cache)."""
+    from importlib.metadata import version
+
+    from .cache import cached, key_of_parts
+
+    key = key_of_parts([version("wordfreq"), str(COMMON_WORD_ZIPF), *sorted(labels)])
+    return cached("everyday-words", key, lambda: frozenset(label for label in labels if is_common_word(label)))
+
+
 @dataclass(frozen=True)
 class Match:
     start: int  # offsets into the original text
@@ -136,20 +147,54 @@ def _comparable(text: str) -> str:
     return " ".join(text.replace("-", " ").replace("\u2019", "'").split())
 
 
+def entry_named(entries: Iterable[Entry], term: str, index: dict[str, list[tuple[str, Entry]]] | None = None
+                ) -> Entry | None:
+    """The known entity a whole term names ("OpenStack", "Comunidad"), with the matcher's case rules
+    (acronyms, `pg:matchCase` and everyday words match only in their own case) and without
+    entries that need context. A dictionary lookup: no automaton to build for a site's tags.
+    `index` (from `label_index`) may be passed to look up many terms."""
+    index = index if index is not None else label_index(entries)
+    term = term.strip()
+    for label, entry in index.get(key_of(term), ()):
+        if entry.needs_context:
+            continue
+        if _comparable(label) == _comparable(term):
+            return entry  # written as the vocabulary writes it: no case rule can refuse it
+        single_word = " " not in key_of(label)
+        strict = _acronym_like(label) or (entry.match_case and single_word) or (
+            entry.kind != "topic" and is_common_word(label))
+        if strict and _comparable(label) != _comparable(term):
+            continue
+        return entry
+    return None
+
+
+def label_index(entries: Iterable[Entry]) -> dict[str, list[tuple[str, Entry]]]:
+    """Folded label -> (label, entry) for every matchable label, in the entries' order."""
+    index: dict[str, list[tuple[str, Entry]]] = {}
+    for entry in entries:
+        for label, _lang in entry.labels:
+            index.setdefault(key_of(label), []).append((label, entry))
+    return index
+
+
 class Matcher:
     """Compiled from vocabulary entries; `find` is one automaton pass over a text."""
 
     def __init__(self, entries: Iterable[Entry]) -> None:
         table: dict[str, list[Surface]] = {}
-        for entry in entries:
+        entries_list = list(entries)
+        common_words = everyday_words({label for e in entries_list if e.kind != "topic" for label, _ in e.labels})
+        for entry in entries_list:
             for label, lang in entry.labels:
                 key = key_of(label)
                 if len(key) < 2:
                     continue
                 single_word = " " not in key
                 case_sensitive = _acronym_like(label) or (entry.match_case and single_word)
-                common = entry.kind != "topic" and is_common_word(label)
+                common = entry.kind != "topic" and label in common_words
                 table.setdefault(key, []).append(Surface(label, lang, entry.iri, case_sensitive or common, common))
+        self.topics = {e.iri for e in entries_list if e.kind == "topic"}
         self.automaton = ahocorasick.Automaton()
         for key, surfaces in table.items():
             self.automaton.add_word(key, (key, tuple(surfaces)))
@@ -158,7 +203,10 @@ class Matcher:
         self.size = len(table)
 
     def find(self, text: str) -> list[Match]:
-        """Every non-overlapping match in `text` (longest first), in text order."""
+        """Every non-overlapping match in `text` (longest first), in text order.
+
+        Themes and things are two layers: a theme's label may contain a thing's name ("beyond
+        VMware" and VMware), and each layer resolves its own overlaps."""
         if not self.size:
             return []
         norm, index = collapse(fold(text))
@@ -174,12 +222,13 @@ class Matcher:
             if ok:
                 found.append(Match(o_start, o_end, ok))
         found.sort(key=lambda m: (-(m.end - m.start), m.start))
-        taken = bytearray(len(text) + 1)
+        taken = {False: bytearray(len(text) + 1), True: bytearray(len(text) + 1)}
         chosen: list[Match] = []
         for m in found:
-            if taken.find(1, m.start, m.end) != -1:
+            layer = taken[all(i in self.topics for i in m.iris)]
+            if layer.find(1, m.start, m.end) != -1:
                 continue
-            taken[m.start:m.end] = b"\x01" * (m.end - m.start)
+            layer[m.start:m.end] = b"\x01" * (m.end - m.start)
             chosen.append(m)
         chosen.sort(key=lambda m: m.start)
         return chosen

@@ -1,28 +1,35 @@
-"""An extraction becomes quads in the post's graph: mentions as Web Annotations, and the
-entities the vocabulary does not define (editions, places, unknown names).
+"""An extraction becomes quads in the post's named graph: what this post says, and how we know.
 
-Every mention is an `oa:Annotation` (also a `pg:Mention`) whose body is the entity and whose
-target is the post with two selectors: the character span in the source file
-(`oa:TextPositionSelector`) and the exact text with its prefix and suffix
-(`oa:TextQuoteSelector`); `pg:confidence`, `pg:method` and `pg:sentence` say how sure we are, how
-it was found, and in which sentence. IRIs are the post IRI plus a fragment naming the span, so
-the same text always gives the same annotation IRIs.
+Data model version 2 (DESIGN.md): the post's graph holds the relations the post itself asserts
+as plain triples, one `pg:Mention` per entity it mentions (its first span and the number of
+occurrences) and one `pg:Claim` per asserted relation (reified, with a bounded window of the
+sentence, the span, confidence and method). A span is the source file's IRI with an RFC 5147
+fragment, `<…/source/content/x.md#char=120,135>`: characters 120 to 135 of the file read as
+text, the same offsets the extractor used (`span_iri`, `parse_span`).
+Entities the vocabulary does not define (editions, places, unknown names) get their type and the
+name this post gives them; their consolidated description is the knowledge graph's
+(graph.consolidate). IRIs are the post IRI plus a fragment named by a hash of what it is about,
+so the same text always gives the same IRIs.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Callable, Sequence
 
 import pyoxigraph as ox
 
 from .extract import Extraction, Mention, NewEntity
 from .mapping import lang_literal
-from .namespaces import RDF_TYPE, X_OA, X_PG, X_RDF, X_SCHEMA, X_SEO, X_SKOS, X_XSD
+from .namespaces import RDF_TYPE, X_OA, X_PG, X_RDF, X_SCHEMA, X_SKOS, X_XSD
 from .post import Page
 from .relations import Claim
 
-_CONTEXT = 32  # characters of prefix and suffix kept in a TextQuoteSelector
+#: A claim's supporting sentence is stored as at most this many characters around its span.
+SENTENCE_WINDOW = 300
+
+Add = Callable[[ox.NamedNode, ox.NamedNode, "ox.NamedNode | ox.Literal"], None]
 
 
 def _decimal(value: float) -> ox.Literal:
@@ -33,158 +40,181 @@ def _int(value: int) -> ox.Literal:
     return ox.Literal(str(value), datatype=X_XSD.integer)
 
 
+def _digest(text: str) -> str:
+    return hashlib.sha1(text.encode()).hexdigest()[:10]
+
+
+def span_iri(source: str, start: int, end: int) -> ox.NamedNode:
+    """Characters [start, end) of a source file, as an RFC 5147 text fragment of its IRI."""
+    return ox.NamedNode(f"{source}#char={start},{end}")
+
+
+def parse_span(iri: str) -> tuple[str, int, int] | None:
+    """(source IRI, start, end) of a span IRI made by `span_iri`, else None."""
+    source, _, fragment = iri.rpartition("#char=")
+    start, _, end = fragment.partition(",")
+    return (source, int(start), int(end)) if source and start.isdigit() and end.isdigit() else None
+
+
 def extraction_quads(page: Page, ext: Extraction, graph: ox.NamedNode,
-                     series_of: dict[str, str] | None = None, claims: Sequence[Claim] = ()) -> list[ox.Quad]:
+                     series_of: dict[str, str] | None = None, claims: Sequence[Claim] = (), *,
+                     source: str) -> list[ox.Quad]:
     """Quads for a post's extraction, all in `graph` (the post's named graph).
 
     `series_of` maps known editions to their series (from the vocabulary), so the post's graph
-    states which series each edition it names belongs to.
+    states which series each edition it names belongs to; `source` is the IRI of the page's
+    source file (graph.ids.Minter.source), of which every span is a fragment.
     """
     quads: list[ox.Quad] = []
 
     def add(s: ox.NamedNode, p: ox.NamedNode, o: ox.NamedNode | ox.Literal) -> None:
         quads.append(ox.Quad(s, p, o, graph))
 
-    _statements(add, page, ext, series_of, claims)
+    _statements(add, page, ext, series_of, claims, source)
     return quads
 
 
 def extraction_nquads(page: Page, ext: Extraction, graph: ox.NamedNode,
-                      series_of: dict[str, str] | None = None, claims: Sequence[Claim] = ()) -> tuple[int, bytes]:
+                      series_of: dict[str, str] | None = None, claims: Sequence[Claim] = (),
+                      statements: list[tuple[str, str, str]] | None = None, *, source: str) -> tuple[int, bytes]:
     """The same statements as `extraction_quads`, in the same order, as N-Quads: (count, bytes).
 
-    What builds use: a post yields thousands of statements, and making a pyoxigraph Quad of each
-    only to serialise it cost about a fifth of a build. Terms print themselves in N-Triples
-    syntax (`str(term)`), the same bytes `pyoxigraph.serialize` writes (tests/test_build.py checks).
+    What builds use: terms print themselves in N-Triples syntax (`str(term)`), the same bytes
+    `pyoxigraph.serialize` writes (tests/test_build.py checks), without making a Quad of each.
+    `statements`, when given, receives what the post says about entities (subject, predicate,
+    object in N-Triples syntax): the input of consolidation (graph.consolidate).
     """
     tail = f" {graph} .\n"
     lines: list[str] = []
     append = lines.append
+    own = (f"<{page.permalink}>", f"<{page.permalink}#")
 
     def add(s: ox.NamedNode, p: ox.NamedNode, o: ox.NamedNode | ox.Literal) -> None:
-        append(f"{s} {p} {o}{tail}")
+        subject = str(s)
+        append(f"{subject} {p} {o}{tail}")
+        if statements is not None and subject != own[0] and not subject.startswith(own[1]):
+            statements.append((subject, str(p), str(o)))
 
-    _statements(add, page, ext, series_of, claims)
+    _statements(add, page, ext, series_of, claims, source)
     return len(lines), "".join(lines).encode()
 
 
-def _statements(add, page: Page, ext: Extraction, series_of: dict[str, str] | None,
-                claims: Sequence[Claim]) -> None:
-    post = ox.NamedNode(page.permalink)
+def passing_topics(ext: Extraction, claims: Sequence[Claim] = ()) -> set[str]:
+    """Themes the post only touches in passing: named once, in running text, and no relation of
+    the post is about them ("cost efficiency" in a list of benefits). They are not what the post
+    mentions; a theme named in the title, a heading, the tags, twice or more, or in a relation is."""
+    count: Counter[str] = Counter()
+    prominent: set[str] = {c.object for c in claims}
+    for m in ext.mentions:
+        if m.kind == "topic":
+            count[m.iri] += 1
+            if m.block in ("title", "heading", "front-matter"):
+                prominent.add(m.iri)
+    return {iri for iri, n in count.items() if n < 2 and iri not in prominent}
+
+
+def mentioned_entities(ext: Extraction, series_of: dict[str, str] | None = None,
+                       claims: Sequence[Claim] = ()) -> list[str]:
+    """Every entity the post refers to, with the series of each edition it names."""
+    out: dict[str, None] = {}
+    passing = passing_topics(ext, claims)
     for iri in ext.referenced():
-        add(post, X_SCHEMA.mentions, ox.NamedNode(iri))
-        series = (ext.entities[iri].series if iri in ext.entities else (series_of or {}).get(iri))
+        if iri in passing:
+            continue
+        out.setdefault(iri)
+        series = ext.entities[iri].series if iri in ext.entities else (series_of or {}).get(iri)
         if series:
-            add(ox.NamedNode(iri), X_SCHEMA.superEvent, ox.NamedNode(series))
+            out.setdefault(series)
+    return list(out)
+
+
+def _statements(add: Add, page: Page, ext: Extraction, series_of: dict[str, str] | None,
+                claims: Sequence[Claim], source: str) -> None:
+    post = ox.NamedNode(page.permalink)
+    for iri in mentioned_entities(ext, series_of, claims):
+        add(post, X_SCHEMA.mentions, ox.NamedNode(iri))
     for iri in ext.about:
         add(post, X_SCHEMA.about, ox.NamedNode(iri))
+    for iri in ext.referenced():  # an edition this post names is of a series (the vocabulary's say so already)
+        series = ext.entities[iri].series if iri in ext.entities else None
+        if series:
+            add(ox.NamedNode(iri), X_SCHEMA.superEvent, ox.NamedNode(series))
     for entity in ext.entities.values():
         if entity.iri in ext.kinds:
-            _entity(add, entity, ext)
+            _entity(add, entity, page.lang)
     for claim in claims:
-        _claim(add, post, page, ext, claim)
-    spans: dict[tuple[int, int], int] = {}
-    for mention in ext.mentions:  # sorted by span: two entities at one span get -1, -2 …
-        n = spans[(mention.start, mention.end)] = spans.get((mention.start, mention.end), 0) + 1
-        _annotation(add, post, page, ext, mention, n)
+        _claim(add, page, ext, claim, source)
+    first: dict[str, Mention] = {}
+    count: Counter[str] = Counter()
+    best: dict[str, float] = {}
+    passing = passing_topics(ext, claims)
+    for mention in ext.mentions:  # sorted by span: the first is the earliest
+        if mention.iri in passing:
+            continue
+        first.setdefault(mention.iri, mention)
+        count[mention.iri] += 1
+        best[mention.iri] = max(best.get(mention.iri, 0.0), mention.confidence)
+    for iri, mention in first.items():
+        _mention(add, post, source, mention, count[iri], best[iri])
 
 
-def _entity(add, entity: NewEntity, ext: Extraction) -> None:
+def _entity(add: Add, entity: NewEntity, lang: str) -> None:
+    """What this post says an entity it names (and the vocabulary does not define) is called."""
+    if entity.kind == "place":
+        return  # a gazetteer place: its class, names, containment and coordinates are the knowledge graph's
     node = ox.NamedNode(entity.iri)
     for t in entity.types:
         add(node, RDF_TYPE, ox.NamedNode(t))
-    if entity.kind == "topic":  # a section heading no vocabulary theme matched
-        scheme = ox.NamedNode(entity.iri.rsplit("/topic/", 1)[0] + "/scheme/topics")
-        add(node, X_SKOS.inScheme, scheme)
-        add(scheme, RDF_TYPE, X_SKOS.ConceptScheme)
-        add(scheme, X_SKOS.prefLabel, ox.Literal("Topics of sections", language="en"))
-        for lang, name in sorted(entity.names.items()):
-            add(node, X_SKOS.prefLabel, lang_literal(name, lang))
-        add(node, X_PG.method, ox.Literal(entity.method))
-        return
-    if entity.kind == "project":
+    if entity.kind == "project" and "https://schema.org/SoftwareSourceCode" not in entity.types:
         add(node, RDF_TYPE, X_SCHEMA.SoftwareSourceCode)
-    for lang, name in sorted(entity.names.items()):
-        add(node, X_SCHEMA.name, lang_literal(name, lang))
-    for alias, lang in sorted(entity.aliases):
-        add(node, X_SKOS.altLabel, lang_literal(alias, lang))
+    name = entity.names.get(lang) or next(iter(entity.names.values()), None)
+    if name:
+        add(node, X_SKOS.prefLabel if entity.kind == "topic" else X_SCHEMA.name,
+            lang_literal(name, lang if lang in entity.names or not entity.names else next(iter(entity.names))))
+    for alias, alias_lang in sorted(entity.aliases):
+        add(node, X_SKOS.altLabel, lang_literal(alias, alias_lang))
     if entity.repository:
         add(node, X_SCHEMA.codeRepository, ox.NamedNode(entity.repository))
-    if entity.method.startswith("pattern:"):
-        add(node, X_PG.method, ox.Literal(entity.method))
-        add(node, X_PG.confidence, _decimal(entity.confidence))
-    place = entity.place
-    if place is None:
-        return
-    base = entity.iri[: len(entity.iri) - len(place.path)]
-    parent = place.admin or place.country
-    if parent:
-        add(node, X_SCHEMA.containedInPlace, ox.NamedNode(base + parent))
-    if place.geonames:
-        add(node, X_SCHEMA.sameAs, ox.NamedNode(f"https://sws.geonames.org/{place.geonames}/"))
-    if place.latitude is not None and place.longitude is not None:
-        geo = ox.NamedNode(entity.iri + "#geo")
-        add(node, X_SCHEMA.geo, geo)
-        add(geo, RDF_TYPE, X_SCHEMA.GeoCoordinates)
-        add(geo, X_SCHEMA.latitude, ox.Literal(f"{place.latitude}", datatype=X_XSD.decimal))
-        add(geo, X_SCHEMA.longitude, ox.Literal(f"{place.longitude}", datatype=X_XSD.decimal))
 
 
-def _annotation(add, post: ox.NamedNode, page: Page, ext: Extraction, m: Mention, n: int = 1) -> None:
-    text = page.text
-    anchor = f"{page.permalink}#m{m.start}-{m.end}" + (f"-{n}" if n > 1 else "")
-    annotation = ox.NamedNode(anchor)
-    add(annotation, RDF_TYPE, X_OA.Annotation)
-    add(annotation, RDF_TYPE, X_PG.Mention)
-    add(annotation, X_OA.motivatedBy, X_OA.identifying)
-    add(annotation, X_OA.hasBody, ox.NamedNode(m.iri))
-    add(annotation, X_OA.hasTarget, ox.NamedNode(anchor + "-target"))
-    add(annotation, X_PG.confidence, _decimal(m.confidence))
-    add(annotation, X_PG.method, ox.Literal(m.method))
-    if m.sentence and ext.prose is not None:
-        add(annotation, X_PG.sentence, lang_literal(ext.prose.clean(*m.sentence), page.lang))
-    _target(add, anchor, post, text, m.start, m.end)
+def _mention(add: Add, post: ox.NamedNode, source: str, m: Mention, occurrences: int, confidence: float) -> None:
+    """One pg:Mention per entity: its first span, how often the post names it, how and how surely."""
+    node = ox.NamedNode(f"{post.value}#mention-{_digest(m.iri)}")
+    add(node, RDF_TYPE, X_PG.Mention)
+    add(node, X_OA.hasBody, ox.NamedNode(m.iri))
+    add(node, X_OA.hasTarget, span_iri(source, m.start, m.end))
+    add(node, X_PG.occurrences, _int(occurrences))
+    add(node, X_PG.confidence, _decimal(confidence))
+    add(node, X_PG.method, ox.Literal(m.method))
 
 
-def _target(add, anchor: str, post: ox.NamedNode, text: str, start: int, end: int) -> ox.NamedNode:
-    """The span [start, end) of the post's source file, with position and quote selectors."""
-    target = ox.NamedNode(anchor + "-target")
-    position, quote = ox.NamedNode(anchor + "-position"), ox.NamedNode(anchor + "-quote")
-    add(target, RDF_TYPE, X_OA.SpecificResource)
-    add(target, X_OA.hasSource, post)
-    add(target, X_OA.hasSelector, position)
-    add(target, X_OA.hasSelector, quote)
-    add(position, RDF_TYPE, X_OA.TextPositionSelector)
-    add(position, X_OA.start, _int(start))
-    add(position, X_OA.end, _int(end))
-    add(quote, RDF_TYPE, X_OA.TextQuoteSelector)
-    add(quote, X_OA.exact, ox.Literal(text[start:end]))
-    add(quote, X_OA.prefix, ox.Literal(text[max(0, start - _CONTEXT):start]))
-    add(quote, X_OA.suffix, ox.Literal(text[end:end + _CONTEXT]))
-    return target
+def bounded_sentence(ext: Extraction, start: int, end: int, window: int = SENTENCE_WINDOW) -> str:
+    """The supporting text of [start, end): the whole sentence when short, else a window of it.
+
+    Cleaning is linear in what it cleans, so a claim on a 2 MB paragraph costs a window, not the
+    paragraph."""
+    if ext.prose is None:
+        return ""
+    if end - start > window:
+        end = start + window
+    return ext.prose.clean(start, end)
 
 
-def _claim(add, post: ox.NamedNode, page: Page, ext: Extraction, c: Claim) -> None:
+def _claim(add: Add, page: Page, ext: Extraction, c: Claim, source: str) -> None:
     """The statement itself, and a pg:Claim that says which span supports it, how and how surely."""
     subject = ox.NamedNode(c.subject)
     predicate = ox.NamedNode(c.predicate)
     obj: ox.NamedNode | ox.Literal = (ox.Literal(c.object, datatype=X_XSD.date) if c.literal
                                       else ox.NamedNode(c.object))
     add(subject, predicate, obj)
-    if c.predicate == X_SEO.colocatedWith.value:  # symmetric: either direction finds it
-        add(ox.NamedNode(c.object), predicate, subject)
-    digest = hashlib.sha1(f"{c.subject} {c.predicate} {c.object}".encode()).hexdigest()[:10]
-    anchor = f"{page.permalink}#claim-{digest}"
-    node = ox.NamedNode(anchor)
+    node = ox.NamedNode(f"{page.permalink}#claim-{_digest(f'{c.subject} {c.predicate} {c.object}')}")
     add(node, RDF_TYPE, X_PG.Claim)
-    add(node, RDF_TYPE, X_RDF.Statement)
     add(node, X_RDF.subject, subject)
     add(node, X_RDF.predicate, predicate)
     add(node, X_RDF.object, obj)
+    add(node, X_OA.hasTarget, span_iri(source, c.start, c.end))
     add(node, X_PG.confidence, _decimal(c.confidence))
     add(node, X_PG.method, ox.Literal(c.method))
-    if ext.prose is not None:
-        sentence = ext.prose.clean(c.start, c.end)
-        if sentence:
-            add(node, X_PG.sentence, lang_literal(sentence, page.lang))
-    add(node, X_OA.hasTarget, _target(add, anchor, post, page.text, c.start, c.end))
+    sentence = bounded_sentence(ext, c.start, c.end)
+    if sentence:
+        add(node, X_PG.sentence, lang_literal(sentence, page.lang))

@@ -159,7 +159,8 @@ def facts(eg: EntityGraph, iri: str) -> dict[str, Any]:
             relations.setdefault(name, []).append({"iri": other, "label": eg.label(other)})
     posts = eg.posts_of.get(iri, set())
     years = sorted({y for p in posts if (y := eg.post_meta.get(p, ("", None))[1])})
-    return {"iri": iri, "label": eg.label(iri), "kind": eg.kind(iri), "posts": len(posts),
+    return {"iri": iri, "label": eg.label(iri), "kind": eg.kind(iri), "posts": g.nodes[iri]["posts"],
+            "versions": len(posts),
             "degree": g.degree(iri), "langs": sorted({eg.post_meta.get(p, ("", None))[0] for p in posts} - {""}),
             "years": [years[0], years[-1]] if years else [],
             "relations": {k: sorted(v, key=lambda d: d["label"])[:20] for k, v in sorted(relations.items())}}

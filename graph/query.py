@@ -1,8 +1,9 @@
 """SPARQL over the built graph, and the formats its answers are written in.
 
-The default graph of every query is the union of all named graphs (posts, site, vocabulary,
-ontology), so simple queries need no GRAPH clause; the usual prefixes (schema:, skos:, pg: …)
-are predeclared.
+The default graph of every query is the knowledge graph (data model version 2, DESIGN.md): every
+fact once, so a plain query needs neither DISTINCT nor GRAPH. What each post says, with its
+evidence, is in the post's named graph (`GRAPH ?post { … }`). The usual prefixes (schema:, skos:,
+pg: …) are predeclared.
 """
 
 from __future__ import annotations
@@ -46,10 +47,11 @@ class Answer:
         return [v.value for v in self.result.variables] if self.kind == "select" else []
 
 
-def run(store: ox.Store, sparql: str, *, union: bool = True,
+def run(store: ox.Store, sparql: str, *, union: bool = False,
         default_graph: list[ox.NamedNode] | None = None,
         named_graphs: list[ox.NamedNode] | None = None) -> Answer:
-    """Run a SPARQL 1.1 query. Raises `QueryError` with the parser's message (line:column)."""
+    """Run a SPARQL 1.1 query over the knowledge graph (`union=True`: over the union of every
+    graph). Raises `QueryError` with the parser's message (line:column)."""
     kwargs: dict[str, Any] = {"prefixes": PREFIXES}
     if default_graph:
         kwargs["default_graph"] = default_graph
@@ -127,32 +129,35 @@ def stats(store: ox.Store) -> dict[str, list[tuple[str, int]]]:
         return [(term_text(s[0]), int(s[1].value)) for s in run(store, sparql).result]
 
     totals = pairs("""SELECT ?what ?n WHERE {
-        { SELECT ("quads" AS ?what) (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } }
-        UNION { SELECT ("named graphs" AS ?what) (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { } } }
+        { SELECT ("quads in the knowledge graph" AS ?what) (COUNT(*) AS ?n) WHERE { ?s ?p ?o } }
+        UNION { SELECT ("quads in named graphs" AS ?what) (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o }
+                FILTER(!STRSTARTS(STR(?g), "urn:postgraph:")) } }
+        UNION { SELECT ("named graphs" AS ?what) (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { }
+                FILTER(!STRSTARTS(STR(?g), "urn:postgraph:")) } }
+        UNION { SELECT ("articles" AS ?what) (COUNT(?a) AS ?n) WHERE { ?a a schema:CreativeWork } }
     }""")
-    pages = pairs(f"""SELECT ?t (COUNT(DISTINCT ?p) AS ?n) WHERE {{ VALUES ?t {{ {_PAGE_TYPES} }} GRAPH ?p {{ ?p a ?t }} }}
+    pages = pairs(f"""SELECT ?t (COUNT(?p) AS ?n) WHERE {{ VALUES ?t {{ {_PAGE_TYPES} }} ?p a ?t }}
                       GROUP BY ?t ORDER BY DESC(?n)""")
     named = next((n for what, n in totals if what == "named graphs"), 0)
     if named < sum(n for _t, n in pages):
         # Some servers (Virtuoso) match nothing for `GRAPH ?g { }`: count graphs by their quads.
-        named = int(scalar(store, "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }") or 0)
+        named = int(scalar(store, "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
+                                  "FILTER(!STRSTARTS(STR(?g), \"urn:postgraph:\")) }") or 0)
         totals = [(what, named if what == "named graphs" else n) for what, n in totals]
     return {
         "totals": totals,
-        # The ontology graph's owl:Class, rdf:Property … declarations are not data: not counted.
-        "classes": pairs("""SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?class
-                              FILTER(!STRSTARTS(STR(?class), STR(owl:)) && !STRSTARTS(STR(?class), STR(rdfs:))
-                                     && ?class != rdf:Property) }
+        # the knowledge graph holds only what posts mention: these are the site's entities
+        "classes": pairs("""SELECT ?class (COUNT(?s) AS ?n) WHERE { ?s a ?class }
                             GROUP BY ?class ORDER BY DESC(?n) ?class"""),
-        "languages": pairs(f"""SELECT ?lang (COUNT(DISTINCT ?p) AS ?n) WHERE {{ VALUES ?t {{ {_PAGE_TYPES} }}
+        "languages": pairs(f"""SELECT ?lang (COUNT(?p) AS ?n) WHERE {{ VALUES ?t {{ {_PAGE_TYPES} }}
                                ?p a ?t ; schema:inLanguage ?lang }} GROUP BY ?lang ORDER BY DESC(?n) ?lang"""),
+        # one-value properties on which posts disagree: how many different values are said
         "conflicts": pairs("""SELECT ?what (COUNT(DISTINCT ?value) AS ?n) WHERE {
-            { SELECT ?event ?property WHERE {
-                VALUES ?property { schema:location schema:startDate schema:endDate schema:organizer }
-                GRAPH ?g { ?c a pg:Claim ; rdf:subject ?event ; rdf:predicate ?property ; rdf:object ?v }
-              } GROUP BY ?event ?property HAVING (COUNT(DISTINCT ?v) > 1) }
-            GRAPH ?g2 { ?c2 a pg:Claim ; rdf:subject ?event ; rdf:predicate ?property ; rdf:object ?value }
-            BIND(CONCAT(STR(?event), " ", STR(?property)) AS ?what) } GROUP BY ?what ORDER BY ?what"""),
+            VALUES ?property { schema:location schema:startDate schema:endDate }
+            GRAPH ?g { ?event ?property ?value }
+            ?event ?property ?kept .
+            BIND(CONCAT(STR(?event), " ", STR(?property)) AS ?what) }
+            GROUP BY ?what HAVING (COUNT(DISTINCT ?value) > 1 || SAMPLE(?value) != SAMPLE(?kept)) ORDER BY ?what"""),
         # a page's graph is named by the page; the others (site, vocabulary, ontology) by what they hold
         "graphs": [*pages, ("other graphs (site, vocabulary, ontology)", named - sum(n for _t, n in pages))],
     }
@@ -182,16 +187,19 @@ _KIND_OF_TYPE = {"Event": "event", "EventSeries": "event", "Project": "project",
 
 
 def candidates(store: ox.Store, kind: str | None = None, min_posts: int = 1) -> list[Candidate]:
-    """Entities that only naming patterns found, most widely mentioned first, with an example sentence."""
+    """Entities that only naming patterns found, most widely mentioned first (by articles, then
+    occurrences), with the headline of a post that names them as an example."""
     answer = run(store, """
         SELECT ?e (SAMPLE(?type) AS ?t) (SAMPLE(?name) AS ?n) (SAMPLE(?method) AS ?m)
-               (COUNT(DISTINCT ?post) AS ?posts) (COUNT(DISTINCT ?a) AS ?mentions) (SAMPLE(?sentence) AS ?s)
+               (COUNT(DISTINCT ?work) AS ?posts) (SUM(?occurrences) AS ?mentions) (SAMPLE(?headline) AS ?s)
         WHERE {
-          ?e pg:method ?method ; a ?type .
+          GRAPH ?post { ?a oa:hasBody ?e ; pg:method ?method ; pg:occurrences ?occurrences }
           FILTER(STRSTARTS(?method, "pattern:"))
+          ?e a ?type .
           OPTIONAL { ?e schema:name ?name }
-          ?a oa:hasBody ?e ; oa:hasTarget/oa:hasSource ?post .
-          OPTIONAL { ?a pg:sentence ?sentence }
+          OPTIONAL { ?post schema:exampleOfWork ?article }
+          OPTIONAL { ?post schema:headline ?headline }
+          BIND(COALESCE(?article, ?post) AS ?work)
         }
         GROUP BY ?e ORDER BY DESC(?posts) DESC(?mentions) ?n""")
     out = []

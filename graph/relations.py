@@ -15,7 +15,6 @@ import re
 from dataclasses import dataclass
 
 from .extract import Extraction, Extractor, Mention, NewEntity
-from .ids import slugify
 from .namespaces import PG, SCHEMA, SEO
 from .post import Page
 from .text import Prose
@@ -24,13 +23,20 @@ COLOCATED = str(SEO.colocatedWith)
 LOCATION = str(SCHEMA.location)
 ORGANIZER = str(SCHEMA.organizer)
 START, END = str(SCHEMA.startDate), str(SCHEMA.endDate)
-THEME, FEATURES, RELATED_THEME = str(PG.theme), str(PG.features), str(PG.relatedTheme)
+THEME, FEATURES = str(PG.theme), str(PG.features)
 
 _COLOCATION = re.compile(
     r"co-?locat\w*|colocalizad\w*|co-?localiz\w*|alongside|held together with|together with|joining forces|"
     r"in conjunction with|side by side with|junto (?:a|al|con|com|ao|à)\b|en el marco de|no âmbito d[aoe]|"
     r"al lado de|ao lado d[aoe]|lado a lado|paralel[oa] a", re.I)
 _PRONOUN_AFTER = re.compile(r"^\W{0,3}(it|them|él|ella|ello|ele|ela|dele|dela)\b", re.I)
+# A sentence that says an event showed a project (not merely that the project exists or was discussed)
+_FEATURING = re.compile(
+    r"\b(?:featur\w*|showcas\w*|demo(?:s|ed|nstrat\w*)?|keynotes?|"
+    r"(?:talks?|sessions?|presentations?|workshops?|tracks?|panels?)\s+(?:on|about|covered|featured|showed|"
+    r"presented|highlighted)|"
+    r"presentad[oa]s?|present[óo]|demostr\w*|(?:charlas?|sesi[oó]n(?:es)?|talleres?|ponencias?)\s+(?:sobre|de)|"
+    r"apresentad[oa]s?|apresentou|demonstr\w*|(?:palestras?|sess(?:ão|ões)|oficinas?)\s+(?:sobre|de))\b", re.I)
 _COLOCATED_HEADING = re.compile(r"co-?locat|colocaliz|co-?localiz", re.I)
 _ORGANIZED_BY = re.compile(
     r"\b(?:organi[sz]ed|hosted|run|put on|presented|convened) by\b|\borganizad[oa] por\b|"
@@ -47,7 +53,9 @@ _GENERIC_HEADINGS = re.compile(
     r"tickets|boletos|ingressos|about|acerca|sobre|contact|contacto|contato|faq|questions|preguntas|"
     r"perguntas|presentations|presentaciones|apresenta|references|referencias|referências|resources|"
     r"recursos|next steps|próximos pasos|próximos passos|thank|gracias|agradec|obrigad|gratitude|join|"
-    r"únete|junte|how to|cómo|como|get involved|involúcrate|participe|the takeaway|final thoughts)", re.I)
+    r"únete|junte|how to|cómo|como|get involved|involúcrate|participe|the takeaway|final thoughts|getting started|"
+    r"primeros pasos|começando|primeiros passos|the challenge|el desafío|o desafio|conclusion|final words|"
+    r"pre-?requisites|requisitos|installation|instalación|instalação)", re.I)
 
 MONTHS = {
     "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7, "august": 8,
@@ -351,51 +359,39 @@ class RelationFinder:
     # -- themes and featured projects -------------------------------------------------------------
     def _themes(self, doc: Prose, ext: Extraction, events: list[Mention], main: list[str],
                 page: Page) -> list[Claim]:
+        """Themes are concepts of the themes vocabulary, never headings: a theme named in the title,
+        in a sentence that names the event, or in a section heading of a post about one event. A
+        project is featured when a sentence of that post says the event showed it (a talk, a
+        session, a demo, a keynote on it)."""
         if not main:
             return []
+        del page
         first_heading = doc.blocks[doc.headings[0]].start if doc.headings else len(doc.text)
         intro = [m.iri for m in events if m.start < first_heading and m.iri in main]
         event = intro[-1] if intro else main[0]
         claims: list[Claim] = []
         topics = [m for m in ext.mentions if m.kind == "topic"]
-        # the topics of the title and of the sentences that name the event are what it is about
         spans = [(m.sentence or (m.start, m.end)) for m in events if m.iri == event]
         for t in topics:
             if t.block == "title" or any(s <= t.start < e for s, e in spans):
                 start, end = t.sentence or (t.start, t.end)
                 claims.append(Claim(event, THEME, t.iri, start, end, 0.6, "pattern:event-sentence-topic"))
-        if not doc.headings:
-            return claims
-        projects = [m for m in ext.mentions if m.kind == "project" and m.block != "front-matter"]
-        for number, index in enumerate(doc.headings):
+        for index in doc.headings:
             heading = doc.blocks[index]
-            title = doc.clean(heading.start, heading.end)
-            bare = re.sub(r"^\W*\d+[.)]?\s*", "", title)
-            if not bare or bare.endswith((":", "?")) or _GENERIC_HEADINGS.match(bare) or \
-                    _COLOCATED_HEADING.search(bare):
+            bare = re.sub(r"^\W*\d+[.)]?\s*", "", doc.clean(heading.start, heading.end))
+            if not bare or _GENERIC_HEADINGS.match(bare) or _COLOCATED_HEADING.search(bare):
                 continue
-            in_heading = list(dict.fromkeys(m.iri for m in topics if heading.start <= m.start < heading.end))
-            themes = in_heading or [self._heading_topic(ext, bare, page)]
-            for theme in themes:
-                claims.append(Claim(event, THEME, theme, heading.start, heading.end, 0.75 if in_heading else 0.6,
-                                    "pattern:section-theme" if in_heading else "pattern:section-heading"))
-            section_projects = list(dict.fromkeys(
-                m.iri for m in projects if (b := doc.block_at(m.start)) is not None and b.section == number))
-            for project in section_projects:
-                claims.append(Claim(event, FEATURES, project, heading.start, heading.end, 0.7, "pattern:section-project"))
-                for theme in themes:
-                    claims.append(Claim(project, RELATED_THEME, theme, heading.start, heading.end, 0.6,
-                                        "pattern:section-project"))
+            for theme in dict.fromkeys(m.iri for m in topics if heading.start <= m.start < heading.end):
+                claims.append(Claim(event, THEME, theme, heading.start, heading.end, 0.75, "pattern:section-theme"))
+        projects = [m for m in ext.mentions if m.kind == "project" and m.block != "front-matter"]
+        for m in projects:
+            sentence = doc.sentence_at(m.start)
+            if sentence is None or not _FEATURING.search(doc.masked[sentence.start:sentence.end]):
+                continue
+            if len(main) > 1 and not any(e.iri == event and sentence.start <= e.start < sentence.end for e in events):
+                continue  # a post about several events: only a sentence that names the event decides
+            claims.append(Claim(event, FEATURES, m.iri, sentence.start, sentence.end, 0.7, "pattern:featured-project"))
         return claims
-
-    def _heading_topic(self, ext: Extraction, heading: str, page: Page) -> str:
-        """A topic concept for a heading no vocabulary theme matches, labelled with the heading."""
-        iri = f"{self.x.base}topic/{slugify(heading)[:80]}"
-        if iri not in ext.entities:
-            ext.entities[iri] = NewEntity(iri, "topic", ("http://www.w3.org/2004/02/skos/core#Concept",),
-                                          {page.lang: heading}, confidence=0.6, method="pattern:section-heading")
-        ext.kinds[iri] = "topic"
-        return iri
 
 
 def parse_dates(m: re.Match[str], year: int | None, post_date: object) -> tuple[dt.date, dt.date] | None:

@@ -3,12 +3,14 @@
 `--store http(s)://host:port/dataset` selects it. Three standard protocols are used:
 
 * SPARQL 1.1 Graph Store Protocol (GSP) on the *store* path: `PUT ?graph=<post>` replaces one
-  post's named graph in a single request; `GET ?graph=` streams one graph (exports); the store's
-  own bookkeeping (the last build's report) is kept in the server's *default graph*
-  (`PUT ?default`), which is not part of the union of named graphs that queries see — or, for
-  servers whose GSP has no default graph (Virtuoso), in the named graph
-  `POSTGRAPH_STORE_REPORT_GRAPH`.
-* SPARQL 1.1 Update on the *update* path: `DROP SILENT GRAPH` for pages that are gone.
+  post's named graph in a single request; `GET ?graph=` streams one graph (exports); the
+  knowledge graph (data model version 2) is the server's *default graph* (`POST ?default`) — or,
+  for servers whose GSP has no writable default graph (Virtuoso), the named graph
+  `POSTGRAPH_STORE_KNOWLEDGE_GRAPH`, which every query then names as its default graph. The
+  store's own bookkeeping (the last build's report) is kept in the named graph
+  `POSTGRAPH_STORE_REPORT_GRAPH` (default urn:postgraph:store), never in the knowledge graph.
+* SPARQL 1.1 Update on the *update* path: `DROP SILENT GRAPH` for pages that are gone, and
+  `DELETE … WHERE` for the knowledge graph's statements about what a build re-consolidates.
 * SPARQL 1.1 Query on the *query* path: fingerprints, counts, user queries, descriptions.
 
 Endpoint paths are relative to the URL (defaults are Oxigraph's: `/query`, `/update`, `/store`)
@@ -44,11 +46,11 @@ import pyoxigraph as ox
 
 from .namespaces import PREFIXES, X_PG
 from .remote_http import HttpClient, RemoteConfig, RemoteError, RemoteTimeout
-from .store import Store, StoreError
+from .store import Store
 
 log = logging.getLogger(__name__)
 
-#: Subject and predicates of the store's bookkeeping, kept in the server's default graph.
+#: Subject and predicates of the store's bookkeeping, kept in the report's named graph.
 META_SUBJECT = ox.NamedNode("urn:postgraph:store")
 META_INFO = ox.NamedNode("urn:postgraph:buildInfo")
 META_GENERATION = ox.NamedNode("urn:postgraph:generation")
@@ -65,6 +67,14 @@ _RESULT_CONTENT = {
     "application/sparql-results+xml": ox.QueryResultsFormat.XML, "application/xml": ox.QueryResultsFormat.XML,
     "text/tab-separated-values": ox.QueryResultsFormat.TSV,
 }
+
+
+_DATASET_CLAUSE = re.compile(r"\bFROM\s+(?:NAMED\s+)?<", re.I)
+
+
+def _names_dataset(sparql: str) -> bool:
+    """Whether a query names its own dataset (FROM / FROM NAMED): the protocol's parameters must not override it."""
+    return bool(_DATASET_CLAUSE.search(sparql))
 
 
 class RemoteGraph:
@@ -94,6 +104,9 @@ class RemoteGraph:
             params += [("default-graph-uri", g.value) for g in graphs]
         elif use_default_graph_as_union and self._http.config.union_param:
             params.append((self._http.config.union_param, "true"))
+        elif self._http.config.knowledge_graph and not _names_dataset(sparql):
+            # the knowledge graph lives in a named graph (Virtuoso): it is the query's default graph
+            params.append(("default-graph-uri", self._http.config.knowledge_graph))
         for g in named_graphs or ():
             params.append(("named-graph-uri", g.value))
         body = urlencode(params).encode()
@@ -166,18 +179,29 @@ class RemoteGraph:
         spec = FORMATS[fmt]
         prefixes = PREFIXES if spec.rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG,
                                                    ox.RdfFormat.RDF_XML) else None
-        graphs = self.named_graphs()
+        knowledge = sorted(self.knowledge_triples(), key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
         if spec.dataset:
-            # One GSP GET per graph, each streamed through; TriG repeats no prefixes after the first graph.
-            for n, iri in enumerate(graphs):
-                ox.serialize(self.graph_quads(iri), out, format=spec.rdf_format,
-                             prefixes=prefixes if n == 0 else None)
+            # The knowledge graph (as the default graph), then one GSP GET per post graph, each
+            # streamed through; TriG repeats no prefixes after the first graph.
+            ox.serialize((ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in knowledge), out,
+                         format=spec.rdf_format, prefixes=prefixes)
+            for iri in self.named_graphs():
+                if iri != self._http.config.knowledge_graph:
+                    ox.serialize(self.graph_quads(iri), out, format=spec.rdf_format)
             return
-        # The union: every graph's triples in turn, streamed (a statement two graphs share comes
-        # twice; RDF readers keep one). Not a CONSTRUCT over the server's default graph, which on
-        # Virtuoso holds its own system graphs too.
-        triples = (t for iri in graphs for t in self.graph_triples(iri))
-        ox.serialize(triples, out, format=spec.rdf_format, prefixes=prefixes)
+        # single-graph formats carry the knowledge graph, grouped by subject (graph.export)
+        ox.serialize(knowledge, out, format=spec.rdf_format, prefixes=prefixes)
+
+    def knowledge_triples(self) -> list[ox.Triple]:
+        """The knowledge graph (the server's default graph, or the configured named graph)."""
+        response = self._http.request("GET", self._http.config.store_path, params=self._http.config.knowledge_params(),
+                                      headers={"Accept": "application/n-triples"}, stream=True)
+        try:
+            media = (response.getheader("Content-Type") or "application/n-triples").split(";")[0].strip()
+            return list(ox.parse(response, _GRAPH_CONTENT.get(media, ox.RdfFormat.N_TRIPLES),
+                                 without_named_graphs=True))
+        finally:
+            response.close()
 
 
 class RemoteWriter:
@@ -206,10 +230,14 @@ class RemoteWriter:
         if not data:
             return
         graphs: dict[str, list[ox.Triple]] = {}
+        knowledge: list[ox.Triple] = []  # the default graph's: the knowledge graph
         for quad in ox.parse(data, format):
-            if not isinstance(quad.graph_name, ox.NamedNode):
-                raise StoreError("a build wrote into the default graph; only named graphs are kept remotely")
-            graphs.setdefault(quad.graph_name.value, []).append(quad.triple)
+            if isinstance(quad.graph_name, ox.NamedNode):
+                graphs.setdefault(quad.graph_name.value, []).append(quad.triple)
+            else:
+                knowledge.append(quad.triple)
+        if knowledge:
+            self.add_knowledge(knowledge)
         connections = max(1, self._http.config.connections)
         if connections == 1 or len(graphs) == 1:
             for iri, triples in graphs.items():
@@ -221,6 +249,29 @@ class RemoteWriter:
             self._pool = ThreadPoolExecutor(max_workers=connections, thread_name_prefix="postgraph-put")
         for future in [self._pool.submit(self.put_graph, iri, triples) for iri, triples in graphs.items()]:
             future.result()
+
+    def replace_default(self, subjects: set[str], data: bytes) -> None:
+        """In the knowledge graph, drop every statement about `subjects`, then add `data` (N-Triples)."""
+        config = self._http.config
+        wrap = (f"WITH <{config.knowledge_graph}> " if config.knowledge_graph else "")
+        ordered = sorted(subjects)
+        step = 200
+        for i in range(0, len(ordered), step):
+            values = " ".join(f"<{s}>" for s in ordered[i:i + step])
+            body = f"{wrap}DELETE {{ ?s ?p ?o }} WHERE {{ VALUES ?s {{ {values} }} ?s ?p ?o }}".encode()
+            self._http.request("POST", config.update_path, body=body,
+                               headers={"Content-Type": "application/sparql-update"}).read()
+            self.requests += 1
+        self.add_knowledge(list(ox.parse(data, ox.RdfFormat.N_TRIPLES)) if data else [])
+
+    def add_knowledge(self, triples: list[ox.Triple]) -> None:
+        """POST triples into the knowledge graph (the server's default graph, or the named one)."""
+        config = self._http.config
+        for chunk in _chunks(triples, config.batch_bytes):
+            self._http.request("POST", config.store_path, params=config.knowledge_params(), body=chunk,
+                               headers={"Content-Type": "application/n-triples"}).read()
+            self.requests += 1
+            self.bytes_sent += len(chunk)
 
     def close(self) -> None:
         if self._pool is not None:
@@ -297,9 +348,9 @@ class RemoteStore(Store):
             response = self._http.request("GET", self.config.store_path, params=self.config.report_params(),
                                           headers={"Accept": "application/n-triples"})
         except RemoteError as exc:
-            if exc.status == 404 and self.config.report_graph:
-                return {}  # a named report graph does not exist before the first build
-            raise self._no_default_graph(exc) from None
+            if exc.status == 404:
+                return {}  # the report's named graph does not exist before the first build
+            raise
         body = response.read()
         out = {}
         for t in ox.parse(body, ox.RdfFormat.N_TRIPLES):
@@ -314,8 +365,8 @@ class RemoteStore(Store):
             self._http.request("PUT", self.config.store_path, params=self.config.report_params(),
                                body=ox.serialize(meta, format=ox.RdfFormat.N_TRIPLES),
                                headers={"Content-Type": "application/n-triples"}).read()
-        except RemoteError as exc:
-            raise self._no_default_graph(exc) from None
+        except RemoteError:
+            raise
 
     def update_info(self, info: dict[str, Any]) -> None:
         generation = self._meta().get(META_GENERATION.value)
@@ -324,12 +375,22 @@ class RemoteStore(Store):
 
     def _no_default_graph(self, exc: RemoteError) -> RemoteError:
         """The error, with what to do when the server's Graph Store Protocol has no default graph."""
-        if self.config.report_graph or exc.status not in (400, 404, 405, 500, 501):
+        if exc.status not in (400, 404, 405, 500, 501):
             return exc
-        return RemoteError(f"{exc} — postgraph keeps its build report in the Graph Store Protocol's default "
+        return RemoteError(f"{exc} — postgraph keeps the knowledge graph in the Graph Store Protocol's default "
                            "graph (`?default`), which this server may not offer (Virtuoso does not): set "
-                           "POSTGRAPH_STORE_REPORT_GRAPH to a named graph such as urn:postgraph:store",
+                           "POSTGRAPH_STORE_KNOWLEDGE_GRAPH to a named graph such as urn:postgraph:knowledge",
                            exc.status)
+
+    def _check_knowledge_graph(self) -> None:
+        """The knowledge graph must be reachable before any post graph is written."""
+        try:
+            self._http.request("GET", self.config.store_path, params=self.config.knowledge_params(),
+                               headers={"Accept": "application/n-triples"}).read()
+        except RemoteError as exc:
+            if exc.status == 404 and self.config.knowledge_graph:
+                return  # a named knowledge graph does not exist before the first build
+            raise self._no_default_graph(exc) from None
 
     def snapshot(self) -> RemoteGraph | None:  # type: ignore[override]
         graph = RemoteGraph(self._http)
@@ -360,6 +421,7 @@ class RemoteStore(Store):
             raise StoreBusy(f"another build of this process is writing to {self.spec}")
         try:
             self._meta()  # the report's graph must be reachable before any post graph is written
+            self._check_knowledge_graph()
             writer = RemoteWriter(self._http)
             info = info if info is not None else {}
             started = time.perf_counter()

@@ -50,11 +50,16 @@ class RemoteConfig:
     union_param: str = "union-default-graph"  # "" when the server's default graph already is the union
     timeout: float = 60.0
     connections: int = 1  # PUTs sent at once while building
-    report_graph: str = ""  # named graph holding the last build's report; "" = the default graph
+    report_graph: str = "urn:postgraph:store"  # named graph holding the last build's report
+    knowledge_graph: str = ""  # named graph holding the knowledge graph; "" = the server's default graph
 
     def report_params(self) -> list[tuple[str, str]]:
         """Graph Store Protocol parameters addressing the graph that holds the build report."""
-        return [("graph", self.report_graph)] if self.report_graph else [("default", "")]
+        return [("graph", self.report_graph)]
+
+    def knowledge_params(self) -> list[tuple[str, str]]:
+        """Graph Store Protocol parameters addressing the knowledge graph."""
+        return [("graph", self.knowledge_graph)] if self.knowledge_graph else [("default", "")]
 
     @classmethod
     def from_env(cls, url: str, env: Mapping[str, str] | None = None) -> RemoteConfig:
@@ -72,9 +77,15 @@ class RemoteConfig:
                                                                 empty for servers whose default graph is the union)
         POSTGRAPH_STORE_TIMEOUT                                 seconds to wait for an answer (default 60)
         POSTGRAPH_STORE_CONNECTIONS                             PUTs sent at once while building (default 1)
-        POSTGRAPH_STORE_REPORT_GRAPH                            IRI of a named graph for the last build's report,
-                                                                for servers whose Graph Store Protocol has no
-                                                                default graph (Virtuoso); default: `?default`
+        POSTGRAPH_STORE_REPORT_GRAPH                            IRI of the named graph for the last build's report
+                                                                (default urn:postgraph:store; never the default
+                                                                graph, which is the knowledge graph)
+        POSTGRAPH_STORE_KNOWLEDGE_GRAPH                         IRI of a named graph for the knowledge graph, for
+                                                                servers whose Graph Store Protocol has no writable
+                                                                default graph (Virtuoso); queries then name it as
+                                                                their default graph (`default-graph-uri`; `FROM`
+                                                                when you query the server yourself); default: the
+                                                                server's default graph
 
         Credentials may also be given in the URL (`https://user:password@host/…`); they are
         taken out of it, so the URL that is shown never carries them.
@@ -101,13 +112,15 @@ class RemoteConfig:
         except ValueError as exc:
             raise StoreError("POSTGRAPH_STORE_BATCH_BYTES, _TIMEOUT and _CONNECTIONS must be numbers: "
                              f"{exc}") from exc
-        report_graph = (env.get("POSTGRAPH_STORE_REPORT_GRAPH") or "").strip()
-        if report_graph:
-            try:
-                ox.NamedNode(report_graph)
-            except ValueError as exc:
-                raise StoreError(f"POSTGRAPH_STORE_REPORT_GRAPH must be an absolute IRI such as "
-                                 f"urn:postgraph:store, not {report_graph!r} ({exc})") from None
+        report_graph = (env.get("POSTGRAPH_STORE_REPORT_GRAPH") or "").strip() or "urn:postgraph:store"
+        knowledge_graph = (env.get("POSTGRAPH_STORE_KNOWLEDGE_GRAPH") or "").strip()
+        for name, value in (("REPORT_GRAPH", report_graph), ("KNOWLEDGE_GRAPH", knowledge_graph)):
+            if value:
+                try:
+                    ox.NamedNode(value)
+                except ValueError as exc:
+                    raise StoreError(f"POSTGRAPH_STORE_{name} must be an absolute IRI such as "
+                                     f"urn:postgraph:store, not {value!r} ({exc})") from None
         auth = (env.get("POSTGRAPH_STORE_AUTH") or "basic").strip().lower()
         if auth not in ("basic", "digest"):
             raise StoreError(f"POSTGRAPH_STORE_AUTH must be 'basic' or 'digest', not {auth!r}")
@@ -116,7 +129,8 @@ class RemoteConfig:
                    store_path=path("POSTGRAPH_STORE_GSP_PATH", "/store"), user=user, password=password,
                    token=env.get("POSTGRAPH_STORE_TOKEN") or None, batch_bytes=max(64 * 1024, batch),
                    union_param=env.get("POSTGRAPH_STORE_UNION_PARAM", "union-default-graph"), timeout=timeout,
-                   connections=connections, auth=auth, report_graph=report_graph)
+                   connections=connections, auth=auth, report_graph=report_graph,
+                   knowledge_graph=knowledge_graph)
 
     def secrets(self) -> list[str]:
         out = [s for s in (self.password, self.token) if s]

@@ -254,8 +254,7 @@ def open_store(spec: str | Path | None = None) -> Store:
 
 
 def query(store: ox.Store, sparql: str, **kwargs: Any) -> Any:
-    """Run a query with the union of all named graphs as the default graph (our convention)."""
+    """Run a query over the knowledge graph (the default graph), with our prefixes."""
     from .namespaces import PREFIXES
 
-    kwargs.setdefault("use_default_graph_as_union", True)
     return store.query(sparql, prefixes=PREFIXES, **kwargs)

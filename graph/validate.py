@@ -36,7 +36,8 @@ class ValidationResult:
 
 
 def union_graph(store: ox.Store) -> Graph:
-    """The union of all named graphs as an rdflib Graph (for pySHACL; fine for a site's graph)."""
+    """Every graph, the knowledge graph and the posts' graphs together, as one rdflib Graph for pySHACL:
+    the shapes check both layers (a site's graph fits in memory)."""
     data = store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", use_default_graph_as_union=True)
     graph = Graph()
     graph.parse(data=data.serialize(format=ox.RdfFormat.N_TRIPLES), format="nt")

@@ -29,6 +29,8 @@ _ORG_TYPES = {_S + c for c in ("Organization", "NGO", "Corporation", "Educationa
                                     "CollegeOrUniversity", "GovernmentOrganization", "ResearchOrganization",
                                     "NonprofitOrganization", "Consortium")}
 _PLACE_TYPES = {_S + c for c in ("Place", "City", "Country", "AdministrativeArea", "State", "Continent")}
+#: How the matcher reads an entry; never part of the data (DESIGN.md: the vocabulary is an input).
+HINTS = frozenset({str(PG.matchCase), str(PG.needsContext), str(PG.noMatchLabel)})
 _LABELS = (str(SDO.name), str(SKOS.prefLabel), str(SKOS.altLabel), str(RDFS.label), str(SDO.alternateName))
 
 
@@ -75,6 +77,7 @@ class Vocabulary:
     entries: dict[str, Entry] = field(default_factory=dict)
     triples: list[ox.Triple] = field(default_factory=list)
     fingerprint: str = ""
+    by_subject: dict[str, list[ox.Triple]] = field(default_factory=dict, repr=False)  # iri -> its triples
 
     def editions_of(self, series: str) -> dict[int, Entry]:
         """year -> the known edition of a series (several per year keep the first)."""
@@ -85,7 +88,18 @@ class Vocabulary:
         return out
 
     def quads(self, graph: ox.NamedNode) -> list[ox.Quad]:
-        return [ox.Quad(t.subject, t.predicate, t.object, graph) for t in self.triples]
+        """The curated list for curators (its own named graph), without the matcher's hints."""
+        return [ox.Quad(t.subject, t.predicate, t.object, graph) for t in self.triples
+                if t.predicate.value not in HINTS]
+
+    def description(self, node: str) -> list[tuple[str, str]] | None:
+        """What the knowledge graph says of a known entity once a post mentions it: the (predicate,
+        object) pairs of `node` (`<iri>`) in N-Triples syntax, without matcher hints; None when the
+        vocabulary does not describe it."""
+        triples = self.by_subject.get(node[1:-1]) if node.startswith("<") else None
+        if triples is None:
+            return None
+        return [(str(t.predicate), str(t.object)) for t in triples if t.predicate.value not in HINTS]
 
 
 def _flag(props: dict[str, list[ox.NamedNode | ox.Literal]], prop: object) -> bool:
@@ -120,6 +134,9 @@ def load_vocabulary(base: str, directory: Path = VOCABULARY_DIR) -> Vocabulary:
         if isinstance(t.subject, ox.NamedNode):
             by_subject.setdefault(t.subject.value, {}).setdefault(t.predicate.value, []).append(t.object)
     vocab = Vocabulary(base=base, triples=triples, fingerprint=vocabulary_fingerprint(directory))
+    for t in triples:
+        if isinstance(t.subject, ox.NamedNode):
+            vocab.by_subject.setdefault(t.subject.value, []).append(t)
     for iri, props in by_subject.items():
         types = frozenset(o.value for o in props.get(str(RDF.type), []))
         kind = kind_of(types)

@@ -29,8 +29,9 @@ def _check(site_dir: Path) -> int:
         extraction = extractor.extract(page)
         claims = RelationFinder(extractor).find(page, extraction)
         graph = ox.NamedNode(page.permalink)
-        quads = extraction_quads(page, extraction, graph, series_of, claims)
-        count, data = extraction_nquads(page, extraction, graph, series_of, claims)
+        source = f"https://example.org/id/source/{page.rel_path}"
+        quads = extraction_quads(page, extraction, graph, series_of, claims, source=source)
+        count, data = extraction_nquads(page, extraction, graph, series_of, claims, source=source)
         assert count == len(quads), page.rel_path
         assert data == (ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b""), page.rel_path
         total += count
@@ -44,4 +45,4 @@ def test_same_bytes_on_the_bundled_site() -> None:
 @pytest.mark.shared
 def test_same_bytes_on_osslat(shared_dir: Path) -> None:
     # three languages, quotes, accents, newlines in sentences: the escaping must agree everywhere
-    assert _check(shared_dir / "corpora" / "osslat") > 50_000
+    assert _check(shared_dir / "corpora" / "osslat") > 5_000  # every page, compact evidence (data model v2)

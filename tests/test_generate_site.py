@@ -117,12 +117,12 @@ def test_postgraph_builds_the_generated_site(built) -> None:
 def test_graph_has_colocations_and_other_relations(built) -> None:
     _, _, snapshot = built
     assert _count(snapshot, "?a seo:colocatedWith ?b") > 0
-    assert _count(snapshot, "?c a pg:Claim ; rdf:predicate seo:colocatedWith") > 0
+    assert _count(snapshot, "GRAPH ?g { ?c a pg:Claim ; rdf:predicate seo:colocatedWith }") > 0
     for predicate in ("schema:location", "schema:startDate", "schema:organizer", "pg:theme"):
         assert _count(snapshot, f"?e {predicate} ?x . ?e a schema:Event") > 0, predicate
     # invented names are found by their patterns: linked repositories, event head words
-    assert _count(snapshot, '?m a pg:Mention ; pg:method "pattern:repository-link"') > 0
-    assert _count(snapshot, '?m a pg:Mention ; pg:method "pattern:event-name"') > 0
+    assert _count(snapshot, 'GRAPH ?g { ?m a pg:Mention ; pg:method "pattern:repository-link" }') > 0
+    assert _count(snapshot, 'GRAPH ?g { ?m a pg:Mention ; pg:method "pattern:event-name" }') > 0
 
 
 FLOOR = Path(__file__).resolve().parents[2] / "shared" / "tools" / "floor_build.py"

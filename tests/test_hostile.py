@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 
 from graph.build import BuildFailed, BuildOptions, build
+from graph.matcher import key_of
+from graph.mentions import parse_span
 from graph.query import run
 from graph.store import LocalStore
 
@@ -117,14 +119,19 @@ def test_hostile_text_is_stored_as_text_and_offsets_hold(hostile) -> None:
     snap = store.snapshot()
     author = {r["n"].value for r in run(snap, "SELECT ?n WHERE { ?p schema:author ?a . ?a schema:name ?n }").result}
     assert "<b onmouseover=alert(3)>Mallory</b>" in author
-    # CRLF and BOM: every mention's exact text is the slice of the decoded file at its offsets
+    # CRLF and BOM: every mention's first span is, in the decoded file, a name of its entity
     post = "https://hostile.example/posts/bom-crlf/"
     text = (site / "content" / "posts" / "bom-crlf.md").read_bytes().decode("utf-8-sig")
-    rows = list(run(snap, f"""SELECT ?start ?end ?exact WHERE {{ GRAPH <{post}> {{
-        ?t oa:hasSelector ?p, ?q . ?p oa:start ?start ; oa:end ?end . ?q oa:exact ?exact }} }}""").result)
+    rows = list(run(snap, f"""SELECT ?span ?name WHERE {{ GRAPH <{post}> {{
+        ?m oa:hasBody ?e ; pg:method "vocabulary" ; oa:hasTarget ?span }}
+        ?e schema:name|skos:prefLabel|skos:altLabel ?name }}""").result)
     assert rows
+    spans: dict[tuple[int, int], set[str]] = {}
     for r in rows:
-        assert text[int(r["start"].value):int(r["end"].value)] == r["exact"].value
+        _source, start, end = parse_span(r["span"].value)
+        spans.setdefault((start, end), set()).add(key_of(r["name"].value))
+    for (start, end), names in spans.items():
+        assert key_of(text[start:end]) in names, text[start:end]
 
 
 def test_strict_fails_and_leaves_the_store_as_it_was(hostile, tmp_path: Path) -> None:

@@ -30,10 +30,11 @@ def osslat(osslat_store: LocalStore) -> tuple[ox.Store, LocalStore]:
 
 def _graph_pages(store: ox.Store) -> dict[str, dict[str, str | None]]:
     answer = run(store, """SELECT ?page ?title ?lang ?date ?status ?path WHERE {
-        GRAPH ?page { ?page schema:inLanguage ?lang ; prov:wasDerivedFrom/pg:sourcePath ?path .
-            OPTIONAL { ?page schema:headline|schema:name ?title }
-            OPTIONAL { ?page schema:datePublished ?date }
-            OPTIONAL { ?page schema:creativeWorkStatus ?status } } }""")
+        GRAPH ?page { ?page prov:wasDerivedFrom/pg:sourcePath ?path }
+        ?page schema:inLanguage ?lang .
+        OPTIONAL { ?page schema:headline|schema:name ?title }
+        OPTIONAL { ?page schema:datePublished ?date }
+        OPTIONAL { ?page schema:creativeWorkStatus ?status } }""")
     out = {}
     for s in answer.result:
         out[s["page"].value] = {k: (s[k].value if s[k] is not None else None)

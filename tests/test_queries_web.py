@@ -33,8 +33,10 @@ def test_example_query_is_documented_and_answers_on_content(store: MemoryStore, 
     assert text.startswith("#"), "each example query starts with a comment saying what it answers"
     answer = run(store.snapshot(), text)
     rows = list(answer.result)
-    if path.stem == "translations":
-        assert rows == []  # content/ is English only; the osslat tests cover translations
+    if path.stem in ("translations", "featured-projects-by-event"):
+        # content/ is English only, and its post says no event showed a project ("a session on
+        # Zuul" would): tests/test_relations.py runs both on osslat
+        assert rows == []
     else:
         assert rows, f"{path.name} returns nothing on content/"
 

@@ -78,7 +78,7 @@ def test_build_and_incremental_rebuilds(server: str, small_site: Path, tmp_path:
     changed = {g for g in before if before[g] != after.get(g)}
     assert len(changed) == 1, f"only the edited post's graph may change, not {sorted(changed)}"
     (iri,) = changed
-    assert any("Kubernetes" in line for line in after[iri] - before[iri])
+    assert any("kubernetes" in line.lower() for line in after[iri] - before[iri])
     assert store.generation() != gen
 
     victim = _posts(site)[-1]
@@ -136,12 +136,14 @@ def test_cli_query_export_stats(server: str, small_site: Path, tmp_path: Path) -
         parsed = list(ox.parse(path=str(out), format=spec.rdf_format))
         assert len(parsed) > 1000, fmt
     nq = list(ox.parse(path=str(tmp_path / "export.nq"), format=ox.RdfFormat.N_QUADS))
-    assert len({q.graph_name for q in nq}) == posts + 3 + 3  # posts, section pages, site/vocabulary/ontology
+    # posts, section pages, site/vocabulary/ontology, and the knowledge graph (the default graph)
+    assert len({q.graph_name for q in nq}) == posts + 3 + 3 + 1
 
     result = runner.invoke(main, ["stats", "--store", server, "--json"])
     assert result.exit_code == 0, result.output
     stats = json.loads(result.stdout)
-    assert stats["build"]["pages"] > 0 and stats["totals"]["quads"] == len(nq)
+    assert stats["build"]["pages"] > 0 and (stats["totals"]["quads in named graphs"]
+                                                + stats["totals"]["quads in the knowledge graph"]) == len(nq)
 
 
 def test_web_app_against_remote(server: str, small_site: Path) -> None:
@@ -283,10 +285,14 @@ def test_failed_build_is_redone_exactly_where_it_stopped(server: str, small_site
 
 
 def test_report_graph_setting() -> None:
-    """The report's place: GSP `?default` unless a named graph is given, and that must be an IRI."""
+    """The report's place: a named graph (never the default graph, which is the knowledge graph), and
+    that must be an IRI."""
     from graph.store import StoreError
 
-    assert RemoteConfig.from_env("http://h:1", {}).report_params() == [("default", "")]
+    assert RemoteConfig.from_env("http://h:1", {}).report_params() == [("graph", "urn:postgraph:store")]
+    assert RemoteConfig.from_env("http://h:1", {}).knowledge_params() == [("default", "")]
+    kg = RemoteConfig.from_env("http://h:1", {"POSTGRAPH_STORE_KNOWLEDGE_GRAPH": "urn:x:kg"})
+    assert kg.knowledge_params() == [("graph", "urn:x:kg")]
     named = RemoteConfig.from_env("http://h:1", {"POSTGRAPH_STORE_REPORT_GRAPH": "urn:postgraph:store"})
     assert named.report_params() == [("graph", "urn:postgraph:store")]
     with pytest.raises(StoreError, match="POSTGRAPH_STORE_REPORT_GRAPH must be an absolute IRI"):

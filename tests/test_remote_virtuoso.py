@@ -86,7 +86,7 @@ def virtuoso_env(monkeypatch: pytest.MonkeyPatch) -> None:
                         "POSTGRAPH_STORE_GSP_PATH": "/sparql-graph-crud-auth", "POSTGRAPH_STORE_UNION_PARAM": "",
                         "POSTGRAPH_STORE_AUTH": "digest", "POSTGRAPH_STORE_USER": USER,
                         "POSTGRAPH_STORE_PASSWORD": PASSWORD,
-                        "POSTGRAPH_STORE_REPORT_GRAPH": "urn:postgraph:store"}.items():
+                        "POSTGRAPH_STORE_KNOWLEDGE_GRAPH": "urn:postgraph:knowledge"}.items():
         monkeypatch.setenv(name, value)
 
 
@@ -144,12 +144,12 @@ def test_build_rebuild_query_export_on_virtuoso(virtuoso: str, virtuoso_env: Non
     assert re.search(r"\+0\s+-[1-9]\d*\s+https?://", diff.output), diff.output  # the deleted post's graph
 
 
-def test_virtuoso_without_report_graph_says_what_to_set(virtuoso: str, virtuoso_env: None, tmp_path: Path,
-                                                        monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("POSTGRAPH_STORE_REPORT_GRAPH")
+def test_virtuoso_without_knowledge_graph_says_what_to_set(virtuoso: str, virtuoso_env: None, tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("POSTGRAPH_STORE_KNOWLEDGE_GRAPH")
     site = tmp_path / "site"
     site_generator().generate(site, 3, seed=2)
-    with pytest.raises(RemoteError, match="POSTGRAPH_STORE_REPORT_GRAPH") as info:
+    with pytest.raises(RemoteError, match="POSTGRAPH_STORE_KNOWLEDGE_GRAPH") as info:
         build(open_store(virtuoso), BuildOptions(site=site))
     assert "<" not in str(info.value) and "default" in str(info.value)  # Virtuoso's HTML page, as words
 

@@ -217,13 +217,13 @@ def test_descriptions_are_bounded_and_without_evidence_plumbing(client, monkeypa
     assert not any("oa#hasBody" in line or "rdf-syntax-ns#object" in line for line in lines)
 
     monkeypatch.setattr(sparql, "DESCRIBE_IN", 5)
-    hub = client.get("/describe", query_string={"iri": "http://www.w3.org/ns/oa#Annotation", "format": "ttl"})
+    # a class: the knowledge graph's six projects point at it (rdf:type)
+    hub = client.get("/describe", query_string={"iri": "http://usefulinc.com/ns/doap#Project", "format": "ttl"})
     assert hub.status_code == 200 and "5 pointing at it" in hub.headers["X-Postgraph-Truncated"]
     assert hub.get_data(as_text=True).startswith("# only the first")
     g = rdflib.Graph().parse(data=hub.data, format="turtle")
-    annotation = rdflib.URIRef("http://www.w3.org/ns/oa#Annotation")
-    assert len(list(g.triples((None, None, annotation)))) == 5  # pointing at it: bounded
-    assert (annotation, rdflib.RDFS.label, None) in g  # about it: the ontology's labels, all there
+    project = rdflib.URIRef("http://usefulinc.com/ns/doap#Project")
+    assert len(list(g.triples((None, None, project)))) == 5  # pointing at it: bounded
 
 
 def test_describe_any_iri(client) -> None:

@@ -260,9 +260,9 @@ def describe_triples(snapshot: Any, iri: str) -> tuple[list[ox.Triple], bool]:
     """The bounded description of `iri` (see DESCRIBE_OUT), and whether a bound was reached."""
     node, bind = ox.NamedNode(iri), {ox.Variable("iri"): ox.NamedNode(iri)}
     out = [ox.Triple(node, r["p"], r["o"]) for r in snapshot.query(
-        _OUTGOING % (DESCRIBE_OUT + 1), use_default_graph_as_union=True, substitutions=bind)]
+        _OUTGOING % (DESCRIBE_OUT + 1), substitutions=bind)]
     into = [ox.Triple(r["s"], r["q"], node) for r in snapshot.query(
-        _INCOMING % (DESCRIBE_IN + 1), use_default_graph_as_union=True, substitutions=bind)]
+        _INCOMING % (DESCRIBE_IN + 1), substitutions=bind)]
     truncated = len(out) > DESCRIBE_OUT or len(into) > DESCRIBE_IN
     return out[:DESCRIBE_OUT] + into[:DESCRIBE_IN], truncated
 
@@ -364,10 +364,9 @@ def void_description(snapshot: ox.Store, root: str, info: dict) -> list[ox.Tripl
 
     dataset = ox.NamedNode(root + "/.well-known/void#dataset")
     triples = [ox.Triple(dataset, ox.NamedNode(PREFIXES["rdf"] + "type"), X_VOID.Dataset)]
-    count = next(iter(snapshot.query("SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o { ?s ?p ?o } }",
-                                     use_default_graph_as_union=True)))[0]
-    entities = next(iter(snapshot.query("SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o FILTER isIRI(?s) }",
-                                        use_default_graph_as_union=True)))[0]
+    # the knowledge graph (the default graph): what the Turtle dump and a plain query see
+    count = next(iter(snapshot.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")))[0]
+    entities = next(iter(snapshot.query("SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o FILTER isIRI(?s) }")))[0]
     triples += [ox.Triple(dataset, X_VOID.triples, count), ox.Triple(dataset, X_VOID.entities, entities),
                 ox.Triple(dataset, X_VOID.sparqlEndpoint, ox.NamedNode(root + "/sparql")),
                 ox.Triple(dataset, X_DCTERMS.title, ox.Literal(f"postgraph graph of {info.get('site', 'a site')}")),

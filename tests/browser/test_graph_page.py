@@ -47,7 +47,7 @@ def test_search_focuses_a_node_and_click_opens_the_panel(page, content_server) -
     page.wait_for_selector("#panel:not([hidden])")
     assert page.inner_text("#panel-title") == "Zuul"
     page.wait_for_selector("#panel-facts dt")
-    assert "posts mentioning it" in page.inner_text("#panel-facts")
+    assert "articles mentioning it" in page.inner_text("#panel-facts")
     # a real click on a node's drawn position opens the panel too
     page.click("#panel-close")
     page.evaluate("window.postgraph.network.fit({animation: false})")  # the focus animation has moved the view

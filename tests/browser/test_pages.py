@@ -36,7 +36,7 @@ def test_analysis_page_renders_the_chart(page, osslat_server) -> None:
     page.wait_for_load_state("networkidle")
     assert page.locator("#centrality tr").count() > 5
     assert page.evaluate("document.querySelector('#themes img').naturalWidth") > 0
-    page.fill("input[name=from]", "Zuul")
+    page.fill("input[name=from]", "OpenInfra Foundation")
     page.fill("input[name=to]", "SCaLE")
     page.click("#path-form button")
     page.wait_for_selector("#path li.hop")

@@ -94,7 +94,7 @@
       return;
     }
     getJSON(withLabels("/graph/node.json?iri=" + encodeURIComponent(id))).then(function (info) {
-      fact(list, "posts mentioning it", [info.posts]);
+      fact(list, "articles mentioning it", [info.posts + (info.versions > info.posts ? " (" + info.versions + " language versions)" : "")]);
       fact(list, "links", [info.degree]);
       if (info.langs.length) { fact(list, "languages", [info.langs.join(", ")]); }
       if (info.years.length) { fact(list, "years", [info.years[0] === info.years[1] ? info.years[0] : info.years.join("–")]); }
