@@ -15,6 +15,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import ahocorasick
 
@@ -108,17 +109,75 @@ class Surface:
 COMMON_WORD_ZIPF = 3.5
 
 
+_ZIPF: dict[str, bool] | None = None  # word -> everyday word?, kept on disk between builds
+_ZIPF_NEW = 0  # answers not on disk yet
+
+
+def _zipf_table() -> dict[str, bool]:
+    """The everyday-word answers of earlier builds (graph.cache); saved again at exit when new ones
+    were added, so an incremental build rarely loads wordfreq's tables (most of a second)."""
+    global _ZIPF
+    if _ZIPF is None:
+        import atexit
+        import pickle
+
+        from .cache import cache_dir
+
+        _ZIPF = {}
+        try:
+            with open(_zipf_path(cache_dir()), "rb") as f:
+                loaded = pickle.load(f)
+            if isinstance(loaded, dict):
+                _ZIPF = loaded
+        except Exception:
+            pass
+        atexit.register(_save_zipf_table)
+    return _ZIPF
+
+
+def _zipf_path(folder: Path) -> Path:
+    from importlib.metadata import version
+
+    return folder / f"everyday-word-answers-{version('wordfreq')}-{COMMON_WORD_ZIPF}.pickle"
+
+
+def _save_zipf_table() -> None:
+    import os
+    import pickle
+    import tempfile
+
+    from .cache import cache_dir
+
+    if not _ZIPF_NEW or _ZIPF is None or os.environ.get("POSTGRAPH_CACHE") == "off":
+        return
+    try:
+        folder = cache_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".words-", delete=False) as tmp:
+            pickle.dump(_ZIPF, tmp, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp.name, _zipf_path(folder))
+    except OSError:
+        pass
+
+
 @lru_cache(maxsize=65536)
 def is_common_word(label: str) -> bool:
     """True for one-word labels that are frequent words of en/es/pt; they need context to count."""
+    global _ZIPF_NEW
     if " " in label.strip() or not label.isalpha():
         return False
     if label not in (label.lower(), label.capitalize(), label.upper()):
         return False  # unusual capitals ("SCaLE", "OpenStack") are a name, not the everyday word
+    word = label.lower()
+    table = _zipf_table()
+    known = table.get(word)
+    if known is not None:
+        return known
     from wordfreq import zipf_frequency
 
-    word = label.lower()
-    return any(zipf_frequency(word, lang) >= COMMON_WORD_ZIPF for lang in ("en", "es", "pt"))
+    answer = table[word] = any(zipf_frequency(word, lang) >= COMMON_WORD_ZIPF for lang in ("en", "es", "pt"))
+    _ZIPF_NEW += 1
+    return answer
 
 
 def everyday_words(labels: set[str]) -> frozenset[str]:

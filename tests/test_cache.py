@@ -41,3 +41,18 @@ def test_cache_can_be_turned_off(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     cache.cached("thing", "k", lambda: calls.append(1))
     cache.cached("thing", "k", lambda: calls.append(1))
     assert len(calls) == 2
+
+
+def test_everyday_word_answers_are_kept_between_processes(tmp_path: Path) -> None:
+    """The second process answers from the disk and never loads wordfreq's tables."""
+    import os
+    import subprocess
+    import sys
+
+    script = ("import sys; from graph.matcher import is_common_word; "
+              "print(is_common_word('Tempo'), is_common_word('Kubernetes'), 'wordfreq' in sys.modules)")
+    env = {**os.environ, "POSTGRAPH_CACHE": str(tmp_path / "c")}
+    first = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, check=True)
+    second = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, check=True)
+    assert first.stdout.split() == ["True", "False", "True"]
+    assert second.stdout.split() == ["True", "False", "False"]
