@@ -9,11 +9,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import logging
 import tomllib
 import zoneinfo
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urljoin, urlsplit
 
 import yaml
 
@@ -21,6 +23,8 @@ from .post import HugoYAMLLoader
 
 #: baseURL used when the site has none (a bare folder of Markdown, or a config without baseURL):
 #: post IRIs must be absolute, and example.org is reserved for exactly this (RFC 2606).
+log = logging.getLogger(__name__)
+
 PLACEHOLDER_BASE_URL = "https://example.org/"
 _CONFIG_FILES = [f"{name}{ext}" for name in ("hugo", "config") for ext in (".toml", ".yaml", ".yml", ".json")]
 _DEFAULT_TAXONOMIES = {"tag": "tags", "category": "categories"}
@@ -73,6 +77,18 @@ class SiteConfig:
         return zoneinfo.ZoneInfo(self.time_zone) if self.time_zone else dt.UTC
 
 
+def absolute_base_url(base_url: str, root: Path | None = None) -> str:
+    """The site's baseURL as an absolute URL. Hugo accepts a relative one ("/", "/docs/"), and many
+    sites use it; RDF needs absolute IRIs, so its path is kept under `PLACEHOLDER_BASE_URL`'s host,
+    with a warning that says how to give the real one (or `--base-iri` for the entities)."""
+    if urlsplit(base_url).scheme:
+        return base_url
+    absolute = urljoin(PLACEHOLDER_BASE_URL, base_url if base_url.startswith("/") else "/" + base_url)
+    log.warning("%sbaseURL %r is relative; post IRIs use %s instead (set an absolute baseURL in the site's "
+                "configuration to mint the real ones)", f"{root}: " if root else "", base_url, absolute)
+    return absolute
+
+
 def load_config(root: Path, *, environment: str = "production") -> SiteConfig:
     """Read the site's configuration: the root config file, then config/_default/, then
     config/<environment>/ (later files win, as in Hugo; `hugo list` uses "production").
@@ -121,7 +137,7 @@ def load_config(root: Path, *, environment: str = "production") -> SiteConfig:
     ugly = c.get("uglyurls", False)
     return SiteConfig(
         root=root,
-        base_url=str(c.get("baseurl") or PLACEHOLDER_BASE_URL),
+        base_url=absolute_base_url(str(c.get("baseurl") or PLACEHOLDER_BASE_URL), root),
         title=str(c["title"]) if c.get("title") is not None else None,
         default_language=default,
         default_in_subdir=bool(c.get("defaultcontentlanguageinsubdir", False)),
@@ -192,7 +208,7 @@ def _languages(c: dict[str, Any], default: str, content_dir: str) -> dict[str, L
         Language(code=code, name=str(v.get("label") or v.get("languagename") or code),
                  weight=int(v.get("weight") or 0), content_dir=Path(str(v.get("contentdir") or content_dir)),
                  title=str(v["title"]) if v.get("title") else None,
-                 base_url=str(v["baseurl"]) if v.get("baseurl") else None,
+                 base_url=absolute_base_url(str(v["baseurl"]), root) if v.get("baseurl") else None,
                  disabled=bool(v.get("disabled")) or code in disabled)
         for code, v in ((str(k).lower(), v if isinstance(v, dict) else {}) for k, v in configured.items())
     ] or [Language(default, default, 0, Path(content_dir))]

@@ -550,3 +550,24 @@ def test_keys_differing_in_case_warn_but_keep_the_page(tmp_path: Path) -> None:
     assert [p.rel_path for p in site.pages] == ["content/a.md"]
     assert [(p.line, p.fatal) for p in site.problems] == [(4, False)]
     assert "'tags' and 'Tags'" in site.problems[0].reason
+
+
+@pytest.mark.parametrize(("base", "expected"), [("/", "https://example.org/"), ("/docs/", "https://example.org/docs/"),
+                                                ("docs", "https://example.org/docs")])
+def test_relative_base_url_gives_absolute_iris_and_says_so(tmp_path: Path, base: str, expected: str,
+                                                           caplog: pytest.LogCaptureFixture) -> None:
+    """Hugo accepts `baseURL: /` (many sites use it); RDF needs absolute IRIs. It used to crash the
+    build ("Invalid base IRI '/id/'")."""
+    from graph.build import BuildOptions, build
+    from graph.store import MemoryStore
+
+    (tmp_path / "content" / "posts").mkdir(parents=True)
+    (tmp_path / "hugo.yaml").write_text(f"baseURL: {base}\n", encoding="utf-8")
+    (tmp_path / "content" / "posts" / "a.md").write_text("---\ntitle: A\ndate: 2025-01-01\n---\nText.\n",
+                                                          encoding="utf-8")
+    assert load_config(tmp_path).base_url == expected
+    assert "is relative" in caplog.text
+    store = MemoryStore()
+    report = build(store, BuildOptions(site=tmp_path))
+    assert report.mapped == 1 and not report.problems
+    assert report.entity_base.startswith(expected.rstrip("/"))
