@@ -208,7 +208,7 @@ def _languages(c: dict[str, Any], default: str, content_dir: str) -> dict[str, L
         Language(code=code, name=str(v.get("label") or v.get("languagename") or code),
                  weight=int(v.get("weight") or 0), content_dir=Path(str(v.get("contentdir") or content_dir)),
                  title=str(v["title"]) if v.get("title") else None,
-                 base_url=absolute_base_url(str(v["baseurl"]), root) if v.get("baseurl") else None,
+                 base_url=absolute_base_url(str(v["baseurl"])) if v.get("baseurl") else None,
                  disabled=bool(v.get("disabled")) or code in disabled)
         for code, v in ((str(k).lower(), v if isinstance(v, dict) else {}) for k, v in configured.items())
     ] or [Language(default, default, 0, Path(content_dir))]
