@@ -51,6 +51,11 @@ _DATED_TENSE = re.compile(
 _DIRECTION_BEFORE = re.compile(
     r"\b(?:southern|northern|eastern|western|south|north|east|west|(?:sur|norte|este|oeste|sul|leste|"
     r"noroeste|nordeste|sudeste|suroeste|sudoeste)\s+(?:de|del|do|da|dos|das))\s+$", re.I)
+# "last year's Summit", "the previous KubeCon", "la edición anterior": another edition than the one the
+# post names ("the first KCD Guadalajara" is often the very edition announced, so ordinals do not count)
+_OTHER_EDITION_BEFORE = re.compile(
+    r"\b(?:previous|past|earlier|last year'?s?|next year'?s?|anterior|pasad[ao]|passad[ao]|del año pasado|"
+    r"do ano passado)\W+(?:[\w'-]+\W+)?$", re.I)
 _PLACE_PREPOSITIONS = {"in", "en", "em", "at", "near", "from", "desde", "no", "na", "cerca", "perto", "to",
                        "hosted", "held", "celebrado", "celebrada", "realizado", "realizada", "sede"}
 _EVENT_WORDS = {*EVENT_HEADS, "Event", "Events", "Evento", "Eventos", "Edition", "Edición", "Edição", "Recap",
@@ -132,6 +137,7 @@ class Extractor:
         self.matcher = Matcher(vocabulary.entries.values())
         self._region_memo: dict = {}  # see _region_named
         self._labels: dict | None = None  # see term_entity
+        self._regional: set[str] | None = None  # series with regional series of their own (edition_of)
 
     def entity(self, iri: str) -> Entry | None:
         return self.vocabulary.entries.get(iri)
@@ -164,7 +170,7 @@ class Extractor:
                 continue
             kept.append(m)
             self._add_known(out, doc, m, entry, year)
-        self._resolve_discourse(out)
+        self._resolve_discourse(out, doc)
         covered = Spans(len(page.text))
         for m in kept:
             covered.add(m.start, m.end)
@@ -244,7 +250,8 @@ class Extractor:
                 edition, end, method = known[0].iri, m.end + number.end(1), "edition:explicit"
         if edition is None and explicit:
             edition = self.edition_of(out, entry, int(explicit.group(1)), doc.masked[m.start:m.end])
-            end, method = m.end + explicit.end(1), "edition:explicit"
+            if edition is not None:
+                end, method = m.end + explicit.end(1), "edition:explicit"
         if edition is None and year is not None:
             sentence_text = doc.masked[sent[0]:sent[1]] if sent else ""
             if _THIS_YEAR.search(sentence_text):
@@ -286,11 +293,18 @@ class Extractor:
                 return candidate
         return entry
 
-    def edition_of(self, out: Extraction, series: Entry, year: int, _surface: str | None) -> str:
+    def edition_of(self, out: Extraction, series: Entry, year: int, _surface: str | None) -> str | None:
+        """The edition of `series` in `year`: the vocabulary's, else minted (series + year). None for
+        a series with regional series of its own (KubeCon: Europe, North America, China …): "KubeCon
+        2025" does not say which one, and a "global" edition would be an event that never took place."""
         known = self.vocabulary.editions_of(series.iri).get(year)
         if known is not None:
             out.kinds.setdefault(series.iri, "event")
             return known.iri
+        if self._regional is None:
+            self._regional = {e.series for e in self.vocabulary.entries.values() if e.is_series and e.series}
+        if series.iri in self._regional:
+            return None
         iri = f"{series.iri.rstrip('/')}/{year}"
         if iri not in out.entities:
             names = {lang: f"{name} {year}" for lang, name in series.names.items()}
@@ -298,8 +312,9 @@ class Extractor:
                                           year=year, confidence=0.9, method="edition")
         return iri
 
-    def _resolve_discourse(self, out: Extraction) -> None:
-        """A series mentioned again without a year means the edition this post already named."""
+    def _resolve_discourse(self, out: Extraction, doc: Prose | None = None) -> None:
+        """A series mentioned again without a year means the edition this post already named —
+        unless the words before it say it is another one ("the inaugural KubeCon", "last year's")."""
         chosen: dict[str, str] = {}
         for m in out.mentions:
             if m.kind != "event":
@@ -326,6 +341,8 @@ class Extractor:
                     out.kinds.pop(m.iri, None)
         for i, m in enumerate(out.mentions):
             entry = self.entity(m.iri)
+            if doc is not None and _OTHER_EDITION_BEFORE.search(doc.masked[max(0, m.start - 40):m.start]):
+                continue
             if entry is not None and entry.is_series and m.iri in chosen:
                 out.mentions[i] = Mention(chosen[m.iri], m.kind, m.start, m.end, CONFIDENCE["edition:discourse"],
                                           "edition:discourse", m.block, m.sentence)

@@ -37,6 +37,9 @@ _FEATURING = re.compile(
     r"presented|highlighted)|"
     r"presentad[oa]s?|present[óo]|demostr\w*|(?:charlas?|sesi[oó]n(?:es)?|talleres?|ponencias?)\s+(?:sobre|de)|"
     r"apresentad[oa]s?|apresentou|demonstr\w*|(?:palestras?|sess(?:ão|ões)|oficinas?)\s+(?:sobre|de))\b", re.I)
+# a time of day right after a date: a session or a meeting ("June 24 at 9 a.m. PT", "12 de marzo, 10:00")
+_TIME_OF_DAY = re.compile(r"\W{0,3}(?:at|a las|às|as|from|de)?\s*\d{1,2}(?::\d\d)?\s*(?:a\.?\s?m\.?|p\.?\s?m\.?|h\b)|"
+                          r"\W{0,3}(?:at|a las|às)?\s*\d{1,2}:\d\d", re.I)
 _COLOCATED_HEADING = re.compile(r"co-?locat|colocaliz|co-?localiz", re.I)
 _ORGANIZED_BY = re.compile(
     r"\b(?:organi[sz]ed|hosted|run|put on|presented|convened) by\b|\borganizad[oa] por\b|"
@@ -121,7 +124,7 @@ class RelationFinder:
         claims += self._colocation(doc, ext, events, main, year)
         claims += self._locations(doc, ext, editions, places, main)
         claims += self._shared_locations(claims)
-        claims += self._dates(doc, editions, main, year, page)
+        claims += self._dates(doc, ext, editions, main, year, page)
         claims += self._organizers(doc, ext, events, orgs, main)
         claims += self._themes(doc, ext, events, main, page)
         unique: dict[tuple[str, str, str], Claim] = {}
@@ -147,7 +150,7 @@ class RelationFinder:
             return iri
         entry = self.x.entity(iri)
         if entry is not None:
-            return self.x.edition_of(ext, entry, year, None)
+            return self.x.edition_of(ext, entry, year, None) or iri
         series = ext.entities.get(iri)
         if series is None:
             return iri
@@ -175,19 +178,24 @@ class RelationFinder:
             pairs: list[tuple[str, str]] = []
             distinct = list(dict.fromkeys(m.iri for m in here))
             cue_at = sentence.start + cue.start()
-            if len(distinct) >= 2:
-                before = [m for m in here if m.start < cue_at] or here[:1]
+            before = [m for m in here if m.start < cue_at]
+            if len(distinct) >= 2 and before:
                 after = [m for m in here if m.start >= cue_at and m.iri != before[-1].iri]
                 partners = after or [m for m in here if m.iri != before[-1].iri]
                 pairs += [(before[-1].iri, p.iri) for p in partners[:1]]
-            elif len(distinct) == 1:
+            elif distinct:
+                # "the 2-day co-located event, GitOpsCon-CDCon": the cue comes first, so the
+                # events after it were co-located with the one the paragraph is about, not with
+                # each other
+                distinct = distinct[:1]
                 antecedent = self._antecedent(doc, events, sentence.start, distinct[0]) or next(
                     (iri for iri in main if iri != distinct[0]), None)
                 if antecedent:
                     pairs.append((distinct[0], antecedent))
             for a, b in pairs:
                 a, b = self._edition_like(a, b, ext), self._edition_like(b, a, ext)
-                if a != b:
+                # co-location is a fact about two editions; between series it says too much
+                if a != b and self._is_edition(a, ext) and self._is_edition(b, ext):
                     claims.append(Claim(a, COLOCATED, b, sentence.start, sentence.end, 0.85, "pattern:co-located"))
         # a "Co-located events" section lists events held with the post's main event
         for index in doc.headings:
@@ -199,12 +207,16 @@ class RelationFinder:
                 block = doc.block_at(m.start)
                 if block is not None and block.section == section and m.iri not in main:
                     other = self._edition_like(m.iri, main[0], ext)
+                    if not self._is_edition(other, ext):
+                        continue
                     claims.append(Claim(main[0], COLOCATED, other, m.start, m.end, 0.8, "pattern:co-located-section"))
         # links whose path says co-located
         for link in re.finditer(r"\[([^\]\n]+)\]\(([^)\s]*co-?located[^)\s]*)\)", doc.text):
             for m in events:
                 if link.start(1) <= m.start < link.end(1) and main and m.iri not in main:
                     other = self._edition_like(m.iri, main[0], ext)
+                    if not self._is_edition(other, ext):
+                        continue
                     claims.append(Claim(main[0], COLOCATED, other, link.start(), link.end(), 0.75,
                                         "pattern:co-located-link"))
         del year
@@ -230,8 +242,8 @@ class RelationFinder:
             after_place = re.search(r",\s*$", before) and any(  # "Guadalajara, Mexico": the city's country
                 0 < place.start - p.end <= 3 and self._contains(place.iri, p.iri, ext) for p in places)
             contextual = bool(_AT_PLACE.search(before)) or in_title or bool(after_place)
-            if not contextual or place.method == "gazetteer:event-name":
-                continue
+            if not contextual or place.method == "gazetteer:event-name" or "/place/region/" in place.iri:
+                continue  # a world region ("in North America") names where a series runs, not a venue
             here = [m for m in editions if start <= m.start < end]
             subjects = list(dict.fromkeys(m.iri for m in here)) or ([*main] if in_title else [])
             for subject in subjects:
@@ -290,7 +302,26 @@ class RelationFinder:
         return shared
 
     # -- dates ------------------------------------------------------------------------------------
-    def _dates(self, doc: Prose, editions: list[Mention], main: list[str], year: int | None,
+    def _plausible_dates(self, subject: str, first: dt.date, ext: Extraction) -> bool:
+        """A date belongs to an edition only if it falls in the edition's year and, when the
+        vocabulary knows the edition's start, is that start: otherwise the clause dates something
+        else (a call for papers, a meeting, a co-located day)."""
+        edition_year = self.x.year_of(subject, ext)
+        if edition_year is not None and first.year != edition_year:
+            return False
+        entry = self.x.entity(subject)
+        if entry is not None:
+            known = [t.object.value for t in self.x.vocabulary.by_subject.get(subject, ()) if t.predicate.value == START]
+            if known and first.isoformat() not in {k[:10] for k in known}:
+                return False
+        return True
+
+    @staticmethod
+    def _in_heading(doc: Prose, offset: int) -> bool:
+        block = doc.block_at(offset)
+        return block is not None and block.kind == "heading"
+
+    def _dates(self, doc: Prose, ext: Extraction, editions: list[Mention], main: list[str], year: int | None,
                page: Page) -> list[Claim]:
         claims: list[Claim] = []
         for sentence in doc.sentences:
@@ -305,6 +336,10 @@ class RelationFinder:
                     if span is None:
                         continue
                     first, last = span
+                    if not self._plausible_dates(subjects[0], first, ext):
+                        continue
+                    if not here and (_TIME_OF_DAY.match(text, m.end()) or self._in_heading(doc, sentence.start)):
+                        continue  # "June 24 at 9 a.m.", "## Monday, December 10": a session's day, not the event's
                     s, e = sentence.start + m.start(), sentence.start + m.end()
                     method = "pattern:date" if here else "pattern:date-of-main-event"
                     claims.append(Claim(subjects[0], START, first.isoformat(), s, e, 0.8, method, literal=True))

@@ -171,3 +171,38 @@ def test_stats_lists_conflicts(osslat_store) -> None:
 def test_all_research_queries_are_documented() -> None:
     for path in Path(QUERIES_DIR).glob("*.rq"):
         assert path.read_text(encoding="utf-8").startswith("# "), path.name
+
+
+# -- precision rules measured on sites nobody tuned for (issue 14) ----------------------------------
+
+def test_no_global_edition_of_a_series_with_regional_series(finder) -> None:
+    x, _rf = finder
+    page = page_of("Notes\nKubeCon 2025 was great.", date="2025-05-01")
+    iris = {m.iri.removeprefix(BASE) for m in x.extract(page).mentions}
+    assert "event/kubecon/2025" not in iris and "event/kubecon" in iris  # which KubeCon? say less
+    page = page_of("Notes\nKubeCon Europe 2025 in London was great.", date="2025-05-01")
+    assert "event/kubecon-europe/2025" in {m.iri.removeprefix(BASE) for m in x.extract(page).mentions}
+
+
+def test_dates_outside_the_editions_year_or_against_the_vocabulary_are_not_its_dates(finder) -> None:
+    got = claims_of(finder, "Notes\nThe call for papers of FOSDEM 2025 closes on November 3, 2024. "
+                    "KubeCon Europe 2025 ran on March 12, 2025 (the vocabulary says April 1).", date="2024-10-01")
+    assert not [c for c in got if c[1] in ("startDate", "endDate")]
+
+
+def test_a_world_region_is_not_an_events_location(finder) -> None:
+    got = claims_of(finder, "Notes\nKCD Colombia 2025 took place in Latin America, in Bogotá.", date="2025-09-01")
+    places = {o for s, p, o in got if p == "location"}
+    assert not [p for p in places if "/region/" in p]
+
+
+def test_co_location_only_between_editions(finder) -> None:
+    got = claims_of(finder, "Notes\nFluxCon Europe is happening at RAI Amsterdam, co-located with KubeCon.",
+                    date="2026-03-01")
+    assert not [c for c in got if c[1] == "colocatedWith"]
+
+
+def test_a_session_time_or_a_schedule_heading_does_not_date_the_event(finder) -> None:
+    got = claims_of(finder, "KCD Colombia 2025 recap\nThe next community call is on June 24 at 9 a.m. PT.\n\n"
+                    "## Monday, June 30\n\nWorkshops.\n", date="2025-06-01")
+    assert not [c for c in got if c[1] in ("startDate", "endDate")]
