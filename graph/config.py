@@ -12,7 +12,7 @@ import json
 import logging
 import tomllib
 import zoneinfo
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -117,8 +117,13 @@ def load_config(root: Path, *, environment: str = "production") -> SiteConfig:
         _merge(merged, values)
     c = merged
     content_dir = str(c.get("contentdir") or ("content" if files or (root / "content").is_dir() else "."))
+    mounted, lang_dirs = content_mounts(c, root)
+    content_dir = mounted or content_dir
     default = str(c.get("defaultcontentlanguage") or "en").lower()
     languages = _languages(c, default, content_dir)
+    for code, folder in lang_dirs.items():
+        if code in languages:
+            languages[code] = replace(languages[code], content_dir=Path(folder))
     if default not in languages:
         raise ConfigError(f"defaultContentLanguage {default!r} is not one of the configured languages "
                           f"{sorted(languages)}")
@@ -199,6 +204,31 @@ def _merge(into: dict[str, Any], new: dict[str, Any]) -> None:
             _merge(into[key], value)
         else:
             into[key] = value
+
+
+def content_mounts(c: dict[str, Any], root: Path | None = None) -> tuple[str | None, dict[str, str]]:
+    """The content folders that `module.mounts` gives: (the folder of every language, or None;
+    language -> its own folder). Hugo's mounts replace `contentDir` when any targets `content`.
+    Mounts into a sub-folder of the content tree (`target: content/blog`) are not supported: a
+    warning says so and the mount is left out."""
+    module = c.get("module") if isinstance(c.get("module"), dict) else {}
+    mounts = module.get("mounts") if isinstance(module.get("mounts"), list) else []
+    shared: str | None = None
+    per_lang: dict[str, str] = {}
+    for m in mounts:
+        if not isinstance(m, dict) or not m.get("source") or not str(m.get("target", "")).startswith("content"):
+            continue
+        source, target = str(m["source"]).strip("/"), str(m["target"]).strip("/")
+        if target != "content":
+            log.warning("%smodule mount %s -> %s: mounts into a sub-folder of the content tree are not "
+                        "supported yet; its pages are left out", f"{root}: " if root else "", source, target)
+            continue
+        lang = str(m.get("lang") or "").lower()
+        if lang:
+            per_lang.setdefault(lang, source)
+        elif shared is None:
+            shared = source
+    return shared, per_lang
 
 
 def _languages(c: dict[str, Any], default: str, content_dir: str) -> dict[str, Language]:

@@ -571,3 +571,25 @@ def test_relative_base_url_gives_absolute_iris_and_says_so(tmp_path: Path, base:
     report = build(store, BuildOptions(site=tmp_path))
     assert report.mapped == 1 and not report.problems
     assert report.entity_base.startswith(expected.rstrip("/"))
+
+
+def test_module_mounts_give_the_content_folders(tmp_path: Path) -> None:
+    """`module.mounts` with `target: content` replace contentDir: for every language, or (with
+    `lang`) for one; a page's section and permalink come from where the mount puts it."""
+    (tmp_path / "docs" / "en" / "blog").mkdir(parents=True)
+    (tmp_path / "docs" / "de" / "blog").mkdir(parents=True)
+    (tmp_path / "hugo.yaml").write_text(
+        "baseURL: https://example.org/\ndefaultContentLanguage: en\n"
+        "languages:\n  en: {weight: 1}\n  de: {weight: 2}\n"
+        "permalinks:\n  blog: /:section/:slug/\n"
+        "module:\n  mounts:\n    - {source: docs/en, target: content}\n    - {source: docs/de, target: content, lang: de}\n",
+        encoding="utf-8")
+    for lang in ("en", "de"):
+        (tmp_path / "docs" / lang / "blog" / "post.md").write_text(
+            f"---\ntitle: Post {lang}\ndate: 2025-01-01\nslug: post-{lang}\n---\nText.\n", encoding="utf-8")
+    from graph.site import load_site
+
+    pages = {p.rel_path: p for p in load_site(tmp_path).pages if p.kind == "page"}
+    en, de = pages["docs/en/blog/post.md"], pages["docs/de/blog/post.md"]
+    assert (en.lang, en.section, en.permalink) == ("en", "blog", "https://example.org/blog/post-en/")
+    assert (de.lang, de.section, de.permalink) == ("de", "blog", "https://example.org/de/blog/post-de/")
