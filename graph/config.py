@@ -12,13 +12,16 @@ import json
 import logging
 import tomllib
 import zoneinfo
-from dataclasses import dataclass, field, replace
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import yaml
 
+from .cascade import CascadeRule, PageMatcher, parse_cascade
+from .mounts import ContentMount, content_mounts
 from .post import HugoYAMLLoader
 
 #: baseURL used when the site has none (a bare folder of Markdown, or a config without baseURL):
@@ -26,7 +29,8 @@ from .post import HugoYAMLLoader
 log = logging.getLogger(__name__)
 
 PLACEHOLDER_BASE_URL = "https://example.org/"
-_CONFIG_FILES = [f"{name}{ext}" for name in ("hugo", "config") for ext in (".toml", ".yaml", ".yml", ".json")]
+_CONFIG_SUFFIXES = (".toml", ".yaml", ".yml", ".json")
+_CONFIG_FILES = [f"{name}{ext}" for name in ("hugo", "config") for ext in _CONFIG_SUFFIXES]
 _DEFAULT_TAXONOMIES = {"tag": "tags", "category": "categories"}
 
 
@@ -45,6 +49,18 @@ class Language:
     title: str | None = None
     base_url: str | None = None  # only in multihost sites, where each language has its own host
     disabled: bool = False
+    # `languages.<code>.permalinks`: replaces the site's permalinks for this language when set
+    permalinks: dict[str, dict[str, str]] | None = None
+    permalink_rules: tuple[PermalinkRule, ...] = ()
+    cascade: tuple[CascadeRule, ...] = ()  # `languages.<code>.cascade`
+
+
+@dataclass(frozen=True)
+class PermalinkRule:
+    """One entry of the list form of `permalinks`: a pattern for the pages its target matches."""
+
+    pattern: str
+    target: PageMatcher
 
 
 @dataclass(frozen=True)
@@ -66,7 +82,11 @@ class SiteConfig:
     fingerprint: str = ""  # sha256 over the config files: a changed config means a full rebuild
     kind_permalinks: dict[str, dict[str, str]] = field(default_factory=dict)  # kind -> section -> pattern
     time_zone: str | None = None  # IANA name; dates without an offset are read in it (UTC if None)
-    ignore_files: tuple[str, ...] = ()  # Hugo's `ignoreFiles` regexes, matched against rel_paths
+    ignore_files: tuple[str, ...] = ()  # Hugo's `ignoreFiles` regexes, matched against absolute paths
+    mounts: tuple[ContentMount, ...] = ()  # where content comes from (see graph.mounts)
+    cascade: tuple[CascadeRule, ...] = ()  # the root `cascade` config
+    permalink_rules: tuple[PermalinkRule, ...] = ()  # the list form of `permalinks`
+    environment: str = "production"
 
     @property
     def multihost(self) -> bool:
@@ -89,57 +109,46 @@ def absolute_base_url(base_url: str, root: Path | None = None) -> str:
     return absolute
 
 
-def load_config(root: Path, *, environment: str = "production") -> SiteConfig:
+def load_config(root: Path, *, environment: str = "production",
+                config_files: Sequence[Path | str] | None = None) -> SiteConfig:
     """Read the site's configuration: the root config file, then config/_default/, then
     config/<environment>/ (later files win, as in Hugo; `hugo list` uses "production").
 
-    A folder without any config is a bare folder of Markdown: its content dir is `content/` if
-    there is one, else the folder itself; baseURL is `PLACEHOLDER_BASE_URL`; the language "en".
+    `config_files` are what `hugo --config a.toml,b.yaml` names (relative to `root`): read
+    instead of the root config file, later ones winning. A folder without any config is a bare
+    folder of Markdown: its content dir is `content/` if there is one, else the folder itself;
+    baseURL is `PLACEHOLDER_BASE_URL` (as Hugo's own default); the language "en".
     """
     root = Path(root).resolve()
-    files = [p for p in (root / n for n in _CONFIG_FILES) if p.is_file()][:1]
-    for sub in ("_default", environment):
-        folder = root / "config" / sub
-        if folder.is_dir():
-            files += sorted(p for p in folder.iterdir() if p.is_file() and p.suffix in (".toml", ".yaml",
-                                                                                            ".yml", ".json"))
+    files = _config_paths(root, environment, config_files)
     merged: dict[str, Any] = {}
     digest = hashlib.sha256()
+    config_dir = root / "config"
     for path in files:
         data = path.read_bytes()
-        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + data + b"\0")
+        digest.update(_shown(path, root).encode() + b"\0" + data + b"\0")
         values = _lower_keys(_parse_config(path, data, root))
         stem = path.stem.lower()
-        if path.parent != root and stem not in ("hugo", "config"):
+        if path.is_relative_to(config_dir) and stem not in ("hugo", "config"):
             if "." in stem:
                 continue  # per-language files (menus.es.yaml …) say nothing about URLs
             values = {stem: values}
         _merge(merged, values)
     c = merged
     content_dir = str(c.get("contentdir") or ("content" if files or (root / "content").is_dir() else "."))
-    mounted, lang_dirs = content_mounts(c, root)
-    content_dir = mounted or content_dir
     default = str(c.get("defaultcontentlanguage") or "en").lower()
     languages = _languages(c, default, content_dir)
-    for code, folder in lang_dirs.items():
-        if code in languages:
-            languages[code] = replace(languages[code], content_dir=Path(folder))
     if default not in languages:
         raise ConfigError(f"defaultContentLanguage {default!r} is not one of the configured languages "
                           f"{sorted(languages)}")
-    kinds: dict[str, dict[str, str]] = {"page": {}, "section": {}, "taxonomy": {}, "term": {}}
-    permalinks = c.get("permalinks") or {}
-    if isinstance(permalinks, list):
-        # Better to stop than to mint post IRIs that differ from the site's real URLs.
-        raise ConfigError("permalinks: the list form ({target, pattern}) is not supported yet; use the "
-                          "map form (section = pattern, or [permalinks.page] / [permalinks.term])")
-    for key, value in permalinks.items() if isinstance(permalinks, dict) else ():
-        if isinstance(value, str):  # the classic form applies to pages and terms
-            kinds["page"][key] = kinds["term"][key] = value
-        elif isinstance(value, dict) and key in kinds:
-            kinds[key].update({k: v for k, v in value.items() if isinstance(v, str)})
+    kinds, rules = _permalinks(c.get("permalinks"), "permalinks")
     taxonomies = c.get("taxonomies")
     ugly = c.get("uglyurls", False)
+    try:
+        mounts = content_mounts(c, list(languages), default,
+                                {code: lang.content_dir.as_posix() for code, lang in languages.items()})
+    except ValueError as e:
+        raise ConfigError(f"module.mounts: {e}") from None
     return SiteConfig(
         root=root,
         base_url=absolute_base_url(str(c.get("baseurl") or PLACEHOLDER_BASE_URL), root),
@@ -153,12 +162,67 @@ def load_config(root: Path, *, environment: str = "production") -> SiteConfig:
         disable_path_to_lower=bool(c.get("disablepathtolower", False)),
         remove_path_accents=bool(c.get("removepathaccents", False)),
         ugly_urls={str(k): bool(v) for k, v in ugly.items()} if isinstance(ugly, dict) else {"": bool(ugly)},
-        config_files=[p.relative_to(root).as_posix() for p in files],
+        config_files=[_shown(p, root) for p in files],
         fingerprint=digest.hexdigest(),
         kind_permalinks=kinds,
         time_zone=_time_zone(c.get("timezone")),
         ignore_files=tuple(str(r) for r in c.get("ignorefiles") or ()),
+        mounts=mounts,
+        cascade=_cascade(c.get("cascade"), "cascade"),
+        permalink_rules=rules,
+        environment=environment,
     )
+
+
+def _config_paths(root: Path, environment: str, config_files: Sequence[Path | str] | None) -> list[Path]:
+    """The config files Hugo reads, in merge order (a later file wins)."""
+    if config_files:
+        files = [root / f for f in config_files]
+        for f in files:
+            if not f.is_file():
+                raise ConfigError(f"config file {f} not found")
+    else:
+        # Only the first of these is read (hugo.toml hides config.toml).
+        files = [p for p in (root / n for n in _CONFIG_FILES) if p.is_file()][:1]
+    for sub in ("_default", environment):
+        folder = root / "config" / sub
+        if folder.is_dir():  # read recursively, as Hugo does
+            files += sorted((p for p in folder.rglob("*") if p.is_file() and p.suffix in _CONFIG_SUFFIXES),
+                            key=lambda p: p.relative_to(folder).as_posix())
+    return files
+
+
+def _shown(path: Path, root: Path) -> str:
+    return path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+
+
+def _permalinks(value: Any, where: str) -> tuple[dict[str, dict[str, str]], tuple[PermalinkRule, ...]]:
+    """The map form (kind -> section -> pattern; a plain `section = pattern` is for pages and
+    terms) and the list form (Hugo 0.161+: patterns with page matchers, the first match wins)."""
+    kinds: dict[str, dict[str, str]] = {"page": {}, "section": {}, "taxonomy": {}, "term": {}}
+    if isinstance(value, list):
+        rules = []
+        for i, entry in enumerate(value):
+            if not isinstance(entry, dict) or not isinstance(entry.get("pattern"), str):
+                raise ConfigError(f"{where}[{i}]: each entry of the list form needs a pattern")
+            try:
+                rules.append(PermalinkRule(entry["pattern"], PageMatcher.parse(entry.get("target"))))
+            except ValueError as e:
+                raise ConfigError(f"{where}[{i}].target: {e}") from None
+        return kinds, tuple(rules)
+    for key, pattern in value.items() if isinstance(value, dict) else ():
+        if isinstance(pattern, str):
+            kinds["page"][key] = kinds["term"][key] = pattern
+        elif isinstance(pattern, dict) and key in kinds:
+            kinds[key].update({k: v for k, v in pattern.items() if isinstance(v, str)})
+    return kinds, ()
+
+
+def _cascade(value: Any, where: str) -> tuple[CascadeRule, ...]:
+    try:
+        return parse_cascade(value)
+    except ValueError as e:
+        raise ConfigError(f"{where}: {e}") from None
 
 
 def _time_zone(name: Any) -> str | None:
@@ -206,45 +270,21 @@ def _merge(into: dict[str, Any], new: dict[str, Any]) -> None:
             into[key] = value
 
 
-def content_mounts(c: dict[str, Any], root: Path | None = None) -> tuple[str | None, dict[str, str]]:
-    """The content folders that `module.mounts` gives: (the folder of every language, or None;
-    language -> its own folder). Hugo's mounts replace `contentDir` when any targets `content`.
-    Mounts into a sub-folder of the content tree (`target: content/blog`) are not supported: a
-    warning says so and the mount is left out."""
-    module = c.get("module") if isinstance(c.get("module"), dict) else {}
-    mounts = module.get("mounts") if isinstance(module.get("mounts"), list) else []
-    shared: str | None = None
-    per_lang: dict[str, str] = {}
-    for m in mounts:
-        if not isinstance(m, dict) or not m.get("source") or not str(m.get("target", "")).startswith("content"):
-            continue
-        source, target = str(m["source"]).strip("/"), str(m["target"]).strip("/")
-        if target != "content":
-            log.warning("%smodule mount %s -> %s: mounts into a sub-folder of the content tree are not "
-                        "supported yet; its pages are left out", f"{root}: " if root else "", source, target)
-            continue
-        lang = str(m.get("lang") or "").lower()
-        if lang:
-            per_lang.setdefault(lang, source)
-        elif shared is None:
-            shared = source
-    return shared, per_lang
-
-
 def _languages(c: dict[str, Any], default: str, content_dir: str) -> dict[str, Language]:
     configured = c.get("languages") if isinstance(c.get("languages"), dict) else {}
     disabled = {str(x).lower() for x in c.get("disablelanguages") or ()}
-    langs = [
-        Language(code=code, name=str(v.get("label") or v.get("languagename") or code),
-                 weight=int(v.get("weight") or 0), content_dir=Path(str(v.get("contentdir") or content_dir)),
-                 title=str(v["title"]) if v.get("title") else None,
-                 base_url=absolute_base_url(str(v["baseurl"])) if v.get("baseurl") else None,
-                 disabled=bool(v.get("disabled")) or code in disabled)
-        for code, v in ((str(k).lower(), v if isinstance(v, dict) else {}) for k, v in configured.items())
-    ] or [Language(default, default, 0, Path(content_dir))]
+    langs = []
+    for code, v in ((str(k).lower(), v if isinstance(v, dict) else {}) for k, v in configured.items()):
+        kinds, rules = _permalinks(v["permalinks"], f"languages.{code}.permalinks") if "permalinks" in v else (None, ())
+        langs.append(Language(
+            code=code, name=str(v.get("label") or v.get("languagename") or code),
+            weight=int(v.get("weight") or 0), content_dir=Path(str(v.get("contentdir") or content_dir)),
+            title=str(v["title"]) if v.get("title") else None,
+            base_url=absolute_base_url(str(v["baseurl"])) if v.get("baseurl") else None,
+            disabled=bool(v.get("disabled")) or code in disabled,
+            permalinks=kinds, permalink_rules=rules, cascade=_cascade(v.get("cascade"), f"languages.{code}.cascade")))
+    if not langs:
+        langs = [Language(default, default, 0, Path(content_dir))]
     # Hugo sorts by weight; unweighted languages come last, ties by code.
     langs.sort(key=lambda lang: (lang.weight == 0, lang.weight, lang.code))
     return {lang.code: lang for lang in langs}
-
-
-# --- content files ---------------------------------------------------------------------------

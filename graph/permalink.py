@@ -13,7 +13,7 @@ import posixpath
 import re
 import unicodedata
 import urllib.parse
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -41,8 +41,7 @@ _DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Su
 class SourcePath:
     """Where a content file sits in Hugo's content tree, and the names Hugo derives from it."""
 
-    content_dir: str  # the language content dir holding the file, relative to the site root
-    dir: str  # the file's directory inside the content dir, POSIX, "" at its root
+    dir: str  # the file's folder in the content tree (mounts applied), POSIX, "" at its root
     base: str  # file name without extension and language suffix: "my-post", "index", "_index"
     lang: str | None  # language code from a "name.<lang>.md" suffix, when that language is configured
 
@@ -77,23 +76,20 @@ class SourcePath:
         return self.base
 
 
-@functools.cache
-def _longest_first(dirs: frozenset[str]) -> list[str]:
-    return sorted(dirs, key=len, reverse=True)
-
-
-def split_source(rel_path: str, config: SiteConfig) -> SourcePath:
-    """Place a file (path relative to the site root) in the content dir that holds it."""
-    dirs = _longest_first(frozenset(lang.content_dir.as_posix() for lang in config.languages.values()))
-    content_dir = next((d for d in dirs if d in (".", "") or rel_path.startswith(d + "/")), dirs[-1])
-    inner = rel_path if content_dir in (".", "") else rel_path[len(content_dir) + 1:]
-    directory, name = posixpath.split(inner)
+def source_path(directory: str, name: str, config: SiteConfig) -> SourcePath:
+    """Name a file found in the content tree folder `directory`."""
     ext = next((s for s in CONTENT_SUFFIXES if name.lower().endswith(s)), posixpath.splitext(name)[1])
     stem = name[: len(name) - len(ext)]
     base, dot, suffix = stem.rpartition(".")
     if dot and base and suffix.lower() in config.languages:
-        return SourcePath(content_dir, directory, base, suffix.lower())
-    return SourcePath(content_dir, directory, stem, None)
+        return SourcePath(directory, base, suffix.lower())
+    return SourcePath(directory, stem, None)
+
+
+#: What `relative_link` needs to know of the page's branch ancestors in its language: logical
+#: path ("/blog") -> (its `slug`, if any; its title). Hugo 0.168 builds default URLs from the
+#: ancestors' slugs, and `:sectionslug(s)` from slug, else title, else the folder name.
+Branches = Mapping[str, tuple[str | None, str]]
 
 
 # --- Hugo's string helpers -------------------------------------------------------------------
@@ -207,14 +203,26 @@ def base_url_for(lang: str, config: SiteConfig) -> str:
     return base if base.endswith("/") else base + "/"
 
 
-def find_pattern(kind: str, path: str, config: SiteConfig) -> str | None:
-    """The `permalinks` pattern for a page of `kind` at Hugo path `path`, if one is configured.
+def find_pattern(kind: str, path: str, lang: str, config: SiteConfig) -> str | None:
+    """The `permalinks` pattern for a page of `kind` at Hugo path `path` in `lang`, if any.
 
-    A key `blog` matches `/blog` and everything below it; `/` matches top-level pages only. Hugo
-    tries map keys in no fixed order; we take the most specific key.
+    A language's own `permalinks` replace the site's. In the list form the first entry whose
+    target matches wins (any kind, the home page too). In the map form a key `blog` matches
+    `/blog` and everything below it, `/` top-level pages only; Hugo tries map keys in no fixed
+    order, we take the most specific key.
     """
+    language = config.languages.get(lang)
+    if language is not None and (language.permalinks is not None or language.permalink_rules):
+        kinds, rules = language.permalinks or {}, language.permalink_rules
+    else:
+        kinds, rules = config.kind_permalinks, config.permalink_rules
+    if rules:
+        return next((r.pattern for r in rules if r.target.matches(
+            path=path, kind=kind, lang=lang, environment=config.environment)), None)
+    if kind == "home":
+        return None
     best: tuple[int, str] | None = None
-    for key, pattern in config.kind_permalinks.get(kind, {}).items():
+    for key, pattern in kinds.get(kind, {}).items():
         key = key.strip(" /")
         matches = path.count("/") == 1 if not key else path == "/" + key or path.startswith("/" + key + "/")
         if matches and (best is None or len(key) > best[0]):
@@ -227,7 +235,7 @@ def _date_parts(value: DateValue | None) -> dt.date | dt.datetime:
 
 
 def expand_pattern(pattern: str, page: Page, src: SourcePath, config: SiteConfig,
-                   section_path: str | None = None) -> str:
+                   section_path: str | None = None, branches: Branches | None = None) -> str:
     """Fill in a `permalinks` pattern (`:year`, `:title`, `:slug`, `:sections[1:]` …) for a page."""
     date = _date_parts(page.date)
     # Slashes in titles become hyphens, except for term pages (checked with hugo).
@@ -240,6 +248,10 @@ def expand_pattern(pattern: str, page: Page, src: SourcePath, config: SiteConfig
     slug_attr = _urlize(page.slug, config) if page.slug else None
     filename = "" if src.is_branch else posixpath.basename(src.dir) if src.is_leaf else src.base
     sections = [s for s in (section_path if section_path is not None else page.section).split("/") if s]
+    branches = branches or {}
+    # a section's slug, else its title, else its folder name (urlized below)
+    slugs = [slug or title or name for name, (slug, title) in (
+        (name, branches.get("/" + "/".join(sections[: i + 1]), (None, ""))) for i, name in enumerate(sections))]
     values: dict[str, Callable[[], str]] = {
         "year": lambda: str(date.year), "month": lambda: f"{date.month:02d}",
         "monthname": lambda: _MONTHS[date.month - 1], "day": lambda: f"{date.day:02d}",
@@ -251,14 +263,16 @@ def expand_pattern(pattern: str, page: Page, src: SourcePath, config: SiteConfig
         "slugorfilename": lambda: _urlize(filename, config) if slug_attr is None else slug_attr,
         "contentbasename": lambda: _urlize(src.content_base_name, config),
         "slugorcontentbasename": lambda: _urlize(src.content_base_name, config) if slug_attr is None else slug_attr,
-        "sectionslug": lambda: _urlize(sections[0], config) if sections else "",
-        "sectionslugs": lambda: "/".join(_urlize(s, config) for s in sections),
+        "sectionslug": lambda: _urlize(slugs[0], config) if slugs else "",
+        "sectionslugs": lambda: "/".join(_urlize(s, config) for s in slugs),
     }
 
     def attribute(m: re.Match[str]) -> str:
         name, cut = m.group(0)[1:].partition("[")[0], m.group(1)
-        if cut and name in ("sections", "sectionslugs"):
+        if cut and name == "sections":
             return "/".join(_slice(sections, cut))
+        if cut and name == "sectionslugs":
+            return "/".join(_urlize(s, config) for s in _slice(slugs, cut))
         value = values.get(name)
         return value() if value is not None else m.group(0)
 
@@ -285,9 +299,13 @@ def _slice(items: list[str], cut: str) -> list[str]:
     return [] if lo < 0 or hi < 0 else items[lo:hi]
 
 
-def relative_link(page: Page, config: SiteConfig, *, section_path: str | None = None) -> str:
-    """The page's link below the base URL, before percent-encoding: "/es/blog/2025/04/título/"."""
-    src = split_source(page.rel_path, config)
+def relative_link(page: Page, config: SiteConfig, src: SourcePath, *, section_path: str | None = None,
+                  branches: Branches | None = None) -> str:
+    """The page's link below the base URL, before percent-encoding: "/es/blog/2025/04/título/".
+
+    `branches` (see `Branches`) are the page's branch ancestors in its language: their slugs
+    replace their folder names in the default URL, as Hugo 0.168 does.
+    """
     prefix = language_prefix(page.lang, config)
     ugly = config.ugly_urls.get(page.section, config.ugly_urls.get("", False))
     if page.kind != "home" and page.url:
@@ -296,42 +314,51 @@ def relative_link(page: Page, config: SiteConfig, *, section_path: str | None = 
         if page.url.endswith("/") or "." not in page.url:
             link = link.rstrip("/") + "/"
         return "/" + prefix + link if prefix and not page.url.startswith("/") else link
-    pattern = find_pattern(page.kind, src.path, config) if page.kind != "home" else None
+    pattern = find_pattern(page.kind, src.path, page.lang, config)
     if pattern is not None:
         # Hugo decodes the expanded pattern (`+` and %XX too) and sanitises it a second time.
-        expanded = clean("/" + prefix + "/" + expand_pattern(pattern, page, src, config, section_path))
+        expanded = clean("/" + prefix + "/" + expand_pattern(pattern, page, src, config, section_path, branches))
         body = clean(_path_sanitized(_query_unescape(expanded), config))
-    elif page.kind == "page":
-        # A slug replaces the file (or bundle folder) name; it is sanitised on its own first. Hugo
-        # joins these without cleaning: a slug of "." stays a "." segment.
-        parent, name = posixpath.split(src.url_path(config))
-        last = _path_sanitized(page.slug, config) if page.slug else name
-        body = re.sub("/+", "/", _path_sanitized(f"/{prefix}/{parent}/{last}", config)).rstrip("/") or "/"
     else:
-        body = _path_sanitized(clean("/" + prefix + src.url_path(config)), config).rstrip("/") or "/"
+        segments = _default_segments(page, src, config, branches or {})
+        if page.kind == "page":
+            # Hugo joins these without cleaning: a slug of "." stays a "." segment.
+            body = re.sub("/+", "/", _path_sanitized(f"/{prefix}/" + "/".join(segments), config)).rstrip("/") or "/"
+        else:
+            body = _path_sanitized(clean(f"/{prefix}/" + "/".join(segments)), config).rstrip("/") or "/"
     if ugly:  # uglyURLs: pages and terms become "x.html", sections and the home page "x/index.html"
         return body + ".html" if page.kind in ("page", "term") and body != "/" else body.rstrip("/") + "/index.html"
     return body if body == "/" else body + "/"
 
 
-def permalink(page: Page, config: SiteConfig, *, section_path: str | None = None, link: str | None = None) -> str:
-    """The absolute URL Hugo gives the page, percent-encoded as `hugo list` prints it.
+def _default_segments(page: Page, src: SourcePath, config: SiteConfig, branches: Branches) -> list[str]:
+    """The folders and name of the default URL: an ancestor's slug replaces its folder name, the
+    page's own slug (sanitised on its own first) its file or folder name."""
+    if page.kind == "home":
+        return []
+    segments = src.url_path(config).strip("/").split("/")
+    keys = src.path.strip("/").split("/")
+    for i in range(len(segments) - 1):
+        slug = branches.get("/" + "/".join(keys[: i + 1]), (None, ""))[0]
+        if slug:
+            segments[i] = _path_sanitized(slug, config)
+    if page.slug:
+        segments[-1] = _path_sanitized(page.slug, config)
+    return segments
 
-    `section_path` is the page's current section ("docs/sub" when docs/sub has an _index.md), needed
-    only for `:sections` patterns; by default the top-level section. `link` skips recomputing
-    `relative_link` when the caller has it.
-    """
-    link = link if link is not None else relative_link(page, config, section_path=section_path)
+
+def permalink(page: Page, config: SiteConfig, link: str) -> str:
+    """The absolute URL Hugo gives the page (for `link`, from `relative_link`), percent-encoded
+    as `hugo list` prints it; relative when baseURL is ("/blog/x/" for baseURL "/")."""
     return base_url_for(page.lang, config) + escape_url_path(link).lstrip("/")
 
 
-def alias_urls(page: Page, aliases: list[str], config: SiteConfig, *, link: str | None = None) -> list[str]:
+def alias_urls(page: Page, aliases: list[str], config: SiteConfig, *, link: str) -> list[str]:
     """Absolute URLs of the redirect pages Hugo writes for the page's `aliases`.
 
     Absolute aliases get the language prefix (always, even when they already start with it);
     relative ones resolve against the parent of the page's own URL (`link`, from `relative_link`).
     """
-    link = link if link is not None else relative_link(page, config)
     prefix = language_prefix(page.lang, config)
     base = base_url_for(page.lang, config)
     ugly = config.ugly_urls.get(page.section, config.ugly_urls.get("", False))

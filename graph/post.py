@@ -219,7 +219,7 @@ def parse_source(rel_path: str, data: bytes) -> ParsedSource | Problem:
     if not isinstance(loaded, dict):
         return Problem(rel_path, fm_line, f"front matter is a {_kind_of(loaded)}, not a mapping of keys to "
                                           "values")
-    dates = _front_matter_dates(loaded)
+    dates = front_matter_dates(loaded)
     if isinstance(dates, str):
         return Problem(rel_path, _key_line(text, body_offset, fm_line, dates.split('"')[1]), dates)
     seen: dict[str, str] = {}
@@ -299,7 +299,7 @@ def _key_line(text: str, body_offset: int, fm_line: int, key: str) -> int:
     return text.count("\n", 0, m.start()) + 1 if m else fm_line
 
 
-def _front_matter_dates(fm: dict[str, Any]) -> dict[str, DateValue | None] | str:
+def front_matter_dates(fm: dict[str, Any]) -> dict[str, DateValue | None] | str:
     """Parse every date key in place and resolve Hugo's four date chains; an error message on failure."""
     for key, value in fm.items():
         if isinstance(key, str) and key.lower() in _ALL_DATE_KEYS and value is not None and value != "":

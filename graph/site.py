@@ -1,47 +1,54 @@
 """A Hugo site as Hugo sees it: its content files and the pages they become.
 
-Configuration is read by `graph.config` (re-exported here); `load_site` reads every content file and
-applies Hugo's rules (languages, bundles, duplicates, drafts and dates, term pages, translations).
-The rules were checked against Hugo 0.168 (`hugo list all`); see tests/test_hugo_list.py.
+Configuration is read by `graph.config`, content mounts by `graph.mounts`; `load_site` reads every
+content file and applies Hugo's rules (mounts and languages, bundles, duplicates, cascade, build
+options, drafts and dates, term pages, URLs, translations). The rules were checked against Hugo
+0.168 (`hugo list all`); see tests/test_hugo_list.py and tests/test_site.py.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
 import posixpath
-import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+from .cascade import CascadeRule, build_options, build_reason, inherit, parse_cascade
 from .config import SiteConfig, load_config
+from .mounts import ContentFile, walk_mounts
 from .permalink import (
     CONTENT_SUFFIXES,
+    Branches,
     SourcePath,
     alias_urls,
-    go_lower,
     permalink,
     relative_link,
-    sanitize,
-    split_source,
+    source_path,
 )
 from .post import (
     DateValue,
     Page,
     ParsedSource,
     Problem,
+    front_matter_dates,
     go_bool,
     go_string,
     parse_source,
     string_list,
     to_instant,
 )
+from .site_tree import aggregate_dates, link_translations, resources, section_path
 
 
 @dataclass
 class Site:
-    """Everything `load_site` found: the pages Hugo would publish, and why other files are not pages."""
+    """Everything `load_site` found: the pages Hugo would publish, and why other files are not pages.
+
+    A file mounted for several languages is several pages (one per language) with the same
+    `rel_path`; (rel_path, lang) is unique.
+    """
 
     config: SiteConfig
     pages: list[Page]
@@ -49,68 +56,40 @@ class Site:
     skipped: list[tuple[str, str]]  # (rel_path, reason): drafts, duplicates, bundle resources …
 
 
-# --- configuration ---------------------------------------------------------------------------
+@dataclass
+class _Entry:
+    """One content file read for one language: a candidate page until duplicates are resolved."""
+
+    file: ContentFile
+    src: SourcePath
+    lang: str
+    parsed: ParsedSource
+
+    @property
+    def rank(self) -> tuple[int, bool, str]:
+        # The first mount wins; within it, the file whose name states the language.
+        return self.file.mount, self.src.lang is None, self.file.rel_path
 
 
-def _walk(config: SiteConfig) -> tuple[list[tuple[str, Path]], list[str]]:
-    """All files under the content dirs as (rel_path, absolute path), and symlinks not followed.
-
-    Symlinks are followed only when they resolve inside the site root (and never twice into the
-    same folder, so link loops end); hidden files and `ignoreFiles` matches are left out.
-    """
-    root = config.root
-    dirs = list(dict.fromkeys(lang.content_dir for lang in config.languages.values()))
-    ignore = [re.compile(r) for r in config.ignore_files]
-    files: list[tuple[str, Path]] = []
-    outside: list[str] = []
-    seen: set[Path] = set()
-
-    def visit(folder: Path, rel: str) -> None:
-        real = folder.resolve()
-        if real in seen or not real.is_relative_to(root):
-            return
-        seen.add(real)
-        for entry in sorted(os.scandir(folder), key=lambda e: e.name):
-            child_rel = posixpath.join(rel, entry.name) if rel not in ("", ".") else entry.name
-            path = Path(entry.path)
-            # Hugo skips hidden files, editor leftovers ("#x#", "x~") and `ignoreFiles` matches.
-            if entry.name.startswith((".", "#")) or entry.name.endswith("~"):
-                continue
-            if any(r.search(child_rel) for r in ignore):
-                continue
-            if entry.is_symlink() and not path.resolve().is_relative_to(root):
-                outside.append(child_rel)
-            elif entry.is_dir():
-                if Path(child_rel) not in dirs:  # another language's content dir nested in this one
-                    visit(path, child_rel)
-            elif entry.is_file():
-                files.append((child_rel, path))
-
-    for d in dirs:
-        if not (root / d).resolve().is_relative_to(root):
-            outside.append(d.as_posix())
-        elif (root / d).is_dir():
-            visit(root / d, d.as_posix())
-    return files, outside
+def _is_content(name: str) -> bool:
+    return name.lower().endswith(CONTENT_SUFFIXES)
 
 
-def _dir_language(content_dir: str, config: SiteConfig) -> str:
-    """The language of files without a language suffix: the default one if it uses this dir."""
-    owners = [code for code, lang in config.languages.items() if lang.content_dir.as_posix() == content_dir]
-    return config.default_language if config.default_language in owners or not owners else owners[0]
+def _languages_of(src: SourcePath, file: ContentFile, config: SiteConfig) -> tuple[str, ...]:
+    """A language suffix wins over what the mount says."""
+    return (src.lang,) if src.lang else config.mounts[file.mount].languages
 
 
 def discover_sources(config: SiteConfig) -> list[tuple[str, str, Path]]:
-    """(rel_path, language, absolute path) of every Markdown file under the languages' content dirs."""
+    """(rel_path, language, absolute path) of every Markdown file of the content tree, once for
+    each language it is read in."""
+    files, _ = walk_mounts(config.root, config.mounts, config.ignore_files)
     out = []
-    for rel, path in _walk(config)[0]:
-        if rel.lower().endswith(CONTENT_SUFFIXES):
-            src = split_source(rel, config)
-            out.append((rel, src.lang or _dir_language(src.content_dir, config), path))
+    for f in files:
+        if _is_content(f.name):
+            src = source_path(f.dir, f.name, config)
+            out += [(f.rel_path, lang, f.path) for lang in _languages_of(src, f, config)]
     return out
-
-
-# --- pages -----------------------------------------------------------------------------------
 
 
 #: Largest content file read (bytes): a blog post is rarely over 200 KB; a bigger file is skipped
@@ -121,120 +100,189 @@ MAX_FILE_BYTES = 4 * 1024 * 1024
 def load_site(root: Path, *, drafts: bool = False, future: bool = False, expired: bool = False,
               now: dt.datetime | None = None, max_file_bytes: int = MAX_FILE_BYTES,
               read: Callable[[str, bytes], ParsedSource | Problem] = parse_source,
-              on_file: Callable[[str], None] | None = None) -> Site:
+              on_file: Callable[[str], None] | None = None,
+              config_files: Sequence[Path | str] | None = None) -> Site:
     """Read every content file of the site at `root` and return the pages Hugo would publish.
 
     Drafts, pages with a future publishDate and expired pages are left out (into `skipped`) unless
     the matching flag is set, as with `hugo --buildDrafts/--buildFuture/--buildExpired`. `read`
     turns a file's bytes into a `ParsedSource` (swap in a cached or parallel one); `on_file` is
-    called with each file's rel_path as it is read, for progress bars.
+    called with each file's rel_path as it is read, for progress bars. `config_files` replaces
+    the root config file, as `hugo --config a.toml,b.toml` does.
     """
-    config = load_config(root)
+    config = load_config(root, config_files=config_files)
     tz = config.tz
     now = to_instant(now or dt.datetime.now(dt.UTC), tz)
-    files, outside = _walk(config)
-    skipped = [(rel, "symlink to a place outside the site: not followed") for rel in outside]
+    files, refused = walk_mounts(config.root, config.mounts, config.ignore_files)
+    skipped = list(refused)
     problems: list[Problem] = []
-    sources = [(rel, path, split_source(rel, config)) for rel, path in files if rel.lower().endswith(CONTENT_SUFFIXES)]
-    leaves = {(s.content_dir, s.dir) for _, _, s in sources if s.is_leaf}
-    branches = {s.path for _, _, s in sources if s.is_branch}
-    plurals = set(config.taxonomies.values())
-    candidates: dict[tuple[str, str], list[tuple[Page, SourcePath, list[str]]]] = {}
-    for rel, path, src in sources:
-        lang = src.lang or _dir_language(src.content_dir, config)
+    sources = [(f, source_path(f.dir, f.name, config)) for f in files if _is_content(f.name)]
+    leaves: dict[str, str] = {}  # logical folder of each leaf bundle -> its folder on disk
+    for f, src in sources:
+        if src.is_leaf:
+            leaves.setdefault(src.dir, posixpath.dirname(f.rel_path))
+    parsed_files: dict[str, ParsedSource | None] = {}
+    candidates: dict[tuple[str, str], list[_Entry]] = {}
+    for f, src in sources:
         owner = _bundle_owner(src, leaves)
         if owner is not None:
-            skipped.append((rel, f"inside the leaf bundle {owner}/: Hugo makes it a resource of that page"))
+            skipped.append((f.rel_path, f"inside the leaf bundle {owner}/: Hugo makes it a resource of that page"))
             continue
-        if config.languages[lang].disabled:
-            skipped.append((rel, f"language {lang!r} is disabled"))
+        langs = _languages_of(src, f, config)
+        enabled = [lang for lang in langs if not config.languages[lang].disabled]
+        if not enabled:
+            skipped.append((f.rel_path, f"language {langs[0]!r} is disabled" if langs
+                            else "its mount is for no language of the site (sites.matrix.languages, lang)"))
             continue
-        try:
-            size = path.stat().st_size
-            if size > max_file_bytes:
-                problems.append(Problem(rel, None, f"file of {size / 1024 / 1024:.1f} MiB, over the limit of "
-                                                   f"{max_file_bytes / 1024 / 1024:g} MiB for one page "
-                                                   "(--max-file-size): skipped"))
-                continue
-            data = path.read_bytes()
-        except OSError as e:
-            problems.append(Problem(rel, None, f"cannot read the file: {e.strerror}"))
-            continue
-        if on_file is not None:
-            on_file(rel)
-        parsed = read(rel, data)
-        if isinstance(parsed, Problem):
-            problems.append(parsed)
-            continue
-        problems.extend(parsed.problems)
-        page, raw_aliases = _page(rel, lang, src, parsed, config, plurals, tz)
-        candidates.setdefault((lang, src.path), []).append((page, src, raw_aliases))
+        if f.rel_path not in parsed_files:
+            parsed_files[f.rel_path] = _read(f, max_file_bytes, read, on_file, problems)
+        parsed = parsed_files[f.rel_path]
+        if parsed is not None:
+            for lang in enabled:
+                candidates.setdefault((lang, src.path), []).append(_Entry(f, src, lang, parsed))
 
+    winners: dict[tuple[str, str], _Entry] = {}
+    for key, group in candidates.items():
+        group.sort(key=lambda e: e.rank)
+        winners[key] = group[0]
+    used = {e.file.rel_path for e in winners.values()}
+    for (lang, _), group in candidates.items():
+        w = group[0].file.rel_path
+        skipped += [(e.file.rel_path, f"duplicate of {w}" + (f" in {lang!r}" if e.file.rel_path in used else "")
+                     + f": Hugo uses {w}") for e in group[1:] if e.file.rel_path != w]
+
+    plurals = set(config.taxonomies.values())
+    cascades = {key: parse_cascade(_get(e.parsed.front_matter, "cascade"))
+                for key, e in winners.items() if e.src.is_branch}
     pages: list[tuple[Page, SourcePath, list[str]]] = []
-    for group in candidates.values():
-        # Two files for the same page and language (index.md and index.es.md when es is the default):
-        # Hugo keeps the one whose name states the language.
-        group.sort(key=lambda item: (item[1].lang is None, item[0].rel_path))
-        winner = group[0][0].rel_path
-        skipped += [(p.rel_path, f"duplicate of {winner}: Hugo uses {winner}") for p, _, _ in group[1:]]
-        page, src, raw_aliases = group[0]
-        reason = _exclusion(page, drafts, future, expired, now, tz)
+    all_pages: list[tuple[Page, SourcePath]] = []  # every page, kept or not: their slugs shape URLs
+    for (lang, path), entry in winners.items():
+        kind = _kind(entry.src, plurals)
+        fm = dict(entry.parsed.front_matter)
+        fm.update(inherit(fm, _rules(lang, path, entry.src.is_branch, cascades, config), path=path, kind=kind,
+                          lang=lang, environment=config.environment))
+        dates = _dates(entry.parsed, fm)
+        if isinstance(dates, str):
+            problems.append(Problem(entry.file.rel_path, None, f"cascaded front matter: {dates}"))
+            continue
+        page, raw_aliases = _page(entry, kind, fm, dates, config, plurals, tz)
+        all_pages.append((page, entry.src))
+        reason = build_reason(*build_options(fm)) or _exclusion(page, drafts, future, expired, now, tz)
         if reason:
             skipped.append((page.rel_path, reason))
         else:
-            pages.append(group[0])
+            pages.append((page, entry.src, raw_aliases))
 
-    _aggregate_dates(pages, now, tz)
-    files_by_dir: dict[str, list[str]] = {}
-    for rel, _ in files:
-        files_by_dir.setdefault(posixpath.dirname(rel), []).append(rel)
+    branches = _branches(all_pages, plurals, cascades, config)
+    aggregate_dates(pages, now, tz)
+    by_dir: dict[str, list[tuple[ContentFile, SourcePath]]] = {}
+    for f in files:
+        by_dir.setdefault(f.dir, []).append((f, source_path(f.dir, f.name, config)))
+    branch_paths = {src.path for _, src in all_pages if src.is_branch}
     for page, src, raw_aliases in pages:
-        link = relative_link(page, config, section_path=_section_path(src, branches))
-        page.permalink = permalink(page, config, link=link)
+        link = relative_link(page, config, src, section_path=section_path(src, branch_paths),
+                             branches=branches.get(page.lang, {}))
+        page.permalink = permalink(page, config, link)
         page.aliases = alias_urls(page, raw_aliases, config, link=link)
-        page.resources = _resources(page, src, files_by_dir, config)
+        page.resources = resources(page, src, by_dir)
         problems += [Problem(page.rel_path, None, f"alias {a!r} ignored: Hugo does not allow http(s) aliases",
                              fatal=False) for a in raw_aliases if a.startswith(("http://", "https://"))]
-    _link_translations(pages, config)
-    result = [p for p, _, _ in pages]
-    result.sort(key=lambda p: p.rel_path)
+    link_translations(pages, config)
+    order = {code: i for i, code in enumerate(config.languages)}
+    result = sorted((p for p, _, _ in pages), key=lambda p: (p.rel_path, order[p.lang]))
     return Site(config, result, problems, sorted(skipped))
 
 
-def _bundle_owner(src: SourcePath, leaves: set[tuple[str, str]]) -> str | None:
-    """The leaf bundle folder a content file sits in, if any (its own index file does not count)."""
+def _read(f: ContentFile, max_file_bytes: int, read: Callable[[str, bytes], ParsedSource | Problem],
+          on_file: Callable[[str], None] | None, problems: list[Problem]) -> ParsedSource | None:
+    try:
+        size = f.path.stat().st_size
+        if size > max_file_bytes:
+            problems.append(Problem(f.rel_path, None, f"file of {size / 1024 / 1024:.1f} MiB, over the limit of "
+                                                      f"{max_file_bytes / 1024 / 1024:g} MiB for one page "
+                                                      "(--max-file-size): skipped"))
+            return None
+        data = f.path.read_bytes()
+    except OSError as e:
+        problems.append(Problem(f.rel_path, None, f"cannot read the file: {e.strerror}"))
+        return None
+    if on_file is not None:
+        on_file(f.rel_path)
+    parsed = read(f.rel_path, data)
+    if isinstance(parsed, Problem):
+        problems.append(parsed)
+        return None
+    problems.extend(parsed.problems)
+    return parsed
+
+
+def _bundle_owner(src: SourcePath, leaves: dict[str, str]) -> str | None:
+    """The leaf bundle a content file sits in, if any (its own index file does not count), as the
+    bundle's folder on disk. Bundles are folders of the content tree, whichever mount a file is from."""
     folder = src.dir if not src.is_leaf else posixpath.dirname(src.dir) if src.dir else None
     while folder is not None:
-        if (src.content_dir, folder) in leaves:
-            return posixpath.join(src.content_dir, folder) if folder else src.content_dir
+        if folder in leaves:
+            return leaves[folder]
         folder = posixpath.dirname(folder) if folder else None
     return None
 
 
-def _page(rel: str, lang: str, src: SourcePath, parsed: ParsedSource, config: SiteConfig,
-          plurals: set[str], tz: dt.tzinfo) -> tuple[Page, list[str]]:
-    fm = {k.lower(): v for k, v in parsed.front_matter.items() if isinstance(k, str)}
+def _get(fm: dict[str, Any], key: str) -> Any:
+    """A front matter value by its lower-case key (Hugo's keys are case-insensitive)."""
+    return next((v for k, v in fm.items() if isinstance(k, str) and k.lower() == key), None)
+
+
+def _kind(src: SourcePath, plurals: set[str]) -> str:
     segments = [s for s in src.path.split("/") if s]
     if src.is_branch:
-        kind = ("home" if not segments else "taxonomy" if len(segments) == 1 and segments[0] in plurals
+        return ("home" if not segments else "taxonomy" if len(segments) == 1 and segments[0] in plurals
                 else "term" if len(segments) == 2 and segments[0] in plurals else "section")
-    else:
-        kind = "home" if src.is_leaf and not segments else "page"
+    return "home" if src.is_leaf and not segments else "page"
+
+
+def _rules(lang: str, path: str, is_branch: bool, cascades: dict[tuple[str, str], tuple[CascadeRule, ...]],
+           config: SiteConfig) -> list[CascadeRule]:
+    """The cascade rules that reach a page, nearest first: its own (a branch's cascade applies to
+    itself), its ancestors' up to the home page, the language's config, the site's config."""
+    rules: list[CascadeRule] = []
+    node = path if is_branch else posixpath.dirname(path)
+    while True:
+        rules += cascades.get((lang, node), ())
+        if node == "/":
+            break
+        node = posixpath.dirname(node)
+    return rules + list(config.languages[lang].cascade) + list(config.cascade)
+
+
+def _dates(parsed: ParsedSource, fm: dict[str, Any]) -> dict[str, DateValue | None] | str:
+    """Hugo's date chains over the front matter with cascaded keys (the file's own when none came)."""
+    own = {"date": parsed.date, "publish_date": parsed.publish_date, "lastmod": parsed.lastmod,
+           "expiry_date": parsed.expiry_date}
+    if len(fm) == len(parsed.front_matter):
+        return own
+    return front_matter_dates(dict(fm))
+
+
+def _page(entry: _Entry, kind: str, fm: dict[str, Any], dates: dict[str, DateValue | None], config: SiteConfig,
+          plurals: set[str], tz: dt.tzinfo) -> tuple[Page, list[str]]:
+    src, parsed = entry.src, entry.parsed
+    lower = {k.lower(): v for k, v in fm.items() if isinstance(k, str)}
+    segments = [s for s in src.path.split("/") if s]
     section = segments[0] if segments and (kind != "page" or len(segments) > 1) else ""
-    taxonomies = {plural: terms for plural in config.taxonomies.values() if (terms := string_list(fm.get(plural)))}
+    taxonomies = {plural: terms for plural in config.taxonomies.values() if (terms := string_list(lower.get(plural)))}
     page = Page(
-        rel_path=rel, lang=lang, kind=kind, section=section, title=go_string(fm.get("title")), permalink="",
-        text=parsed.text, body_offset=parsed.body_offset, body_line=parsed.body_line,
-        content_hash=parsed.content_hash, front_matter=parsed.front_matter,
-        date=_in_tz(parsed.date, tz), publish_date=_in_tz(parsed.publish_date, tz),
-        expiry_date=_in_tz(parsed.expiry_date, tz), lastmod=_in_tz(parsed.lastmod, tz),
-        draft=go_bool(fm.get("draft")), slug=go_string(fm.get("slug")).strip("-") or None,
-        url=go_string(fm.get("url")) or None, translation_key=go_string(fm.get("translationkey")) or src.path,
+        rel_path=entry.file.rel_path, lang=entry.lang, kind=kind, section=section,
+        title=go_string(lower.get("title")), permalink="", text=parsed.text, body_offset=parsed.body_offset,
+        body_line=parsed.body_line, content_hash=parsed.content_hash, front_matter=fm,
+        date=_in_tz(dates["date"], tz), publish_date=_in_tz(dates["publish_date"], tz),
+        expiry_date=_in_tz(dates["expiry_date"], tz), lastmod=_in_tz(dates["lastmod"], tz),
+        draft=go_bool(lower.get("draft")), slug=go_string(lower.get("slug")).strip("-") or None,
+        url=go_string(lower.get("url")) or None, translation_key=go_string(lower.get("translationkey")) or src.path,
         taxonomies=taxonomies, term=(segments[0], posixpath.basename(src.dir)) if kind == "term" else None,
-        description=go_string(fm.get("description")) or None, images=string_list(fm.get("images")),
+        description=go_string(lower.get("description")) or None, images=string_list(lower.get("images")),
         bundle=src.is_leaf or src.is_branch,
     )
-    return page, string_list(fm.get("aliases"))
+    return page, string_list(lower.get("aliases"))
 
 
 def _in_tz(value: DateValue | None, tz: dt.tzinfo) -> DateValue | None:
@@ -246,11 +294,6 @@ def _in_tz(value: DateValue | None, tz: dt.tzinfo) -> DateValue | None:
 
 def _exclusion(page: Page, drafts: bool, future: bool, expired: bool, now: dt.datetime,
                tz: dt.tzinfo) -> str | None:
-    fm = {k.lower(): v for k, v in page.front_matter.items() if isinstance(k, str)}
-    build = fm.get("build") if isinstance(fm.get("build"), dict) else {}
-    render = {str(k).lower(): v for k, v in build.items()}.get("render")
-    if go_bool(fm.get("headless")) or render in ("never", False, "false"):
-        return "headless / build.render never: Hugo renders no page for it"
     if page.draft and not drafts:
         return "draft"
     if page.publish_date is not None and to_instant(page.publish_date, tz) > now and not future:
@@ -260,87 +303,22 @@ def _exclusion(page: Page, drafts: bool, future: bool, expired: bool, now: dt.da
     return None
 
 
-def _term_key(term: str) -> str:
-    return go_lower(sanitize(term.strip().replace(" ", "-")))
-
-
-def _aggregate_dates(pages: list[tuple[Page, SourcePath, list[str]]], now: dt.datetime, tz: dt.tzinfo) -> None:
-    """Give branch pages without any date the latest dates below them, as Hugo does.
-
-    A section (and the home page) takes them from the pages under its folder, a term page from the
-    pages that carry the term, a taxonomy page from all pages with one of its terms; publishDate
-    only counts dates already past.
-    """
-    best: dict[tuple[str, ...], dict[str, tuple[dt.datetime, DateValue]]] = {}
-
-    def offer(key: tuple[str, ...], dates: list[tuple[str, dt.datetime, DateValue]]) -> None:
-        slot = best.setdefault(key, {})
-        for name, instant, value in dates:
-            if name not in slot or instant > slot[name][0]:
-                slot[name] = (instant, value)
-
-    for page, src, _ in pages:
-        dates = [(name, instant, value) for name in ("date", "lastmod", "publish_date")
-                 if (value := getattr(page, name)) is not None
-                 and ((instant := to_instant(value, tz)) < now or name != "publish_date")]
-        parts = src.path.strip("/").split("/")
-        for i in range(len(parts) if src.path != "/" else 0):
-            offer((page.lang, "/" + "/".join(parts[:i])), dates)
-        for plural, terms in page.taxonomies.items():
-            offer((page.lang, "/" + plural), dates)
-            for term in terms:
-                offer((page.lang, "/" + plural, _term_key(term)), dates)
-    for page, src, _ in pages:
-        if page.kind == "page" or any((page.date, page.lastmod, page.publish_date, page.expiry_date)):
-            continue
-        key = (page.lang, "/" + page.term[0], _term_key(page.term[1])) if page.term else (page.lang, src.path)
-        slot = best.get(key, {})
-        page.date, page.lastmod, page.publish_date = (
-            slot[n][1] if n in slot else None for n in ("date", "lastmod", "publish_date"))
-
-
-def _section_path(src: SourcePath, branches: set[str]) -> str:
-    """The page's current section for `:sections`: the nearest folder with an _index file, or the
-    top-level folder (top-level folders are always sections)."""
-    parts = [s for s in src.path.split("/") if s]
-    if not src.is_branch:
-        parts = parts[:-1]
-    while len(parts) > 1 and "/" + "/".join(parts) not in branches:
-        parts.pop()
-    return "/".join(parts)
-
-
-def _resources(page: Page, src: SourcePath, files_by_dir: dict[str, list[str]], config: SiteConfig) -> list[str]:
-    """Files that belong to a bundle: everything under a leaf bundle's folder except its index
-    files; the non-content files directly in a branch bundle's folder."""
-    if not page.bundle:
-        return []
-    folder = posixpath.normpath(posixpath.join(src.content_dir, src.dir)).removeprefix(".")
-    if src.is_branch:
-        return [f for f in files_by_dir.get(folder, []) if not f.lower().endswith(CONTENT_SUFFIXES)]
-    prefix = folder + "/" if folder else ""
-    return sorted(f for d, fs in files_by_dir.items() if d == folder or d.startswith(prefix) for f in fs
-                  if not (d == folder and split_source(f, config).is_leaf))
-
-
-def _link_translations(pages: Iterable[tuple[Page, SourcePath, list[str]]], config: SiteConfig) -> None:
-    """Hugo's .Translations: with a translationKey in front matter, every other page with that key;
-    without one, the pages at the same path in the other languages (whatever their keys)."""
-    order = {code: i for i, code in enumerate(config.languages)}
-    by_key: dict[str, list[Page]] = {}
-    by_path: dict[str, list[Page]] = {}
-    explicit = {}
-    for page, src, _ in pages:
-        explicit[page.rel_path] = _has_key(page)
-        by_path.setdefault(src.path, []).append(page)
-        if explicit[page.rel_path]:
-            by_key.setdefault(page.translation_key, []).append(page)
-    for page, src, _ in pages:
-        group = by_key[page.translation_key] if explicit[page.rel_path] else by_path[src.path]
-        page.translations = [p.rel_path for p in sorted(group, key=lambda p: (order[p.lang], p.rel_path))
-                             if p is not page]
-
-
-def _has_key(page: Page) -> bool:
-    return any(isinstance(k, str) and k.lower() == "translationkey" and v for k, v in page.front_matter.items())
-
+def _branches(all_pages: list[tuple[Page, SourcePath]], plurals: set[str],
+              cascades: dict[tuple[str, str], tuple[CascadeRule, ...]], config: SiteConfig) -> dict[str, Branches]:
+    """Per language, the (slug, title) of every branch page, drafts and all: Hugo 0.168 puts a
+    section's slug in the URLs of the pages below it. A top-level section without an _index file
+    still exists for Hugo, and can get a slug by cascade."""
+    out: dict[str, dict[str, tuple[str | None, str]]] = {}
+    for page, src in all_pages:
+        if src.is_branch:
+            out.setdefault(page.lang, {})[src.path] = (page.slug, page.title)
+    for page, src in all_pages:
+        top = "/" + src.path.strip("/").split("/")[0]
+        known = out.setdefault(page.lang, {})
+        if top != "/" and top not in known and (src.is_branch or src.path != top):
+            virtual = SourcePath(top[1:], "_index", None)
+            kind = _kind(virtual, plurals)
+            fm = inherit({}, _rules(page.lang, top, True, cascades, config), path=top, kind=kind,
+                         lang=page.lang, environment=config.environment)
+            known[top] = (go_string(_get(fm, "slug")).strip("-") or None, go_string(_get(fm, "title")))
+    return out

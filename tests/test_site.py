@@ -19,7 +19,8 @@ from pathlib import Path
 import pytest
 
 from graph.config import PLACEHOLDER_BASE_URL, ConfigError, load_config
-from graph.post import Page, ParsedSource, Problem, parse_hugo_date, parse_source, to_instant
+from graph.globs import GlobSlice, glob_match
+from graph.post import DateValue, Page, ParsedSource, Problem, parse_hugo_date, parse_source, to_instant
 from graph.site import Site, discover_sources, load_site
 
 UTC = dt.UTC
@@ -371,7 +372,8 @@ def test_drafts_future_and_expired(tmp_path: Path) -> None:
     assert dict(site.skipped) == {
         "content/p/draft.md": "draft", "content/p/future.md": "future publishDate",
         "content/p/later.md": "future publishDate", "content/p/expired.md": "expired",
-        "content/p/headless/index.md": "headless / build.render never: Hugo renders no page for it"}
+        "content/p/headless/index.md": "headless / build options render and list never: Hugo neither renders "
+                                       "nor lists it"}
     everything = load_site(root, drafts=True, future=True, expired=True, now=now)
     assert len(everything.pages) == 5 and by_path(everything)["content/p/draft.md"].draft
     assert len(load_site(root, now=dt.datetime(2035, 1, 1, tzinfo=UTC), future=True, expired=True).pages) == 4
@@ -505,6 +507,431 @@ def test_custom_reader_and_symlinks(tmp_path: Path) -> None:
     assert all(path.resolve().is_relative_to(root.resolve()) for _, _, path in discover_sources(site.config))
 
 
+# --- content mounts --------------------------------------------------------------------------
+
+#: module.mounts with the 0.153+ keys; every URL below was printed by Hugo 0.168 for this site.
+MOUNTS = {
+    "hugo.toml": """baseURL = "https://example.org/docs/"
+defaultContentLanguage = "en"
+[languages.en]
+weight = 1
+[languages.de]
+weight = 2
+[languages.fr]
+weight = 3
+[[module.mounts]]
+source = "posts/en"
+target = "content/blog"
+files = ["! drafts", "! *.tmp.md", "**"]
+[[module.mounts]]
+source = "posts/de"
+target = "content/blog"
+[module.mounts.sites.matrix]
+languages = ["de"]
+[[module.mounts]]
+source = "shared"
+target = "content/shared"
+files = ["*.md", "! **"]
+[module.mounts.sites.matrix]
+languages = ["! fr", "**"]
+[[module.mounts]]
+source = "README.md"
+target = "content/_index.md"
+""",
+    "README.md": "---\ntitle: Home from README\n---\n",
+    "content/ignored.md": "---\ntitle: not mounted\n---\n",
+    "posts/en/hello.md": "---\ntitle: Hello\ndate: 2025-01-02\n---\n",
+    "posts/en/only-en.md": "---\ntitle: Only EN\n---\n",
+    "posts/en/stated.de.md": "---\ntitle: Stated DE\n---\n",
+    "posts/en/notes.tmp.md": "---\ntitle: tmp\n---\n",
+    "posts/en/drafts/wip.md": "---\ntitle: WIP\n---\n",
+    "posts/de/hello.md": "---\ntitle: Hallo\ndate: 2025-01-03\n---\n",
+    "posts/en/bundle/index.md": "---\ntitle: Bundle\n---\n",
+    "posts/de/bundle/extra.md": "---\ntitle: resource from another mount\n---\n",
+    "shared/common.md": "---\ntitle: Common\n---\n",
+    "shared/img.png": "png",
+}
+
+
+def links(site: Site) -> dict[tuple[str, str], str]:
+    return {(p.rel_path, p.lang): p.permalink for p in site.pages}
+
+
+def test_module_mounts(tmp_path: Path) -> None:
+    site = load_site(write_site(tmp_path, MOUNTS))
+    assert links(site) == {
+        ("README.md", "en"): "https://example.org/docs/",  # a single file mounted as the home page
+        ("posts/en/hello.md", "en"): "https://example.org/docs/blog/hello/",
+        ("posts/de/hello.md", "de"): "https://example.org/docs/de/blog/hello/",
+        ("posts/en/only-en.md", "en"): "https://example.org/docs/blog/only-en/",
+        # a language suffix wins over the mount's languages
+        ("posts/en/stated.de.md", "de"): "https://example.org/docs/de/blog/stated/",
+        ("posts/en/bundle/index.md", "en"): "https://example.org/docs/blog/bundle/",
+        # one file, two languages: sites.matrix.languages ["! fr", "**"]
+        ("shared/common.md", "en"): "https://example.org/docs/shared/common/",
+        ("shared/common.md", "de"): "https://example.org/docs/de/shared/common/",
+    }
+    # content/ is not mounted once a mount targets content; `files` dropped the rest
+    assert not {"content/ignored.md", "posts/en/notes.tmp.md", "posts/en/drafts/wip.md"} & {
+        rel for rel, _, _ in discover_sources(site.config)}
+    # bundles are folders of the content tree, whichever mount a file comes from
+    assert dict(site.skipped) == {"posts/de/bundle/extra.md": "inside the leaf bundle posts/en/bundle/: "
+                                                              "Hugo makes it a resource of that page"}
+    pages = {(p.rel_path, p.lang): p for p in site.pages}
+    assert pages["posts/en/bundle/index.md", "en"].resources == ["posts/de/bundle/extra.md"]
+    # translations are pages at the same place of the content tree, across mounts
+    assert pages["posts/en/hello.md", "en"].translations == ["posts/de/hello.md"]
+    assert pages["shared/common.md", "de"].section == "shared"
+
+
+def test_legacy_mount_keys(tmp_path: Path) -> None:
+    """`lang`, `includeFiles` and `excludeFiles` (before Hugo 0.153; 0.168 refuses them) are read
+    as older Hugo read them: these URLs are what Hugo 0.152 printed."""
+    root = write_site(tmp_path, {
+        "hugo.toml": """baseURL = "https://example.org/"
+[languages.en]
+weight = 1
+[languages.de]
+weight = 2
+[[module.mounts]]
+source = "content/en"
+target = "content"
+lang = "en"
+excludeFiles = ["blog/skip*.md"]
+[[module.mounts]]
+source = "content/de"
+target = "content"
+lang = "de"
+[[module.mounts]]
+source = "other"
+target = "content/extra"
+includeFiles = "x/**"
+""",
+        **{f: f"---\ntitle: {f}\n---\n" for f in (
+            "content/en/blog/a.md", "content/en/blog/skip1.md", "content/de/blog/a.md", "content/de/blog/b.en.md",
+            "other/x/o.md", "other/y.md", "content/en/blog/c.de.md")},
+    })
+    assert links(load_site(root)) == {
+        ("content/de/blog/a.md", "de"): "https://example.org/de/blog/a/",
+        ("content/de/blog/b.en.md", "en"): "https://example.org/blog/b/",
+        ("content/en/blog/a.md", "en"): "https://example.org/blog/a/",
+        ("content/en/blog/c.de.md", "de"): "https://example.org/de/blog/c/",
+        ("other/x/o.md", "en"): "https://example.org/extra/x/o/",
+    }
+
+
+def test_the_first_mount_wins_a_page(tmp_path: Path) -> None:
+    root = write_site(tmp_path, {
+        "hugo.toml": """baseURL = "https://example.org/"
+[languages.en]
+weight = 1
+[languages.de]
+weight = 2
+[[module.mounts]]
+source = "a"
+target = "content"
+sites.matrix.languages = ["en", "de"]
+[[module.mounts]]
+source = "b"
+target = "content"
+sites.matrix.languages = ["de"]
+""",
+        "a/one.md": "---\ntitle: a-one\n---\n", "b/one.de.md": "---\ntitle: b-one-de\n---\n",
+        "a/two.md": "---\ntitle: a-two\n---\n", "a/two.de.md": "---\ntitle: a-two-de\n---\n",
+    })
+    site = load_site(root)
+    # English content fills the gaps of the German site; within one mount, the stated language wins
+    assert {(p.rel_path, p.lang) for p in site.pages} == {
+        ("a/one.md", "en"), ("a/one.md", "de"), ("a/two.md", "en"), ("a/two.de.md", "de")}
+    assert dict(site.skipped) == {"b/one.de.md": "duplicate of a/one.md: Hugo uses a/one.md",
+                                  "a/two.md": "duplicate of a/two.de.md in 'de': Hugo uses a/two.de.md"}
+
+
+def test_mount_outside_the_site_is_not_read(tmp_path: Path) -> None:
+    write_site(tmp_path / "elsewhere", {"secret.md": "---\ntitle: Secret\n---\n"})
+    root = write_site(tmp_path / "site", {
+        "hugo.yaml": "module:\n  mounts:\n    - {source: ../elsewhere, target: content}\n"
+                     "    - {source: content, target: content}\n",
+        "content/a.md": "---\ntitle: A\n---\n",
+    })
+    site = load_site(root)
+    assert [p.rel_path for p in site.pages] == ["content/a.md"]
+    assert dict(site.skipped) == {"../elsewhere": "content mount outside the site: not read"}
+
+
+#: Nested language content dirs are each mounted, and both mounts read the inner files (Hugo 0.168).
+NESTED_DIRS = {
+    "hugo.toml": """baseURL = "https://example.org/"
+defaultContentLanguage = "de"
+[languages.en]
+weight = 1
+contentDir = "content/en"
+[languages.de]
+weight = 2
+[languages.fr]
+weight = 3
+""",
+    "content/en/a.md": "---\ntitle: A en\n---\n",
+    "content/a.md": "---\ntitle: A de\n---\n",
+    "content/b.fr.md": "---\ntitle: B fr\n---\n",
+}
+
+
+def test_nested_content_dirs(tmp_path: Path) -> None:
+    site = load_site(write_site(tmp_path, NESTED_DIRS))
+    assert [m.source for m in site.config.mounts] == ["content", "content/en"]  # the default language first
+    assert links(site)["content/en/a.md", "de"] == "https://example.org/en/a/"
+    assert sorted((p.rel_path, p.lang, p.section) for p in site.pages) == [
+        ("content/a.md", "de", ""), ("content/b.fr.md", "fr", ""),
+        ("content/en/a.md", "de", "en"),  # de page at /en/a, from the content/ mount
+        ("content/en/a.md", "en", "")]
+
+
+def test_glob_slices() -> None:
+    files = GlobSlice.parse(["! docs/*", "**/*.md"])
+    assert not files.matches("docs/a.md") and files.first_match("docs/sub") is False  # the folder is dropped
+    assert files.matches("x/y/z.MD") and not files.matches("top.md")  # `**/` needs a folder; case ignored
+    assert GlobSlice.parse(["**", "! docs/*.md"]).matches("docs/a.md")  # the first match decides
+    assert GlobSlice.parse(["! fr"]).select(["en", "fr", "de"]) == ("en", "de")
+    assert glob_match("{/books,/books/**}", "/books/a/b") and not glob_match("/books/*", "/books/a/b")
+    assert glob_match("t?p.[a-m]d", "top.md") and not glob_match("[!t]op.md", "top.md")
+    with pytest.raises(ValueError, match="unclosed"):
+        GlobSlice.parse(["{a,b"])
+
+
+# --- cascade and build options ---------------------------------------------------------------
+
+#: Hugo 0.168 printed the same pages, URLs, titles, drafts and dates for this site.
+CASCADE = {
+    "hugo.toml": """baseURL = "https://example.org/"
+[languages.en]
+weight = 1
+[languages.de]
+weight = 2
+[languages.de.cascade]
+slug = "von-sprache"
+[languages.de.cascade.target]
+kind = "page"
+[cascade]
+title = "From config"
+draft = true
+[cascade.target]
+path = "/news/**"
+""",
+    "content/_index.md": "---\ntitle: Home\ncascade:\n  draft: false\n  target:\n    path: '/news/**'\n---\n",
+    "content/news/_index.md": "---\ntitle: News\ncascade:\n  date: 2024-05-06\n  expiryDate: 2030-01-01\n"
+                              "  tags: [cascaded]\n  build:\n    list: never\n  target:\n    kind: page\n---\n",
+    "content/news/a.md": "---\ntitle: A\n---\n",
+    "content/news/b.md": "---\ndate: 2025-01-01\nbuild:\n  render: link\n---\n",
+    "content/news/a.de.md": "---\ntitle: A de\nbuild: {list: always}\n---\n",
+    "content/news/sub/_index.md": "---\ntitle: Sub\ncascade:\n  - title: Nearer\n    build: {list: always}\n"
+                                  "    target: {kind: page}\n---\n",
+    "content/news/sub/c.md": "---\nslug: own\n---\n",
+    "content/docs/_index.md": "---\ntitle: Docs\ncascade:\n  headless: true\n  target:\n"
+                              "    path: '{/docs/hidden,/docs/hidden/**}'\n---\n",
+    "content/docs/hidden/_index.md": "---\ntitle: Hidden\n---\n",
+    "content/docs/hidden/p.md": "---\ntitle: P\n---\n",
+    "content/docs/shown.md": "---\ntitle: Shown\n---\n",
+    "content/docs/only-de.de.md": "---\ntitle: Nur DE\ncascade:\n  title: ignored, not a branch\n---\n",
+}
+
+
+def test_cascade(tmp_path: Path) -> None:
+    site = load_site(write_site(tmp_path, CASCADE), drafts=True)
+    pages = by_path(site)
+    b, c = pages["content/news/b.md"], pages["content/news/sub/c.md"]
+    # the home page's cascade (en only) is nearer than the config's: draft false; title from config
+    assert (b.title, b.draft, b.date, b.expiry_date) == ("From config", False, dt.date(2025, 1, 1), dt.date(2030, 1, 1))
+    assert b.taxonomies == {"tags": ["cascaded"]} and b.front_matter["tags"] == ["cascaded"]
+    # a nearer cascade wins key by key; the farther one still gives the keys it alone has
+    assert (c.title, c.date, c.slug, c.permalink) == ("Nearer", dt.date(2024, 5, 6), "own",
+                                                      "https://example.org/news/sub/own/")
+    # German pages get the language's cascade, and the config's (the home page's is English)
+    de = pages["content/news/a.de.md"]
+    assert (de.slug, de.draft, de.permalink) == ("von-sprache", True, "https://example.org/de/news/von-sprache/")
+    assert pages["content/docs/only-de.de.md"].title == "Nur DE"  # a regular page's cascade goes nowhere
+    skipped = dict(site.skipped)
+    # its own `build` map replaces the cascaded one whole, so a.de.md and c.md are listed, a.md is not
+    assert skipped["content/news/a.md"].startswith("build.list never")
+    assert skipped["content/docs/hidden/_index.md"].startswith("headless")  # a branch targets itself too
+    assert skipped["content/docs/hidden/p.md"].startswith("headless")
+    assert pages["content/news/sub/_index.md"].date == dt.date(2024, 5, 6)  # from c.md's cascaded date
+
+
+BUILD = {
+    "hugo.toml": "baseURL = 'https://example.org/'\n",
+    "content/a/leaf/index.md": "---\ntitle: Leaf\nheadless: true\n---\n",
+    "content/a/leaf/inner.md": "---\ntitle: resource\n---\n",
+    "content/a/never.md": "---\ntitle: Never\nbuild:\n  render: never\n---\n",
+    "content/a/unlisted.md": "---\ntitle: Unlisted\nbuild:\n  list: never\n---\n",
+    "content/a/local.md": "---\ntitle: Local\nbuild:\n  list: local\n---\n",
+    "content/a/link.md": "---\ntitle: Link\nbuild:\n  render: link\n  publishResources: false\n---\n",
+    "content/b/_index.md": "---\ntitle: B\nheadless: true\n---\n",
+    "content/b/child.md": "---\ntitle: Child of a headless section\n---\n",
+}
+
+
+def test_build_options(tmp_path: Path) -> None:
+    root = write_site(tmp_path, {**BUILD, "content/a/old.md": "---\ntitle: Old\n_build:\n  render: false\n---\n",
+                                 "content/a/old2.md": "---\ntitle: Old2\n_build: {list: false}\n---\n"})
+    site = load_site(root)
+    # `hugo list all` prints link.md and child.md with their URLs, never.md without one; the rest not at all
+    assert sorted(p.rel_path for p in site.pages) == ["content/a/link.md", "content/b/child.md"]
+    reasons = {rel: reason.split(":")[0] for rel, reason in site.skipped}
+    assert reasons == {
+        "content/a/leaf/index.md": "headless / build options render and list never",
+        "content/a/leaf/inner.md": "inside the leaf bundle content/a/leaf/",
+        "content/a/never.md": "build.render never", "content/a/old.md": "build.render never",
+        "content/a/unlisted.md": "build.list never", "content/a/old2.md": "build.list never",
+        "content/a/local.md": "build.list local", "content/b/_index.md": "headless / build options render and list never",
+    }
+
+
+# --- URLs ------------------------------------------------------------------------------------
+
+#: Hugo 0.168 puts section slugs in the URLs below them (0.152 ignored a section's slug).
+SLUGS = {
+    "hugo.toml": """baseURL = "https://example.org/"
+[permalinks.page]
+p = "/:sectionslugs/:sections[1:]/:sectionslug/:slug/"
+[permalinks.section]
+p = "/sec/:sectionslugs[last]/"
+""",
+    "content/s/_index.md": "---\ntitle: S\nslug: Über Slug\n---\n",
+    "content/s/a.md": "---\ntitle: A\n---\n",
+    "content/s/sub/_index.md": "---\ntitle: Sub\nslug: subslug\ndraft: true\n---\n",
+    "content/s/sub/b.md": "---\ntitle: B\nslug: bslug\n---\n",
+    "content/s/sub/leaf/index.md": "---\ntitle: Leaf\n---\n",
+    "content/s/nosec/c.md": "---\ntitle: C\n---\n",
+    "content/u/_index.md": "---\ntitle: U\nurl: /elsewhere/\n---\n",
+    "content/u/d.md": "---\ntitle: D\n---\n",
+    "content/tags/_index.md": "---\ntitle: Tags\nslug: topics\n---\n",
+    "content/tags/go/_index.md": "---\ntitle: Go\nslug: golang\n---\n",
+    "content/p/_index.md": "---\ntitle: P Title\n---\n",
+    "content/p/q/_index.md": "---\ntitle: Q Title\nslug: qslug\n---\n",
+    "content/p/q/e.md": "---\ntitle: E\n---\n",
+}
+
+
+def test_section_slugs_shape_the_urls_below_them(tmp_path: Path) -> None:
+    site = load_site(write_site(tmp_path, SLUGS))  # drafts left out: s/sub's slug still counts
+    assert {p.rel_path: p.permalink for p in site.pages} == {
+        "content/s/_index.md": "https://example.org/%C3%BCber-slug/",
+        "content/s/a.md": "https://example.org/%C3%BCber-slug/a/",
+        "content/s/nosec/c.md": "https://example.org/%C3%BCber-slug/nosec/c/",
+        "content/s/sub/b.md": "https://example.org/%C3%BCber-slug/subslug/bslug/",
+        "content/s/sub/leaf/index.md": "https://example.org/%C3%BCber-slug/subslug/leaf/",
+        "content/u/_index.md": "https://example.org/elsewhere/",
+        "content/u/d.md": "https://example.org/u/d/",  # a section's `url` is its own
+        "content/tags/_index.md": "https://example.org/topics/",
+        "content/tags/go/_index.md": "https://example.org/topics/golang/",
+        # :sectionslug(s): slug, else title; :sections: folder names
+        "content/p/_index.md": "https://example.org/sec/p-title/",
+        "content/p/q/_index.md": "https://example.org/sec/qslug/",
+        "content/p/q/e.md": "https://example.org/p-title/qslug/q/p-title/e/",
+    }
+
+
+PERMALINKS = {
+    "hugo.toml": """baseURL = "https://example.org/"
+[languages.en]
+weight = 1
+[languages.de]
+weight = 2
+[languages.de.permalinks.page]
+b = "/artikel/:slug/"
+[permalinks.page]
+b = "/x/:slug/"
+c = "/cc/:slug/"
+""",
+    "content/b/p.md": "---\ntitle: P\n---\n",
+    "content/b/p.de.md": "---\ntitle: PD\n---\n",
+    "content/c/q.md": "---\ntitle: Q\n---\n",
+    "content/c/q.de.md": "---\ntitle: QD\n---\n",
+}
+PERMALINK_LIST = {
+    "hugo.toml": """baseURL = "https://example.org/"
+[languages.en]
+weight = 1
+[languages.de]
+weight = 2
+[[permalinks]]
+pattern = "/x/:slug/"
+[permalinks.target]
+path = "{/b/**}"
+[permalinks.target.sites.matrix]
+languages = ["en"]
+[[permalinks]]
+pattern = "/any/:section/:slug/"
+""",
+    "content/_index.md": "---\ntitle: Home\n---\n",
+    "content/b/_index.md": "---\ntitle: B\n---\n",
+    "content/b/p.md": "---\ntitle: P\n---\n",
+    "content/b/p.de.md": "---\ntitle: PD\n---\n",
+    "content/c/q.md": "---\ntitle: Q\n---\n",
+}
+
+
+def test_language_permalinks_replace_the_sites(tmp_path: Path) -> None:
+    assert {p.rel_path: p.permalink for p in load_site(write_site(tmp_path, PERMALINKS)).pages} == {
+        "content/b/p.md": "https://example.org/x/p/", "content/b/p.de.md": "https://example.org/de/artikel/pd/",
+        "content/c/q.md": "https://example.org/cc/q/", "content/c/q.de.md": "https://example.org/de/c/q/"}
+
+
+def test_permalinks_list_form(tmp_path: Path) -> None:
+    # the first entry whose target matches; without a target, every page (the home page too)
+    assert {p.rel_path: p.permalink for p in load_site(write_site(tmp_path, PERMALINK_LIST)).pages} == {
+        "content/_index.md": "https://example.org/any/home/", "content/b/_index.md": "https://example.org/any/b/b/",
+        "content/b/p.md": "https://example.org/x/p/", "content/b/p.de.md": "https://example.org/de/any/b/pd/",
+        "content/c/q.md": "https://example.org/any/c/q/"}
+
+
+@pytest.mark.parametrize(("base", "expected"), [
+    ("/", "/de/blog/x/"), ("/sub", "/sub/de/blog/x/"), ("//cdn.example/x/", "//cdn.example/x/de/blog/x/"),
+    ("", "https://example.org/de/blog/x/")])
+def test_relative_base_url(tmp_path: Path, base: str, expected: str) -> None:
+    root = write_site(tmp_path, {
+        "hugo.yaml": f"baseURL: '{base}'\nlanguages: {{en: {{weight: 1}}, de: {{weight: 2}}}}\n",
+        "content/blog/x.de.md": "---\ntitle: X\naliases: [/alt/]\n---\n"})
+    page = load_site(root).pages[0]
+    assert page.permalink == expected  # as `hugo list` prints it
+    assert page.aliases == [expected.replace("/blog/x/", "/alt/")]
+
+
+# --- which config files ----------------------------------------------------------------------
+
+CONFIG_ORDER = {
+    "hugo.toml": "baseURL = 'https://root.example/'\ntitle = 'Root'\n[permalinks.page]\np = '/root/:slug/'\n",
+    "config.toml": "baseURL = 'https://hidden.example/'\nuglyURLs = true\n",
+    "config/_default/params.toml": "x = 1\n",
+    "config/_default/nested/permalinks.toml": "[page]\np = '/nested/:slug/'\n",
+    "content/p/a.md": "---\ntitle: A\n---\n",
+}
+
+
+def test_config_files_in_hugos_order(tmp_path: Path) -> None:
+    root = write_site(tmp_path, {**CONFIG_ORDER, "a.toml": "baseURL = 'https://a.example/'\ntitle = 'A'\n",
+                                 "b.toml": "baseURL = 'https://b.example/'\n"})
+    site = load_site(root)
+    # hugo.toml hides config.toml; config/_default (read recursively) wins over it
+    assert site.config.config_files == ["hugo.toml", "config/_default/nested/permalinks.toml",
+                                        "config/_default/params.toml"]
+    assert [p.permalink for p in site.pages] == ["https://root.example/nested/a/"]
+    # like `hugo --config a.toml,b.toml`: instead of the root file, the later one winning
+    config = load_site(root, config_files=["a.toml", "b.toml"]).config
+    assert (config.base_url, config.title, config.config_files[:2]) == ("https://b.example/", "A", ["a.toml", "b.toml"])
+    with pytest.raises(ConfigError, match="not found"):
+        load_config(root, config_files=["missing.toml"])
+
+
+def test_ignore_files_match_absolute_paths(tmp_path: Path) -> None:
+    root = write_site(tmp_path / "site", {"hugo.toml": "ignoreFiles = ['/site/content/skip', '\\.tmp\\.md$']\n",
+                                          "content/skip/a.md": "---\ntitle: A\n---\n",
+                                          "content/b.tmp.md": "---\ntitle: B\n---\n",
+                                          "content/c.md": "---\ntitle: C\n---\n"})
+    assert [p.rel_path for p in load_site(root).pages] == ["content/c.md"]
+
+
 # --- against the real thing ------------------------------------------------------------------
 
 
@@ -524,24 +951,38 @@ UGLY_TERMS = {
 }
 
 
+SITES = {"bilingual": FIXTURE, "url-rules": URL_RULES, "language-dirs": LANGUAGE_DIRS, "ugly-terms": UGLY_TERMS,
+         "mounts": MOUNTS, "nested-dirs": NESTED_DIRS, "cascade": CASCADE, "build-options": BUILD,
+         "section-slugs": SLUGS, "language-permalinks": PERMALINKS, "permalink-list": PERMALINK_LIST,
+         "config-order": CONFIG_ORDER}
+
+
+def _hugo_date(value: str) -> dt.datetime | None:
+    return None if value.startswith("0001") else dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+
+
 @pytest.mark.skipif(_hugo() is None, reason="no hugo binary on PATH or in the virtualenv")
-@pytest.mark.parametrize("files", [FIXTURE, URL_RULES, LANGUAGE_DIRS, UGLY_TERMS],
-                         ids=["bilingual", "url-rules", "language-dirs", "ugly-terms"])
-def test_sites_match_hugo(files: dict[str, str | bytes], tmp_path: Path) -> None:
-    root = write_site(tmp_path / "site", files)
-    out = subprocess.run([_hugo(), "list", "all", "--source", str(root)], capture_output=True,
+@pytest.mark.parametrize("name", SITES)
+def test_sites_match_hugo(name: str, tmp_path: Path) -> None:
+    """Every fixture site above, against `hugo list all`: the same pages (a file mounted for two
+    languages is two rows), URLs, kinds, titles, slugs, drafts and dates; a page Hugo lists
+    without a URL (build.render never) is skipped with that reason."""
+    root = write_site(tmp_path / "site", SITES[name])
+    out = subprocess.run([_hugo(), "list", "all", "--noBuildLock", "--source", str(root)], capture_output=True,
                          text=True, check=True, timeout=120).stdout
     # hugo-python-distributions prints a coloured banner before the CSV
-    lines = out[out.index("path,slug,title"):].splitlines()
-    rows = {r["path"]: r for r in csv.DictReader(lines)}
-    pages = by_path(load_site(root, drafts=True, future=True, expired=True))
-    assert set(rows) == set(pages)
-    for rel, row in rows.items():
-        page = pages[rel]
-        assert (page.permalink, page.kind, page.section, page.title, page.slug or "") == (
-            row["permalink"], row["kind"], row["section"], row["title"], row["slug"]), rel
-        if not row["date"].startswith("0001"):
-            assert to_instant(page.date) == dt.datetime.fromisoformat(row["date"].replace("Z", "+00:00")), rel
+    rows = list(csv.DictReader(out[out.index("path,slug,title"):].splitlines()))
+    site = load_site(root, drafts=True, future=True, expired=True)
+
+    def instant(value: DateValue | None) -> dt.datetime | None:
+        return to_instant(value) if value is not None else None
+
+    assert sorted((p.rel_path, p.permalink, p.kind, p.section, p.title, p.slug or "", str(p.draft).lower(),
+                   instant(p.date), instant(p.expiry_date), instant(p.publish_date)) for p in site.pages) == sorted(
+        (r["path"], r["permalink"], r["kind"], r["section"], r["title"], r["slug"], r["draft"],
+         _hugo_date(r["date"]), _hugo_date(r["expiryDate"]), _hugo_date(r["publishDate"])) for r in rows if r["permalink"])
+    skipped = dict(site.skipped)
+    assert all(skipped[r["path"]].startswith("build.render never") for r in rows if not r["permalink"])
 
 
 def test_keys_differing_in_case_warn_but_keep_the_page(tmp_path: Path) -> None:
