@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from graph.cascade import build_options, inherit, parse_cascade
 from graph.config import PLACEHOLDER_BASE_URL, ConfigError, load_config
 from graph.globs import GlobSlice, glob_match
 from graph.post import DateValue, Page, ParsedSource, Problem, parse_hugo_date, parse_source, to_instant
@@ -756,6 +757,33 @@ def test_cascade(tmp_path: Path) -> None:
     assert skipped["content/docs/hidden/_index.md"].startswith("headless")  # a branch targets itself too
     assert skipped["content/docs/hidden/p.md"].startswith("headless")
     assert pages["content/news/sub/_index.md"].date == dt.date(2024, 5, 6)  # from c.md's cascaded date
+
+
+def test_cascade_rules_and_targets() -> None:
+    rules = parse_cascade([{"title": "T", "target": {"path": "{/a,/a/**}", "kind": "page"}},
+                           {"_target": {"lang": "{en,de}", "environment": "production"}, "Slug": "s", "title": "U"},
+                           {"sites": {"matrix": {}}, "target": {"sites": {"matrix": {"languages": ["! fr"]}}},
+                            "draft": True}])
+    assert [r.values for r in rules] == [(("title", "T"),), (("Slug", "s"), ("title", "U")),
+                                         (("sites", {"matrix": {}}), ("draft", True))]
+    page = {"path": "/a/x", "kind": "page", "lang": "en", "environment": "production"}
+    # nearest rule first; a key the page has, or a nearer rule gave, is not replaced
+    assert inherit({"SLUG": "own"}, list(rules), **page) == {"title": "T", "sites": {"matrix": {}}, "draft": True}
+    assert inherit({}, list(rules), **{**page, "lang": "fr", "environment": "development"}) == {"title": "T"}
+    assert inherit({}, list(rules), **{**page, "path": "/b", "kind": "section"}) == {
+        "Slug": "s", "title": "U", "sites": {"matrix": {}}, "draft": True}
+    assert parse_cascade("not a map") == ()
+
+
+@pytest.mark.parametrize(("front_matter", "options"), [
+    ({}, ("always", "always")), ({"headless": True}, ("never", "never")),
+    ({"build": {"render": "link", "list": "local"}}, ("link", "local")),
+    ({"Build": {"Render": "Never"}}, ("never", "always")),
+    ({"_build": {"render": False, "list": True}}, ("never", "always")),  # before Hugo 0.145
+    ({"build": {"list": "sometimes"}}, ("always", "always")),
+])
+def test_build_option_values(front_matter: dict[str, object], options: tuple[str, str]) -> None:
+    assert build_options(front_matter) == options
 
 
 BUILD = {
