@@ -41,16 +41,19 @@ class Problem:
 class Page:
     """A page of the site as Hugo sees it (after language, bundle and duplicate resolution)."""
 
-    rel_path: str  # source file relative to the site root, POSIX: "content/blog/x.es.md"
+    rel_path: str  # source file relative to the site root, POSIX: "content/blog/x.es.md" (a file
+    # mounted for several languages is one page per language: (rel_path, lang) is what is unique)
     lang: str  # language code ("es", "en", "pt")
     kind: str  # "page" (regular), "section" (_index.md of a section), "term", "taxonomy", "home"
-    section: str  # first path segment under the content dir ("blog"); "" for home
+    section: str  # first path segment of the content tree ("blog"); "" for home
     title: str
-    permalink: str  # absolute URL exactly as Hugo prints it (percent-encoded)
+    permalink: str  # URL exactly as Hugo prints it (percent-encoded; relative, "/blog/x/", when baseURL is)
     text: str  # the whole decoded source file (offsets of mentions point into it)
     body_offset: int  # character offset of the body (the Markdown after the front matter) in `text`
     body_line: int  # 1-based line where the body starts
     content_hash: str  # sha256 hex of the file's bytes
+    # as written, plus the keys the page inherits by `cascade` (Hugo's .Params): a parent's
+    # _index.md or the site config can change a page whose own file did not change
     front_matter: dict[str, Any] = field(default_factory=dict)
     date: DateValue | None = None
     publish_date: DateValue | None = None
