@@ -87,6 +87,7 @@ class SiteConfig:
     cascade: tuple[CascadeRule, ...] = ()  # the root `cascade` config
     permalink_rules: tuple[PermalinkRule, ...] = ()  # the list form of `permalinks`
     environment: str = "production"
+    disable_kinds: frozenset[str] = frozenset()  # `disableKinds`, lower case: no page of these kinds
 
     @property
     def multihost(self) -> bool:
@@ -171,6 +172,7 @@ def load_config(root: Path, *, environment: str = "production",
         cascade=_cascade(c.get("cascade"), "cascade"),
         permalink_rules=rules,
         environment=environment,
+        disable_kinds=frozenset(str(k).lower() for k in c.get("disablekinds") or ()),
     )
 
 

@@ -167,7 +167,8 @@ def load_site(root: Path, *, drafts: bool = False, future: bool = False, expired
             continue
         page, raw_aliases = _page(entry, kind, fm, dates, config, plurals, tz)
         all_pages.append((page, entry.src))
-        reason = build_reason(*build_options(fm)) or _exclusion(page, drafts, future, expired, now, tz)
+        reason = (f"disableKinds has {kind!r}: Hugo makes no page of this kind" if kind in config.disable_kinds
+                  else build_reason(*build_options(fm)) or _exclusion(page, drafts, future, expired, now, tz))
         if reason:
             skipped.append((page.rel_path, reason))
         else:

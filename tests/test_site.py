@@ -815,6 +815,27 @@ def test_build_options(tmp_path: Path) -> None:
     }
 
 
+DISABLED_KINDS = {
+    "hugo.toml": "baseURL = 'https://example.org/'\ndisableKinds = ['Taxonomy', 'term', 'section', 'RSS']\n",
+    "content/_index.md": "---\ntitle: Home\n---\n",
+    "content/tags/_index.md": "---\ntitle: Tags\n---\n",
+    "content/tags/go/_index.md": "---\ntitle: Go\n---\n",
+    "content/blog/_index.md": "---\ntitle: Blog\nslug: bl\n---\n",
+    "content/blog/a.md": "---\ntitle: A\ntags: [go]\n---\n",
+}
+
+
+def test_disabled_kinds(tmp_path: Path) -> None:
+    site = load_site(write_site(tmp_path, DISABLED_KINDS))
+    # a disabled section makes no page, but its slug is still in the URLs below it
+    assert {p.rel_path: p.permalink for p in site.pages} == {"content/_index.md": "https://example.org/",
+                                                            "content/blog/a.md": "https://example.org/bl/a/"}
+    assert dict(site.skipped) == {
+        "content/blog/_index.md": "disableKinds has 'section': Hugo makes no page of this kind",
+        "content/tags/_index.md": "disableKinds has 'taxonomy': Hugo makes no page of this kind",
+        "content/tags/go/_index.md": "disableKinds has 'term': Hugo makes no page of this kind"}
+
+
 # --- URLs ------------------------------------------------------------------------------------
 
 #: Hugo 0.168 puts section slugs in the URLs below them (0.152 ignored a section's slug).
@@ -982,7 +1003,7 @@ UGLY_TERMS = {
 SITES = {"bilingual": FIXTURE, "url-rules": URL_RULES, "language-dirs": LANGUAGE_DIRS, "ugly-terms": UGLY_TERMS,
          "mounts": MOUNTS, "nested-dirs": NESTED_DIRS, "cascade": CASCADE, "build-options": BUILD,
          "section-slugs": SLUGS, "language-permalinks": PERMALINKS, "permalink-list": PERMALINK_LIST,
-         "config-order": CONFIG_ORDER}
+         "config-order": CONFIG_ORDER, "disabled-kinds": DISABLED_KINDS}
 
 
 def _hugo_date(value: str) -> dt.datetime | None:
