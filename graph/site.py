@@ -17,6 +17,7 @@ from typing import Any
 
 from .cascade import CascadeRule, build_options, build_reason, inherit, parse_cascade
 from .config import SiteConfig, load_config
+from .globs import GlobSlice
 from .mounts import ContentFile, walk_mounts
 from .permalink import (
     CONTENT_SUFFIXES,
@@ -75,8 +76,18 @@ def _is_content(name: str) -> bool:
     return name.lower().endswith(CONTENT_SUFFIXES)
 
 
-def _languages_of(src: SourcePath, file: ContentFile, config: SiteConfig) -> tuple[str, ...]:
-    """A language suffix wins over what the mount says."""
+def _languages_of(src: SourcePath, file: ContentFile, config: SiteConfig,
+                  front_matter: dict[str, Any] | None = None) -> tuple[str, ...]:
+    """The languages a file is a page in: its front matter's `sites.matrix.languages` (Hugo
+    0.153+), else its language suffix, else its mount's languages."""
+    sites = _get(front_matter or {}, "sites")
+    matrix = _get(sites, "matrix") if isinstance(sites, dict) else None
+    languages = _get(matrix, "languages") if isinstance(matrix, dict) else None
+    if languages is not None:
+        try:
+            return GlobSlice.parse(languages).select(config.languages)
+        except ValueError:
+            pass  # a broken pattern: as if there were none
     return (src.lang,) if src.lang else config.mounts[file.mount].languages
 
 
@@ -128,18 +139,18 @@ def load_site(root: Path, *, drafts: bool = False, future: bool = False, expired
         if owner is not None:
             skipped.append((f.rel_path, f"inside the leaf bundle {owner}/: Hugo makes it a resource of that page"))
             continue
-        langs = _languages_of(src, f, config)
-        enabled = [lang for lang in langs if not config.languages[lang].disabled]
-        if not enabled:
-            skipped.append((f.rel_path, f"language {langs[0]!r} is disabled" if langs
-                            else "its mount is for no language of the site (sites.matrix.languages, lang)"))
-            continue
         if f.rel_path not in parsed_files:
             parsed_files[f.rel_path] = _read(f, max_file_bytes, read, on_file, problems)
         parsed = parsed_files[f.rel_path]
-        if parsed is not None:
-            for lang in enabled:
-                candidates.setdefault((lang, src.path), []).append(_Entry(f, src, lang, parsed))
+        if parsed is None:
+            continue
+        langs = _languages_of(src, f, config, parsed.front_matter)
+        enabled = [lang for lang in langs if not config.languages[lang].disabled]
+        if not enabled:
+            skipped.append((f.rel_path, f"language {langs[0]!r} is disabled" if langs
+                            else "for no language of the site (sites.matrix.languages, lang)"))
+        for lang in enabled:
+            candidates.setdefault((lang, src.path), []).append(_Entry(f, src, lang, parsed))
 
     winners: dict[tuple[str, str], _Entry] = {}
     for key, group in candidates.items():

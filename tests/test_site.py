@@ -648,6 +648,24 @@ sites.matrix.languages = ["de"]
                                   "a/two.md": "duplicate of a/two.de.md in 'de': Hugo uses a/two.de.md"}
 
 
+FRONT_MATTER_SITES = {
+    "hugo.toml": "baseURL = 'https://example.org/'\n[languages.en]\nweight = 1\n[languages.de]\nweight = 2\n"
+                 "[languages.fr]\nweight = 3\n",
+    "content/a.md": "---\ntitle: a\nsites:\n  matrix:\n    languages: ['**']\n---\n",
+    "content/b.de.md": "---\ntitle: b\nsites:\n  matrix:\n    languages: ['en', 'fr']\n---\n",
+    "content/c.md": "---\ntitle: c\nsites:\n  matrix:\n    languages: ['! en', '**']\n---\n",
+    "content/c.fr.md": "---\ntitle: c fr\n---\n",
+}
+
+
+def test_front_matter_sites_name_the_languages(tmp_path: Path) -> None:
+    site = load_site(write_site(tmp_path, FRONT_MATTER_SITES))
+    # Hugo 0.153+: a page's own sites.matrix.languages wins over its suffix and its mount
+    assert sorted((p.rel_path, p.lang) for p in site.pages) == [
+        ("content/a.md", "de"), ("content/a.md", "en"), ("content/a.md", "fr"), ("content/b.de.md", "en"),
+        ("content/b.de.md", "fr"), ("content/c.fr.md", "fr"), ("content/c.md", "de")]
+
+
 def test_mount_outside_the_site_is_not_read(tmp_path: Path) -> None:
     write_site(tmp_path / "elsewhere", {"secret.md": "---\ntitle: Secret\n---\n"})
     root = write_site(tmp_path / "site", {
@@ -1003,7 +1021,7 @@ UGLY_TERMS = {
 SITES = {"bilingual": FIXTURE, "url-rules": URL_RULES, "language-dirs": LANGUAGE_DIRS, "ugly-terms": UGLY_TERMS,
          "mounts": MOUNTS, "nested-dirs": NESTED_DIRS, "cascade": CASCADE, "build-options": BUILD,
          "section-slugs": SLUGS, "language-permalinks": PERMALINKS, "permalink-list": PERMALINK_LIST,
-         "config-order": CONFIG_ORDER, "disabled-kinds": DISABLED_KINDS}
+         "config-order": CONFIG_ORDER, "disabled-kinds": DISABLED_KINDS, "front-matter-sites": FRONT_MATTER_SITES}
 
 
 def _hugo_date(value: str) -> dt.datetime | None:
