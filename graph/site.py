@@ -93,7 +93,8 @@ def _languages_of(src: SourcePath, file: ContentFile, config: SiteConfig,
 
 def discover_sources(config: SiteConfig) -> list[tuple[str, str, Path]]:
     """(rel_path, language, absolute path) of every Markdown file of the content tree, once for
-    each language it is read in."""
+    each language its suffix or mount gives it (without reading it: front matter `sites` is not
+    seen here)."""
     files, _ = walk_mounts(config.root, config.mounts, config.ignore_files)
     out = []
     for f in files:
@@ -128,40 +129,9 @@ def load_site(root: Path, *, drafts: bool = False, future: bool = False, expired
     skipped = list(refused)
     problems: list[Problem] = []
     sources = [(f, source_path(f.dir, f.name, config)) for f in files if _is_content(f.name)]
-    leaves: dict[str, str] = {}  # logical folder of each leaf bundle -> its folder on disk
-    for f, src in sources:
-        if src.is_leaf:
-            leaves.setdefault(src.dir, posixpath.dirname(f.rel_path))
-    parsed_files: dict[str, ParsedSource | None] = {}
-    candidates: dict[tuple[str, str], list[_Entry]] = {}
-    for f, src in sources:
-        owner = _bundle_owner(src, leaves)
-        if owner is not None:
-            skipped.append((f.rel_path, f"inside the leaf bundle {owner}/: Hugo makes it a resource of that page"))
-            continue
-        if f.rel_path not in parsed_files:
-            parsed_files[f.rel_path] = _read(f, max_file_bytes, read, on_file, problems)
-        parsed = parsed_files[f.rel_path]
-        if parsed is None:
-            continue
-        langs = _languages_of(src, f, config, parsed.front_matter)
-        enabled = [lang for lang in langs if not config.languages[lang].disabled]
-        if not enabled:
-            skipped.append((f.rel_path, f"language {langs[0]!r} is disabled" if langs
-                            else "for no language of the site (sites.matrix.languages, lang)"))
-        for lang in enabled:
-            candidates.setdefault((lang, src.path), []).append(_Entry(f, src, lang, parsed))
-
-    winners: dict[tuple[str, str], _Entry] = {}
-    for key, group in candidates.items():
-        group.sort(key=lambda e: e.rank)
-        winners[key] = group[0]
-    used = {e.file.rel_path for e in winners.values()}
-    for (lang, _), group in candidates.items():
-        w = group[0].file.rel_path
-        skipped += [(e.file.rel_path, f"duplicate of {w}" + (f" in {lang!r}" if e.file.rel_path in used else "")
-                     + f": Hugo uses {w}") for e in group[1:] if e.file.rel_path != w]
-
+    candidates = _candidates(sources, config, skipped, problems,
+                             lambda f: _read(f, max_file_bytes, read, on_file, problems))
+    winners = _winners(candidates, skipped)
     plurals = set(config.taxonomies.values())
     cascades = {key: parse_cascade(_get(e.parsed.front_matter, "cascade"))
                 for key, e in winners.items() if e.src.is_branch}
@@ -202,7 +172,53 @@ def load_site(root: Path, *, drafts: bool = False, future: bool = False, expired
     link_translations(pages, config)
     order = {code: i for i, code in enumerate(config.languages)}
     result = sorted((p for p, _, _ in pages), key=lambda p: (p.rel_path, order[p.lang]))
-    return Site(config, result, problems, sorted(skipped))
+    # a file that is a page in several languages is read once, but may be skipped once per language
+    return Site(config, result, list(dict.fromkeys(problems)), sorted(set(skipped)))
+
+
+def _candidates(sources: list[tuple[ContentFile, SourcePath]], config: SiteConfig, skipped: list[tuple[str, str]],
+                problems: list[Problem], read: Callable[[ContentFile], ParsedSource | None]
+                ) -> dict[tuple[str, str], list[_Entry]]:
+    """Every content file that can be a page, read once, by (language, logical path)."""
+    leaves: dict[str, str] = {}  # logical folder of each leaf bundle -> its folder on disk
+    for f, src in sources:
+        if src.is_leaf:
+            leaves.setdefault(src.dir, posixpath.dirname(f.rel_path))
+    parsed_files: dict[str, ParsedSource | None] = {}
+    candidates: dict[tuple[str, str], list[_Entry]] = {}
+    for f, src in sources:
+        owner = _bundle_owner(src, leaves)
+        if owner is not None:
+            skipped.append((f.rel_path, f"inside the leaf bundle {owner}/: Hugo makes it a resource of that page"))
+            continue
+        if f.rel_path not in parsed_files:  # a file in two mounts is read once
+            parsed_files[f.rel_path] = read(f)
+        parsed = parsed_files[f.rel_path]
+        if parsed is None:
+            continue
+        langs = _languages_of(src, f, config, parsed.front_matter)
+        enabled = [lang for lang in langs if not config.languages[lang].disabled]
+        if not enabled:
+            skipped.append((f.rel_path, f"language {langs[0]!r} is disabled" if langs
+                            else "for no language of the site (sites.matrix.languages, lang)"))
+        for lang in enabled:
+            candidates.setdefault((lang, src.path), []).append(_Entry(f, src, lang, parsed))
+    return candidates
+
+
+def _winners(candidates: dict[tuple[str, str], list[_Entry]], skipped: list[tuple[str, str]]
+             ) -> dict[tuple[str, str], _Entry]:
+    """The file Hugo uses for each page; the others are skipped as duplicates."""
+    winners: dict[tuple[str, str], _Entry] = {}
+    for key, group in candidates.items():
+        group.sort(key=lambda e: e.rank)
+        winners[key] = group[0]
+    used = {e.file.rel_path for e in winners.values()}
+    for (lang, _), group in candidates.items():
+        w = group[0].file.rel_path
+        skipped += [(e.file.rel_path, f"duplicate of {w}" + (f" in {lang!r}" if e.file.rel_path in used else "")
+                     + f": Hugo uses {w}") for e in group[1:] if e.file.rel_path != w]
+    return winners
 
 
 def _read(f: ContentFile, max_file_bytes: int, read: Callable[[str, bytes], ParsedSource | Problem],
