@@ -965,6 +965,58 @@ def test_relative_base_url(tmp_path: Path, base: str, expected: str) -> None:
     assert page.aliases == [expected.replace("/blog/x/", "/alt/")]
 
 
+#: Several rules at once, as a real multilingual site combines them (checked with hugo 0.168).
+MIXED = {
+    "hugo.yaml": """baseURL: https://example.org/site/
+defaultContentLanguage: es
+defaultContentLanguageInSubdir: true
+languages:
+  es: {weight: 1}
+  en: {weight: 2}
+  pt: {weight: 3, disabled: true}
+permalinks:
+  page:
+    blog: /:sections/:year/:slug/
+module:
+  mounts:
+    - source: content/es
+      target: content
+      sites: {matrix: {languages: [es]}}
+    - source: content/en
+      target: content
+      sites: {matrix: {languages: [en]}}
+    - source: content/pt
+      target: content
+      sites: {matrix: {languages: [pt]}}
+    - source: content/es/blog/shared
+      target: content/blog/shared
+      sites: {matrix: {languages: [en]}}
+""",
+    "content/es/_index.md": "---\ntitle: Inicio\ncascade:\n  - slug: desde-inicio\n    target: {path: '/blog/eventos/**', kind: page}\n---\n",
+    "content/es/blog/_index.md": "---\ntitle: Blog\nslug: bitácora\n---\n",
+    "content/es/blog/eventos/_index.md": "---\ntitle: Eventos\n---\n",
+    "content/es/blog/eventos/kubecon.md": "---\ntitle: KubeCon\ndate: 2025-03-01T10:00:00-06:00\ntranslationKey: kc\n---\n",
+    "content/en/blog/events/kubecon-en.md": "---\ntitle: KubeCon EN\ndate: 2025-03-01\ntranslationKey: kc\n---\n",
+    "content/en/blog/_index.md": "---\ntitle: Blog EN\n---\n",
+    "content/es/blog/shared/comun.md": "---\ntitle: Común\ndate: 2024-02-02\n---\n",
+    "content/pt/blog/x.md": "---\ntitle: PT\n---\n",
+    "content/es/blog/borrador.md": "---\ntitle: Borrador\ndraft: true\npublishDate: 2099-01-01\n---\n",
+}
+
+
+def test_rules_combined(tmp_path: Path) -> None:
+    site = load_site(write_site(tmp_path, MIXED))
+    pages = {(p.rel_path, p.lang): p for p in site.pages}
+    kubecon = pages["content/es/blog/eventos/kubecon.md", "es"]
+    # the home page's cascade gives the slug; :sections are folder names, not slugs
+    assert kubecon.permalink == "https://example.org/site/es/blog/eventos/2025/desde-inicio/"
+    assert kubecon.translations == ["content/en/blog/events/kubecon-en.md"]
+    # a Spanish folder mounted again for English: one file, two pages
+    assert {lang for rel, lang in pages if rel == "content/es/blog/shared/comun.md"} == {"es", "en"}
+    assert pages["content/es/blog/_index.md", "es"].permalink == "https://example.org/site/es/bit%C3%A1cora/"
+    assert dict(site.skipped) == {"content/es/blog/borrador.md": "draft", "content/pt/blog/x.md": "language 'pt' is disabled"}
+
+
 # --- which config files ----------------------------------------------------------------------
 
 CONFIG_ORDER = {
@@ -1021,7 +1073,8 @@ UGLY_TERMS = {
 SITES = {"bilingual": FIXTURE, "url-rules": URL_RULES, "language-dirs": LANGUAGE_DIRS, "ugly-terms": UGLY_TERMS,
          "mounts": MOUNTS, "nested-dirs": NESTED_DIRS, "cascade": CASCADE, "build-options": BUILD,
          "section-slugs": SLUGS, "language-permalinks": PERMALINKS, "permalink-list": PERMALINK_LIST,
-         "config-order": CONFIG_ORDER, "disabled-kinds": DISABLED_KINDS, "front-matter-sites": FRONT_MATTER_SITES}
+         "config-order": CONFIG_ORDER, "disabled-kinds": DISABLED_KINDS, "front-matter-sites": FRONT_MATTER_SITES,
+         "mixed": MIXED}
 
 
 def _hugo_date(value: str) -> dt.datetime | None:
