@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
@@ -118,8 +119,10 @@ def page_fingerprint(page: Page, config_fingerprint: str, related: Iterable[str]
     second build can skip the page entirely.
     """
     h = hashlib.sha256()
+    # the effective front matter too: a parent's `cascade` can change a page whose file did not
+    effective = json.dumps(page.front_matter, sort_keys=True, default=str)
     for part in (page.content_hash, config_fingerprint, version, page.permalink, page.lang, page.kind,
-                 *sorted(related), str(page.date), str(page.draft)):
+                 *sorted(related), str(page.date), str(page.draft), effective):
         h.update(part.encode("utf-8"))
         h.update(b"\0")
     return h.hexdigest()
