@@ -251,3 +251,22 @@ def test_worker_processes_give_the_same_graph(small_site: Path, monkeypatch) -> 
     q = ("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o FILTER(?p != prov:endedAtTime && !isBlank(?s) "
          "&& !isBlank(?o)) } } ORDER BY ?g ?s ?p ?o")
     assert select(serial.snapshot(), q) == select(parallel.snapshot(), q)
+
+
+def test_a_parents_cascade_change_remaps_its_children(tmp_path: Path) -> None:
+    """A page's graph depends on its effective front matter: a `cascade` in the section's _index.md
+    changes it without touching the page's file, and the next build must map the page again."""
+    site = tmp_path / "site"
+    (site / "content" / "blog").mkdir(parents=True)
+    (site / "hugo.toml").write_text('baseURL = "https://example.org/"\n', encoding="utf-8")
+    index = site / "content" / "blog" / "_index.md"
+    index.write_text("---\ntitle: Blog\ncascade:\n  description: first\n---\n", encoding="utf-8")
+    (site / "content" / "blog" / "post.md").write_text("---\ntitle: Post\ndate: 2025-01-01\n---\nText.\n",
+                                                        encoding="utf-8")
+    store = MemoryStore()
+    build(store, BuildOptions(site=site))
+    index.write_text("---\ntitle: Blog\ncascade:\n  description: second\n---\n", encoding="utf-8")
+    report = build(store, BuildOptions(site=site))
+    assert report.mapped == 2  # the section page and the post below it
+    described = select(store.snapshot(), "SELECT ?d WHERE { ?p a schema:BlogPosting ; schema:description ?d }")
+    assert described == [{"d": "second"}]
