@@ -248,15 +248,22 @@ def git_commit(root: Path) -> str | None:
 
 
 def translations_of(pages: Iterable[Page], default_language: str) -> dict[str, list[Translation]]:
-    """rel_path -> the page's other language versions (the default-language one is the original)."""
-    by_path = {p.rel_path: p for p in pages}
+    """permalink -> the page's other language versions (the default-language one is the original).
+
+    Keyed by permalink: one file can be a page in several languages (a mount's
+    `sites.matrix.languages`), so its path alone does not name a page."""
+    by_path: dict[str, list[Page]] = {}
+    for p in pages:
+        by_path.setdefault(p.rel_path, []).append(p)
     out: dict[str, list[Translation]] = {}
-    for page in by_path.values():
-        others = [by_path[r] for r in page.translations if r in by_path and r != page.rel_path]
-        out[page.rel_path] = [
-            Translation(o.permalink, o.lang, o.lang == default_language and page.lang != default_language)
-            for o in sorted(others, key=lambda o: o.lang)
-        ]
+    for versions in by_path.values():
+        for page in versions:
+            others = {o.permalink: o for r in page.translations for o in by_path.get(r, ())
+                      if o.permalink != page.permalink and o.lang != page.lang}
+            out[page.permalink] = [
+                Translation(o.permalink, o.lang, o.lang == default_language and page.lang != default_language)
+                for o in sorted(others.values(), key=lambda o: o.lang)
+            ]
     return out
 
 
@@ -366,7 +373,7 @@ def build(store: Store, options: BuildOptions, progress: Progress | None = None)
     translations = translations_of(site.pages, config.default_language)
     profiles = author_profiles(site.pages)
     wanted = {
-        p.permalink: (p, page_fingerprint(p, config_fp, [*(t.permalink for t in translations[p.rel_path]),
+        p.permalink: (p, page_fingerprint(p, config_fp, [*(t.permalink for t in translations[p.permalink]),
                                                          profiles.get(p.rel_path, "")]))
         for p in site.pages
     }
@@ -444,7 +451,7 @@ def build(store: Store, options: BuildOptions, progress: Progress | None = None)
         # Pages are mapped and loaded in batches, so memory stays bounded whatever the site's size;
         # on big builds the mapping (extraction above all) runs in worker processes, one per core.
         mapper = PageMapper(ctx, entity_base, series_of, build_time)
-        jobs = [(page, fp, translations.get(page.rel_path, ()), profiles.get(page.rel_path)) for page, fp in to_map]
+        jobs = [(page, fp, translations.get(page.permalink, ()), profiles.get(page.rel_path)) for page, fp in to_map]
         buffer = io.BytesIO()
         total = len(jobs)
         for done, mapped in enumerate(_map_all(mapper, jobs, options.workers), 1):

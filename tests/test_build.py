@@ -270,3 +270,23 @@ def test_a_parents_cascade_change_remaps_its_children(tmp_path: Path) -> None:
     assert report.mapped == 2  # the section page and the post below it
     described = select(store.snapshot(), "SELECT ?d WHERE { ?p a schema:BlogPosting ; schema:description ?d }")
     assert described == [{"d": "second"}]
+
+
+def test_one_file_that_is_a_page_in_two_languages(tmp_path: Path) -> None:
+    """A mount's `sites.matrix.languages` makes one file a page in each language: two posts, each the
+    other's translation (the build once keyed pages by file path and kept one of them)."""
+    site = tmp_path / "site"
+    (site / "shared").mkdir(parents=True)
+    (site / "hugo.toml").write_text(
+        'baseURL = "https://example.org/"\ndefaultContentLanguage = "en"\n'
+        "[languages.en]\nweight = 1\n[languages.de]\nweight = 2\n"
+        '[[module.mounts]]\nsource = "shared"\ntarget = "content/notes"\n'
+        '[module.mounts.sites.matrix]\nlanguages = ["en", "de"]\n', encoding="utf-8")
+    (site / "shared" / "note.md").write_text("---\ntitle: Note\ndate: 2025-01-01\n---\nText.\n", encoding="utf-8")
+    store = MemoryStore()
+    report = build(store, BuildOptions(site=site))
+    assert report.mapped >= 2 and not report.problems
+    links = select(store.snapshot(), "SELECT ?a ?b WHERE { ?a a schema:BlogPosting ; schema:workTranslation ?b }")
+    assert sorted((r["a"], r["b"]) for r in links) == [
+        ("https://example.org/de/notes/note/", "https://example.org/notes/note/"),
+        ("https://example.org/notes/note/", "https://example.org/de/notes/note/")]
