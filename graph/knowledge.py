@@ -225,16 +225,16 @@ class KnowledgeUpdate:
                 by_article.setdefault(article.value, []).append(page)
         self.articles |= {a.value for p in mapped if (a := article_iri(p, minter)) is not None}
         stored = article_links(self.snapshot, self.articles, self.rewritten)
-        lines: list[str] = []
+        out: list[bytes] = []
         for article in sorted(self.articles):
             versions = by_article.get(article, [])
-            lines += [f"{q.subject} {q.predicate} {q.object} .\n" for q in article_quads(versions, minter)]
+            out.append(_ntriples(article_quads(versions, minter)))
             said = set(stored.get(article, set()))
             for version in versions:
                 said |= self.links.get(version.permalink, set())
             if versions:
-                lines += [f"<{article}> {p} {e} .\n" for p, e in sorted(said)]
-        return "".join(lines).encode()
+                out.append("".join(f"<{article}> {p} {e} .\n" for p, e in sorted(said)).encode())
+        return b"".join(out)
 
     def _fetch(self, nodes: set[str], excluded: set[str]) -> Evidence:
         """What the unchanged posts (from the store) and the mapped ones say about `nodes`."""
