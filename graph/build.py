@@ -154,7 +154,7 @@ class PageMapper:
 
     def extractor(self) -> Extractor:
         if self._extractor is None:
-            self._extractor = Extractor(load_vocabulary(self.entity_base), gazetteer())
+            self._extractor = Extractor(load_vocabulary(self.entity_base), gazetteer(), self.ctx.site_title)
         return self._extractor
 
     def __call__(self, job: Job) -> MappedPage:

@@ -10,6 +10,7 @@ Nothing here knows about particular posts.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 from dataclasses import dataclass, field
@@ -56,6 +57,15 @@ _DIRECTION_BEFORE = re.compile(
 _OTHER_EDITION_BEFORE = re.compile(
     r"\b(?:previous|past|earlier|last year'?s?|next year'?s?|anterior|pasad[ao]|passad[ao]|del año pasado|"
     r"do ano passado)\W+(?:[\w'-]+\W+)?$", re.I)
+# a version right after a name: " v3", " 2.8.0", " 3" (not a year: "Summit 2019")
+_VERSION_AFTER = re.compile(r"[ \t]?(?:v\d+(?:\.\d+)*|\d{1,2}(?:\.\d+)*)(?![\w.]|\.\w)")
+# "… in Salt Lake City", "… en Valencia", "… at Amsterdam": the city right after an event's name
+_PLACE_AFTER = re.compile(
+    r"^[ \t]*(?:(?:[A-Z][\w+]*|\+)[ \t]+){0,4}?(?:in|en|em|at|à)[ \t]+((?:[A-ZÀ-Ý][\w'’-]*[ \t]?){1,3})")
+_LOCATION_NAME = "https://w3id.org/postgraph/ns#locationName"
+# "the first KubeCon", "la primera edición de": the first edition of the series
+_FIRST_BEFORE = re.compile(r"\b(?:first|1st|inaugural|original|primer|primera|primeira|primeiro)\W+(?:[\w'-]+\W+)?$",
+                           re.I)
 _PLACE_PREPOSITIONS = {"in", "en", "em", "at", "near", "from", "desde", "no", "na", "cerca", "perto", "to",
                        "hosted", "held", "celebrado", "celebrada", "realizado", "realizada", "sede"}
 _EVENT_WORDS = {*EVENT_HEADS, "Event", "Events", "Evento", "Eventos", "Edition", "Edición", "Edição", "Recap",
@@ -67,7 +77,7 @@ _KIND_WORDS = {"project", "projects", "tool", "tools", "proyecto", "proyectos", 
 CONFIDENCE = {"vocabulary": 0.95, "vocabulary:context": 0.8, "front-matter": 0.9, "gazetteer": 0.85,
               "gazetteer:event-name": 0.8,
               "gazetteer:country": 0.9, "edition:explicit": 0.95, "edition:this-year": 0.8,
-              "edition:title": 0.7, "edition:discourse": 0.7, "edition:tense": 0.65}
+              "edition:title": 0.7, "edition:discourse": 0.7, "edition:tense": 0.65, "edition:venue": 0.8}
 
 
 class Spans:
@@ -130,7 +140,7 @@ class Extraction:
 class Extractor:
     """Compiled once per build (and per worker process): vocabulary matcher and gazetteer."""
 
-    def __init__(self, vocabulary: Vocabulary, gazetteer: Gazetteer) -> None:
+    def __init__(self, vocabulary: Vocabulary, gazetteer: Gazetteer, site_title: str | None = None) -> None:
         self.vocabulary = vocabulary
         self.gazetteer = gazetteer
         self.base = vocabulary.base
@@ -138,9 +148,18 @@ class Extractor:
         self._region_memo: dict = {}  # see _region_named
         self._labels: dict | None = None  # see term_entity
         self._regional: set[str] | None = None  # series with regional series of their own (edition_of)
+        # what the site is named after ("Helm" for helm.sh's blog): its name needs no other context
+        self.site_subjects = frozenset(self._named_exactly(site_title)) if site_title else frozenset()
 
     def entity(self, iri: str) -> Entry | None:
         return self.vocabulary.entries.get(iri)
+
+    def _named_exactly(self, title: str) -> list[str]:
+        """IRIs of the entries one of whose labels is the whole site title (case-insensitively)."""
+        if self._labels is None:
+            self._labels = label_index(self.vocabulary.entries.values())
+        return [entry.iri for _label, entry in self._labels.get(key_of(title.strip()), ())
+                if entry.kind in ("project", "organization")]
 
     def term_entity(self, term: str) -> tuple[str, str] | None:
         """(IRI, kind) of the known entity a whole tag or category names ("OpenStack", "Comunidad")."""
@@ -157,6 +176,7 @@ class Extractor:
         folded_text = fold(doc.masked)
         matches = self.matcher.find(doc.masked)
         tags = {key_of(t) for terms in page.taxonomies.values() for t in terms}
+        named = _written_as_names(doc, matches)
         kept: list[Match] = []
         for m in matches:
             entries = [e for e in (self.entity(i) for i in m.iris) if e is not None]
@@ -166,7 +186,8 @@ class Extractor:
             one_word = " " not in key_of(doc.masked[m.start:m.end])
             common = any(sf.common_word for sf in m.surfaces)
             ambiguous = common or (entry.needs_context and one_word)
-            if ambiguous and not self._has_context(doc, m, entry, matches, tags, strict=common):
+            if ambiguous and entry.iri not in named and not self._has_context(doc, m, entry, matches, tags,
+                                                                               strict=common):
                 continue
             kept.append(m)
             self._add_known(out, doc, m, entry, year)
@@ -181,6 +202,7 @@ class Extractor:
         self._unknown(out, doc, runs, covered, page)
         self._front_matter(out, page, year)
         self._about(out, doc)
+        out.mentions = _without_series_regions(out.mentions, doc.masked)
         # one mention per span and entity (a tag and the text can both name it), best first
         best: dict[tuple[int, int, str], Mention] = {}
         for m in out.mentions:
@@ -197,8 +219,10 @@ class Extractor:
         project"), its full name elsewhere in the post, or — for names that are not everyday words —
         another thing of its kind in the same sentence. An everyday word ("Tempo") needs more: a
         neighbour of its kind in the same enumeration ("k3s, MicroK8s, Kind, & Minikube")."""
-        if any(key_of(label) in tags for label, _ in entry.labels):
+        if entry.iri in self.site_subjects or any(key_of(label) in tags for label, _ in entry.labels):
             return True
+        if entry.kind == "project" and _VERSION_AFTER.match(doc.masked, m.end):
+            return True  # "Helm v3", "Flux 2.8": software has versions
         if any(o is not m and entry.iri in o.iris and " " in key_of(doc.masked[o.start:o.end]) for o in matches):
             return True
         block = doc.block_at(m.start)
@@ -253,6 +277,10 @@ class Extractor:
             if edition is not None:
                 end, method = m.end + explicit.end(1), "edition:explicit"
         if edition is None and year is not None:
+            edition = self._edition_at_venue(entry, after, year)
+            if edition is not None:
+                method = "edition:venue"
+        if edition is None and year is not None:
             sentence_text = doc.masked[sent[0]:sent[1]] if sent else ""
             if _THIS_YEAR.search(sentence_text):
                 edition, method = self.edition_of(out, entry, year, None), "edition:this-year"
@@ -271,6 +299,23 @@ class Extractor:
             return
         out.kinds[edition] = "event"
         out.mentions.append(Mention(edition, "event", m.start, end, CONFIDENCE[method], method, kind_block, sent))
+
+    def _edition_at_venue(self, series: Entry, after: str, year: int) -> str | None:
+        """"KubeCon North America in Salt Lake City" in a post of 2024: the one edition of the series
+        that the vocabulary places in that city, held the year before, of or after the post."""
+        city = _PLACE_AFTER.match(after)
+        if not city:
+            return None
+        named = key_of(city.group(1))
+        found = []
+        for edition_year, edition in self.vocabulary.editions_of(series.iri).items():
+            if abs(edition_year - year) > 1:
+                continue
+            venues = {key_of(t.object.value) for t in self.vocabulary.by_subject.get(edition.iri, ())
+                      if t.predicate.value == _LOCATION_NAME}
+            if any(named == v or named.startswith(v + " ") for v in venues):
+                found.append(edition.iri)
+        return found[0] if len(found) == 1 else None
 
     def _regional_series(self, entry: Entry, after: str) -> Entry:
         narrower = [e for e in self.vocabulary.entries.values() if e.is_series and e.series == entry.iri]
@@ -341,11 +386,28 @@ class Extractor:
                     out.kinds.pop(m.iri, None)
         for i, m in enumerate(out.mentions):
             entry = self.entity(m.iri)
-            if doc is not None and _OTHER_EDITION_BEFORE.search(doc.masked[max(0, m.start - 40):m.start]):
+            before = doc.masked[max(0, m.start - 40):m.start] if doc is not None else ""
+            if _OTHER_EDITION_BEFORE.search(before):
                 continue
+            if entry is not None and entry.is_series and m.iri in chosen and _FIRST_BEFORE.search(before) \
+                    and self._earlier_edition_known(m.iri, chosen[m.iri], out):
+                continue  # "the inaugural KubeCon" when KubeCon 2019 is the post's: the series had earlier ones
             if entry is not None and entry.is_series and m.iri in chosen:
                 out.mentions[i] = Mention(chosen[m.iri], m.kind, m.start, m.end, CONFIDENCE["edition:discourse"],
                                           "edition:discourse", m.block, m.sentence)
+
+    def _earlier_edition_known(self, series: str, edition: str, out: Extraction) -> bool:
+        """Whether `series` had an edition before `edition`: the vocabulary knows an earlier one, or
+        `edition` belongs to a narrower (regional) series of it."""
+        if self._series_of(edition, out) != series:
+            return True  # "the inaugural KubeCon" and a North America edition: the first of all KubeCons
+        year = self.year_of(edition, out)
+        if year is None:
+            return False
+        return any(y < year for s in self._series_chain(series) for y in self.vocabulary.editions_of(s)) or any(
+            e.series and e.series in self._series_chain(series) and e.is_series and
+            any(y < year for y in self.vocabulary.editions_of(e.iri)) for e in self.vocabulary.entries.values()
+            if e.series == series)
 
     def _series_of(self, iri: str, out: Extraction) -> str | None:
         if iri in out.entities:
@@ -515,8 +577,11 @@ class Extractor:
         year = page.date.year if page.date is not None else None
         body_text = key_of(" ".join(doc.masked[b.start:b.end] for b in doc.blocks
                                     if b.kind not in ("title", "heading")))
+        # an event named after a known project or organisation ("Helm Summit EU 2019", "Linkerd Day")
+        named_after = {m.start: m.end for m in out.mentions if m.kind in ("project", "organization")}
         for c in sorted(candidates, key=lambda c: (-(c.end - c.start), c.start)):
-            if covered.overlaps(c.start, c.end):
+            rest = named_after.get(c.start, c.start) if c.kind == "event" else c.start
+            if rest >= c.end or covered.overlaps(rest, c.end):
                 continue
             known = self.gazetteer.lookup(c.name)
             if known and c.kind != "event":
@@ -529,7 +594,8 @@ class Extractor:
             # A name defined with its acronym ("… de Open Source Software (CCOSS)") is minted from the
             # acronym, which stays the same when the name is translated.
             acronym = re.match(r"^[ \t]*\(([A-Z][A-Za-z0-9]{1,9})\)", doc.masked[c.end:c.end + 16])
-            base_iri = f"{self.base}{prefix}/{slugify(acronym.group(1) if acronym else c.name)}"
+            minted_from = acronym.group(1) if acronym else _singular_head(c.name) if c.kind == "event" else c.name
+            base_iri = f"{self.base}{prefix}/{slugify(minted_from)}"
             types = {"event": ("https://schema.org/Event",),
                      "project": ("http://usefulinc.com/ns/doap#Project", "https://schema.org/SoftwareSourceCode"),
                      "organization": ("https://schema.org/Organization",)}[c.kind]
@@ -643,6 +709,61 @@ class Extractor:
             if first is not None:
                 title = [m.iri for m in out.mentions if m.kind in kinds and first.start <= m.start < first.end]
         out.about = list(dict.fromkeys(title))
+
+
+_PLURAL_HEADS = {"Summits": "Summit", "Conferences": "Conference", "Meetups": "Meetup", "Hackathons": "Hackathon",
+                 "Workshops": "Workshop", "Cumbres": "Cumbre", "Conferencias": "Conferencia"}
+
+
+def _singular_head(name: str) -> str:
+    """"two Helm Summits" and "the Helm Summit" are one series: mint from the singular head."""
+    head, _, last = name.rpartition(" ")
+    return f"{head} {_PLURAL_HEADS[last]}" if head and last in _PLURAL_HEADS else name
+
+
+def _without_series_regions(mentions: list[Mention], text: str) -> list[Mention]:
+    """A world region that ends an event's name ("KubeCon + CloudNativeCon North America", "KubeCon
+    Europe") says which regional series is meant; the post does not mention the region as a place."""
+    ends = sorted(m.end for m in mentions if m.kind == "event")
+    spans = [(m.start, m.end) for m in mentions if m.kind == "event"]
+    out = []
+    for m in mentions:
+        if m.kind == "place" and "/place/region/" in m.iri:
+            if any(start <= m.start < end for start, end in spans):
+                continue
+            i = bisect.bisect_right(ends, m.start) - 1
+            between = text[ends[i]:m.start] if i >= 0 and m.start - ends[i] <= 30 else None
+            if between is not None and "\n" not in between and not re.search(r"\b[a-zà-ÿ]", between):
+                continue
+        out.append(m)
+    return out
+
+
+_LOWER_WORD_BEFORE = re.compile(r"(?:^|[\s(])[a-zà-ÿ][\w'’-]*,?[ \t]*\n?[ \t]*$")
+_CAPITALISED_AFTER = re.compile(r"[ \t]+(?:[A-ZÀ-Ý0-9]|of |de |do |da )")
+
+
+def _written_as_names(doc: Prose, matches: list[Match]) -> set[str]:
+    """Entities whose ambiguous one-word name the post writes as a name at least twice: with its
+    capital after a lower-case word in running text ("… shortly after the release, Helm was born",
+    "from there Helm development …"), not at the start of a sentence nor inside a longer
+    capitalised name ("Salt Lake City", "Shaping the Future"). An everyday word is not written so."""
+    counts: dict[str, int] = {}
+    for m in matches:
+        surface = doc.masked[m.start:m.end]
+        if " " in surface.strip() or not surface[:1].isupper() or surface.isupper():
+            continue
+        before = doc.masked[max(0, m.start - 40):m.start]
+        if not _LOWER_WORD_BEFORE.search(before) or _CAPITALISED_AFTER.match(doc.masked, m.end):
+            continue
+        if before.rstrip()[-1:] in ("-", "—", "–"):
+            continue
+        sentence = doc.sentence_at(m.start)
+        if sentence is None or doc.blocks[sentence.block].kind not in ("paragraph", "item", "quote"):
+            continue
+        for iri in m.iris:
+            counts[iri] = counts.get(iri, 0) + 1
+    return {iri for iri, n in counts.items() if n >= 2}
 
 
 def _find_term(head: str, term: str, taxonomy: str) -> int | None:

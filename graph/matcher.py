@@ -35,7 +35,9 @@ def _fold_char(c: str) -> str:
     elif c in _SPACES_LIKE:
         out = _SPACES_LIKE[c]
     else:
-        base = unicodedata.normalize("NFKD", c)[0] if not c.isascii() else c
+        parts = unicodedata.normalize("NFKD", c) if not c.isascii() else c
+        # a letter and its accents ("é" -> "e"); not a syllable made of letters (Hangul "구" is not "ㄱ")
+        base = parts[0] if all(unicodedata.combining(p) for p in parts[1:]) else c
         lower = base.lower()
         out = lower if len(lower) == 1 else base
         if not c.isascii() and unicodedata.combining(out):
@@ -62,12 +64,13 @@ def fold(text: str) -> str:
     return text.translate(_FOLD_TABLE)
 
 
-_WS = re.compile(r"\s+")
+_WS = re.compile(r"[ \t]*/[ \t]*|\s+")  # a slash swallows the blanks around it: "KubeCon / CloudNativeCon"
+_SLASH = re.compile(r"\s*/\s*")
 
 
 def collapse(text: str) -> tuple[str, list[int]]:
-    """Runs of whitespace become one space; returns the new string and, for each of its
-    characters, the offset of the character it came from."""
+    """Runs of whitespace become one space, blanks around a slash go; returns the new string and,
+    for each of its characters, the offset of the character it came from."""
     out: list[str] = []
     index: list[int] = []
     pos = 0
@@ -75,16 +78,38 @@ def collapse(text: str) -> tuple[str, list[int]]:
         if m.start() > pos:
             out.append(text[pos:m.start()])
             index.extend(range(pos, m.start()))
-        out.append(" ")
-        index.append(m.start())
+        if "/" in m.group():
+            out.append("/")
+            index.append(m.start() + m.group().index("/"))
+        else:
+            out.append(" ")
+            index.append(m.start())
         pos = m.end()
     out.append(text[pos:])
     index.extend(range(pos, len(text)))
     return "".join(out), index
 
 
+def _wide(c: str) -> bool:
+    """Hangul, kana and CJK ideographs: scripts written without spaces between a name and what
+    follows it (Korean particles: "Helm은", "헬름이")."""
+    return c >= "\u1100" and ("\u1100" <= c <= "\u11ff" or "\u2e80" <= c <= "\u9fff" or "\uac00" <= c <= "\ud7af"
+                               or "\uf900" <= c <= "\ufaff" or "\uff00" <= c <= "\uffef")
+
+
+def _joins(neighbour: str, edge: str, trailing: bool = False) -> bool:
+    """Whether `neighbour` continues the word whose first (or last) character is `edge`: a letter or
+    digit of the same kind of script does; a Korean particle after a Hangul name does not."""
+    if not neighbour.isalnum():
+        return False
+    wide = _wide(neighbour)
+    if wide != _wide(edge):
+        return False  # "Helm은", "CNCF의": a change of script is a word boundary
+    return not (trailing and wide and "\uac00" <= edge <= "\ud7af")
+
+
 def key_of(label: str) -> str:
-    return " ".join(fold(label).split())
+    return " ".join(_SLASH.sub("/", fold(label)).split())
 
 
 def _acronym_like(label: str) -> bool:
@@ -180,15 +205,50 @@ def is_common_word(label: str) -> bool:
     return answer
 
 
+#: Languages whose word lists show whether a frequent word is a name that travels (a brand, a
+#: surname) or a word of one language: English words that are also names ("helm", "vault") are
+#: rare outside English, while "Google" or "Microsoft" are as frequent in Polish as in English.
+_NAME_PANEL = ("en", "es", "pt", "de", "fr", "it", "nl", "pl")
+#: How much less frequent (Zipf) a word may be in the rarest panel language and still be a name.
+NAME_SPREAD = 0.9
+
+
+def is_international_name(label: str) -> bool:
+    """True for a one-word label used about as often in every language of `_NAME_PANEL` ("Google",
+    "Microsoft", "Linux", "Twitter"): a name, not an everyday word, even though it is frequent."""
+    global _ZIPF_NEW
+    word = label.strip().lower()
+    if " " in word or not word.isalpha():
+        return False
+    table = _zipf_table()
+    key = "\x00name:" + word
+    known = table.get(key)
+    if known is not None:
+        return known
+    from wordfreq import zipf_frequency
+
+    freq = [zipf_frequency(word, lang) for lang in _NAME_PANEL]
+    top = max(freq[:3])  # en, es, pt: the languages whose everyday words matter
+    answer = table[key] = top > 0 and min(freq) >= top - NAME_SPREAD
+    _ZIPF_NEW += 1
+    return answer
+
+
+def is_everyday_label(label: str) -> bool:
+    """An everyday word of en/es/pt that is not a name every language uses: it needs context."""
+    return is_common_word(label) and not is_international_name(label)
+
+
 def everyday_words(labels: set[str]) -> frozenset[str]:
-    """Which of these labels are everyday words (`is_common_word`), from the disk cache when the same
-    labels were asked with the same wordfreq before (graph.cache)."""
+    """Which of these labels are everyday words (`is_everyday_label`), from the disk cache when the
+    same labels were asked with the same wordfreq before (graph.cache)."""
     from importlib.metadata import version
 
     from .cache import cached, key_of_parts
 
-    key = key_of_parts([version("wordfreq"), str(COMMON_WORD_ZIPF), *sorted(labels)])
-    return cached("everyday-words", key, lambda: frozenset(label for label in labels if is_common_word(label)))
+    key = key_of_parts([version("wordfreq"), str(COMMON_WORD_ZIPF), f"names {_NAME_PANEL} {NAME_SPREAD}",
+                        *sorted(labels)])
+    return cached("everyday-words", key, lambda: frozenset(label for label in labels if is_everyday_label(label)))
 
 
 @dataclass(frozen=True)
@@ -203,7 +263,7 @@ class Match:
 
 
 def _comparable(text: str) -> str:
-    return " ".join(text.replace("-", " ").replace("\u2019", "'").split())
+    return " ".join(_SLASH.sub("/", text.replace("-", " ").replace("\u2019", "'")).split())
 
 
 def entry_named(entries: Iterable[Entry], term: str, index: dict[str, list[tuple[str, Entry]]] | None = None
@@ -221,7 +281,7 @@ def entry_named(entries: Iterable[Entry], term: str, index: dict[str, list[tuple
             return entry  # written as the vocabulary writes it: no case rule can refuse it
         single_word = " " not in key_of(label)
         strict = _acronym_like(label) or (entry.match_case and single_word) or (
-            entry.kind != "topic" and is_common_word(label))
+            entry.kind != "topic" and is_everyday_label(label))
         if strict and _comparable(label) != _comparable(term):
             continue
         return entry
@@ -273,7 +333,8 @@ class Matcher:
         n = len(norm)
         for end, (key, surfaces) in self.automaton.iter(norm):
             start = end - len(key) + 1
-            if (start > 0 and norm[start - 1].isalnum()) or (end + 1 < n and norm[end + 1].isalnum()):
+            if (start > 0 and _joins(norm[start - 1], norm[start])) or (
+                    end + 1 < n and _joins(norm[end + 1], norm[end], trailing=True)):
                 continue
             o_start, o_end = index[start], index[end] + 1
             original = _comparable(text[o_start:o_end])

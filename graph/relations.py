@@ -122,9 +122,11 @@ class RelationFinder:
         year = page.date.year if page.date is not None else None
         main = [iri for iri in ext.about if self._is_edition(iri, ext)]
         claims += self._colocation(doc, ext, events, main, year)
-        claims += self._locations(doc, ext, editions, places, main)
+        claims += self._locations(doc, ext, editions, places, main, events)
         claims += self._shared_locations(claims)
         claims += self._dates(doc, ext, editions, main, year, page)
+        if not any(c.predicate == LOCATION and c.subject in main for c in claims):
+            claims += self._place_of_dated_main_event(claims, main, ext)
         claims += self._organizers(doc, ext, events, orgs, main)
         claims += self._themes(doc, ext, events, main, page)
         unique: dict[tuple[str, str, str], Claim] = {}
@@ -233,8 +235,9 @@ class RelationFinder:
 
     # -- places -----------------------------------------------------------------------------------
     def _locations(self, doc: Prose, ext: Extraction, editions: list[Mention], places: list[Mention],
-                   main: list[str]) -> list[Claim]:
+                   main: list[str], events: list[Mention] = ()) -> list[Claim]:
         claims: list[Claim] = []
+        self._unplaced: list[tuple[Mention, int, int]] = []
         for place in places:
             start, end = _sentence_of(doc, place)
             before = doc.masked[max(start, place.start - 24):place.start]
@@ -246,6 +249,8 @@ class RelationFinder:
                 continue  # a world region ("in North America") names where a series runs, not a venue
             here = [m for m in editions if start <= m.start < end]
             subjects = list(dict.fromkeys(m.iri for m in here)) or ([*main] if in_title else [])
+            if not subjects and len(main) == 1 and not any(start <= m.start < end for m in events):
+                self._unplaced.append((place, start, end))  # placed if the sentence dates the main event
             for subject in subjects:
                 claims.append(Claim(subject, LOCATION, place.iri, start, end, 0.8 if here else 0.7,
                                     "pattern:event-in-place" if here else "pattern:title-place"))
@@ -260,6 +265,17 @@ class RelationFinder:
             if venue or university:
                 start, end = _sentence_of(doc, m)
                 claims.append(Claim(main[0], LOCATION, m.iri, start, end, 0.7, "pattern:venue"))
+        return self._most_specific(claims, ext)
+
+    def _place_of_dated_main_event(self, claims: list[Claim], main: list[str], ext: Extraction) -> list[Claim]:
+        """"Join us on September 11 - 12 in Amsterdam for our first European Helm Summit": a sentence
+        naming no other event that gives the main event's dates places it too."""
+        dated = [c for c in claims if c.predicate == START and c.method == "pattern:date-of-main-event"]
+        found = [Claim(main[0], LOCATION, place.iri, start, end, 0.7, "pattern:place-of-main-event")
+                 for place, start, end in self._unplaced if any(start <= c.start < end for c in dated)]
+        return self._most_specific(found, ext)
+
+    def _most_specific(self, claims: list[Claim], ext: Extraction) -> list[Claim]:
         # keep the most specific place per event: a city rather than its country
         by_subject: dict[str, list[Claim]] = {}
         for c in claims:
