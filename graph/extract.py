@@ -15,6 +15,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+import pyoxigraph as ox
+
 from .ids import slugify
 from .matcher import Match, Matcher, entry_named, fold, key_of, label_index
 from .patterns import (
@@ -37,7 +39,9 @@ _YEAR_AFTER = re.compile(
     rf"(?:(?:[A-ZÀ-Ý][\w'-]*|de|del|do|da)[ \t]+){{0,2}}?((?:19|20)\d{{2}})\b")
 _EDITION_AFTER = re.compile(r"^[ \t]*(\d{1,3}[xX])\b")
 _THIS_YEAR = re.compile(r"\b(this year|this year's|este año|este ano|neste ano|en este año|this month|este mes|"
-                        r"este mês|next month|el próximo mes|o próximo mês|today|hoy|hoje)\b", re.I)
+                        r"este mês|next month|el próximo mes|o próximo mês|today|hoy|hoje|"
+                        r"(?:this|last|next) week(?:'s|’s)?|esta semana|la semana pasada|la próxima semana|"
+                        r"(?:na )?semana passada|(?:na )?próxima semana)\b", re.I)
 _LAST_YEAR = re.compile(r"\b(last year|last year's|el año pasado|o ano passado|no ano passado)\b", re.I)
 _NEXT_YEAR = re.compile(r"\b(next year|next year's|el próximo año|el año que viene|o próximo ano|no próximo ano)\b",
                         re.I)
@@ -60,8 +64,13 @@ _OTHER_EDITION_BEFORE = re.compile(
 # a version right after a name: " v3", " 2.8.0", " 3" (not a year: "Summit 2019")
 _VERSION_AFTER = re.compile(r"[ \t]?(?:v\d+(?:\.\d+)*|\d{1,2}(?:\.\d+)*)(?![\w.]|\.\w)")
 # "… in Salt Lake City", "… en Valencia", "… at Amsterdam": the city right after an event's name
+_MONTHS = ("January|February|March|April|May|June|July|August|September|October|November|December|enero|febrero|"
+           "marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre|janeiro|fevereiro|março|"
+           "maio|junho|julho|setembro|outubro|novembro|dezembro")
 _PLACE_AFTER = re.compile(
-    r"^[ \t]*(?:(?:[A-Z][\w+]*|\+)[ \t]+){0,4}?(?:in|en|em|at|à)[ \t]+((?:[A-ZÀ-Ý][\w'’-]*[ \t]?){1,3})")
+    r"^\s*(?:\]\([ \t]*\)\s*)?(?:(?:[A-Z][\w+]*|\+)[ \t]+){0,4}?"
+    rf"(?:(?:this|next|este|esta|próximo|en|em|in)\s+(?:{_MONTHS}|month|year|week)\s+)?"
+    r"(?:in|en|em|at|à)[ \t]+((?:[A-ZÀ-Ý][\w'’-]*[ \t]?){1,3})")
 _LOCATION_NAME = "https://w3id.org/postgraph/ns#locationName"
 # "the first KubeCon", "la primera edición de": the first edition of the series
 _FIRST_BEFORE = re.compile(r"\b(?:first|1st|inaugural|original|primer|primera|primeira|primeiro)\W+(?:[\w'-]+\W+)?$",
@@ -148,6 +157,7 @@ class Extractor:
         self._region_memo: dict = {}  # see _region_named
         self._labels: dict | None = None  # see term_entity
         self._regional: set[str] | None = None  # series with regional series of their own (edition_of)
+        self._sites: dict[str, set[str]] | None = None  # entity -> its web sites and repositories (host/owner)
         # what the site is named after ("Helm" for helm.sh's blog): its name needs no other context
         self.site_subjects = frozenset(self._named_exactly(site_title)) if site_title else frozenset()
 
@@ -223,6 +233,8 @@ class Extractor:
             return True
         if entry.kind == "project" and _VERSION_AFTER.match(doc.masked, m.end):
             return True  # "Helm v3", "Flux 2.8": software has versions
+        if self._links_to_itself(doc.text, m, entry):
+            return True  # "[Buoyant](https://buoyant.io/)": the link goes to the entity's own site
         if any(o is not m and entry.iri in o.iris and " " in key_of(doc.masked[o.start:o.end]) for o in matches):
             return True
         block = doc.block_at(m.start)
@@ -245,6 +257,19 @@ class Extractor:
                                                                    between)):
                 return True
         return False
+
+    def _links_to_itself(self, text: str, m: Match, entry: Entry) -> bool:
+        link = _LINK_AFTER.match(text, m.end)
+        if not link:
+            return False
+        target = _site_of(link.group(1))
+        if self._sites is None:
+            self._sites = {}
+            for iri, triples in self.vocabulary.by_subject.items():
+                for t in triples:
+                    if t.predicate.value in _HOME_PREDICATES and isinstance(t.object, ox.NamedNode):
+                        self._sites.setdefault(iri, set()).add(_site_of(t.object.value))
+        return target in self._sites.get(entry.iri, ())
 
     def _add_known(self, out: Extraction, doc: Prose, m: Match, entry: Entry, year: int | None) -> None:
         block = doc.block_at(m.start)
@@ -277,7 +302,7 @@ class Extractor:
             if edition is not None:
                 end, method = m.end + explicit.end(1), "edition:explicit"
         if edition is None and year is not None:
-            edition = self._edition_at_venue(entry, after, year)
+            edition = self._edition_at_venue(entry, doc.masked[m.end:m.end + 240], year)
             if edition is not None:
                 method = "edition:venue"
         if edition is None and year is not None:
@@ -719,6 +744,23 @@ def _singular_head(name: str) -> str:
     """"two Helm Summits" and "the Helm Summit" are one series: mint from the singular head."""
     head, _, last = name.rpartition(" ")
     return f"{head} {_PLURAL_HEADS[last]}" if head and last in _PLURAL_HEADS else name
+
+
+_LINK_AFTER = re.compile(r"[^\]\[\n]{0,40}\]\((https?://[^)\s]+)")
+_HOME_PREDICATES = {"https://schema.org/url", "https://schema.org/codeRepository", "http://usefulinc.com/ns/doap#homepage",
+                    "https://schema.org/sameAs"}
+_CODE_HOSTS = {"github.com", "gitlab.com", "codeberg.org", "bitbucket.org"}
+
+
+def _site_of(url: str) -> str:
+    """"buoyant.io" for https://www.buoyant.io/blog/x; "github.com/helm" for a repository of helm's."""
+    rest = url.split("://", 1)[-1]
+    host, _, path = rest.partition("/")
+    host = host.lower().removeprefix("www.").split(":")[0]
+    if host in _CODE_HOSTS:
+        owner = path.split("/", 1)[0].lower()
+        return f"{host}/{owner}" if owner else host
+    return host
 
 
 def _without_series_regions(mentions: list[Mention], text: str) -> list[Mention]:

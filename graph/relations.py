@@ -49,6 +49,8 @@ _POSSESSIVE = re.compile(r"\b(its|their|su|sus|seu|sua|seus|suas)\b", re.I)
 _EVENT_NOUN = re.compile(
     r"\W{0,4}(?:own\s+|propi[oa]s?\s+|própri[oa]s?\s+)?(?:event|evento|eventos|events|conference|conferencia|"
     r"conferência|conferences|conferencias|conferências|summit|cumbre|encuentro|encontro)\b", re.I)
+_EVENT_WORD = re.compile(r"\b(?:event|events|evento|eventos|conference|conferencia|conferência|summit|cumbre|"
+                         r"meetup|day|días?|dia|edition|edición|edição|it|este|esta|this)\b", re.I)
 _AT_PLACE = re.compile(r"\b(in|en|em|at|no|na|hosted in|held in|celebrad[oa] en|realizad[oa] em)\s*$", re.I)
 _GENERIC_HEADINGS = re.compile(
     r"^(abstract|introduc|conclusi|conclus|summary|resumen|resumo|what|qué|que|o que|why|por qu|agenda|venue|sede|"
@@ -388,7 +390,8 @@ class RelationFinder:
                 if org is None:
                     continue
                 before = [m for m in here_events if m.start < at]
-                subject = before[-1].iri if before else (main[0] if main else None)
+                subject = before[-1].iri if before else (main[0] if main and self._about_the_event(
+                    doc, ext, sentence.start, sentence.start + cue.start()) else None)
                 if subject:
                     subject = self._edition_like(subject, main[0], ext) if main else subject
                     claims.append(Claim(subject, ORGANIZER, org.iri, sentence.start, sentence.end, 0.8,
@@ -406,6 +409,15 @@ class RelationFinder:
                                             "pattern:org-its-event"))
                         break
         return claims
+
+    @staticmethod
+    def _about_the_event(doc: Prose, ext: Extraction, start: int, cue: int) -> bool:
+        """Whether the words before an organising cue speak of an event ("The conference is hosted
+        by …", "Este evento es organizado por …") rather than of a project or a company named there
+        ("Linkerd is a community project and is hosted by the CNCF")."""
+        if any(start <= m.start < cue and m.kind in ("project", "organization") for m in ext.mentions):
+            return False
+        return bool(_EVENT_WORD.search(doc.masked[start:cue]))
 
     # -- themes and featured projects -------------------------------------------------------------
     def _themes(self, doc: Prose, ext: Extraction, events: list[Mention], main: list[str],

@@ -101,11 +101,17 @@ def _blank(chars: list[str], start: int, end: int) -> None:
             chars[i] = " "
 
 
+_TITLE_YAML_BLOCK = re.compile(r"^title\s*:\s*[|>][+-]?[0-9]?\s*(#.*)?\n(?P<v>(?:[ \t]+\S.*(?:\n|$))+)", re.M)
+
+
 def _title_span(text: str, body_offset: int) -> tuple[int, int] | None:
     head = text[:body_offset]
+    block = _TITLE_YAML_BLOCK.search(head)  # title: |-  followed by indented lines
+    if block:
+        return block.start("v"), block.end("v") - (1 if block.group("v").endswith("\n") else 0)
     for pattern in (_TITLE_YAML, _TITLE_TOML, _TITLE_JSON):
         m = pattern.search(head)
-        if m and m.group("v").strip():
+        if m and m.group("v").strip() and m.group("v").strip()[0] not in "|>":
             return m.start("v"), m.end("v")
     return None
 
