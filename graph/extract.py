@@ -21,6 +21,7 @@ from .ids import slugify
 from .matcher import Match, Matcher, entry_named, fold, key_of, label_index
 from .patterns import (
     EVENT_HEADS,
+    REGIONS,
     Candidate,
     Run,
     capitalised_runs,
@@ -204,12 +205,14 @@ class Extractor:
         self._resolve_discourse(out, doc)
         covered = Spans(len(page.text))
         for m in kept:
-            covered.add(m.start, m.end)
+            if not all(i in self.matcher.topics for i in m.iris):  # a theme's word may start a name: "GitOps Days"
+                covered.add(m.start, m.end)
         events = [(m.start, m.end) for m in out.mentions if m.kind == "event"]
         runs = {i: capitalised_runs(doc.masked, b.start, b.end) for i, b in enumerate(doc.blocks) if b.kind != "alt"}
         self._places_in_event_names(out, doc, events, folded_text, page.lang)
         self._places(out, doc, runs, covered, events, folded_text, page.lang)
         self._unknown(out, doc, runs, covered, page)
+        self._resolve_pattern_series(out, doc)
         self._front_matter(out, page, year)
         self._about(out, doc)
         out.mentions = _without_series_regions(out.mentions, doc.masked)
@@ -434,6 +437,41 @@ class Extractor:
             any(y < year for y in self.vocabulary.editions_of(e.iri)) for e in self.vocabulary.entries.values()
             if e.series == series)
 
+    def _resolve_pattern_series(self, out: Extraction, doc: Prose) -> None:
+        """A series the patterns found ("FluxCon", "FluxCon Europe") means the one edition of it the
+        post names (with the same region, if the text gives one)."""
+        editions_of: dict[str, list[str]] = {}
+        for iri, entity in out.entities.items():
+            if entity.kind == "event" and entity.series and entity.year is not None:
+                editions_of.setdefault(entity.series, []).append(iri)
+        # "FluxCon 2025" in a post that names "FluxCon NA 2025": the one regional edition of that year
+        same: dict[str, str] = {}
+        for editions in editions_of.values():
+            for plain in [e for e in editions if e.rsplit("/", 1)[-1].isdigit()]:
+                regional = [e for e in editions if e != plain and e.endswith("-" + plain.rsplit("/", 1)[-1])]
+                if len(regional) == 1:
+                    same[plain] = regional[0]
+        for i, m in enumerate(out.mentions):
+            if m.iri in same:
+                out.mentions[i] = Mention(same[m.iri], m.kind, m.start, m.end, m.confidence, m.method, m.block,
+                                          m.sentence)
+        for plain in same:
+            out.entities.pop(plain, None)
+            out.kinds.pop(plain, None)
+            for editions in editions_of.values():
+                if plain in editions:
+                    editions.remove(plain)
+        for i, m in enumerate(out.mentions):
+            if m.iri not in editions_of:
+                continue
+            after = re.match(r"[ \t]+([A-Z][\w]*(?:[ \t]+[A-Z][\w]*)?)", doc.masked[m.end:m.end + 30])
+            region = next((REGIONS[w] for w in ((after.group(1), after.group(1).split()[0]) if after else ())
+                           if w in REGIONS), None)
+            options = [e for e in editions_of[m.iri] if region is None or f"/{slugify(region)}-" in e]
+            if len(options) == 1 and not _OTHER_EDITION_BEFORE.search(doc.masked[max(0, m.start - 40):m.start]):
+                out.mentions[i] = Mention(options[0], m.kind, m.start, m.end, CONFIDENCE["edition:discourse"],
+                                          "edition:discourse", m.block, m.sentence)
+
     def _series_of(self, iri: str, out: Extraction) -> str | None:
         if iri in out.entities:
             return out.entities[iri].series
@@ -604,9 +642,11 @@ class Extractor:
                                     if b.kind not in ("title", "heading")))
         # an event named after a known project or organisation ("Helm Summit EU 2019", "Linkerd Day")
         named_after = {m.start: m.end for m in out.mentions if m.kind in ("project", "organization")}
+        # and a region in an event's name ("FluxCon Europe 2026") does not stop it
+        regions = sorted((m.start, m.end) for m in out.mentions if m.kind == "place" and "/place/region/" in m.iri)
         for c in sorted(candidates, key=lambda c: (-(c.end - c.start), c.start)):
             rest = named_after.get(c.start, c.start) if c.kind == "event" else c.start
-            if rest >= c.end or covered.overlaps(rest, c.end):
+            if rest >= c.end or _blocked(covered, rest, c.end, regions if c.kind == "event" else ()):
                 continue
             known = self.gazetteer.lookup(c.name)
             if known and c.kind != "event":
@@ -631,8 +671,10 @@ class Extractor:
                 out.entities.setdefault(series_iri, NewEntity(series_iri, "event", ("https://schema.org/EventSeries",),
                                                               {page.lang: c.name}, confidence=confidence,
                                                               method=c.pattern))
-                iri = f"{base_iri}/{c.year or year}"
-                out.entities.setdefault(iri, NewEntity(iri, "event", types, {page.lang: f"{c.name} {c.year or year}"},
+                region = c.extra if c.year else None  # "FluxCon Europe 2026" is not "FluxCon NA 2026"
+                iri = f"{base_iri}/{slugify(region) + '-' if region else ''}{c.year or year}"
+                label = f"{c.name} {region} {c.year}" if region else f"{c.name} {c.year or year}"
+                out.entities.setdefault(iri, NewEntity(iri, "event", types, {page.lang: label},
                                                        series=series_iri, year=c.year or year,
                                                        confidence=confidence, method=c.pattern))
                 out.kinds[series_iri] = "event"
@@ -761,6 +803,17 @@ def _site_of(url: str) -> str:
         owner = path.split("/", 1)[0].lower()
         return f"{host}/{owner}" if owner else host
     return host
+
+
+def _blocked(covered: Spans, start: int, end: int, allowed: list[tuple[int, int]] | tuple = ()) -> bool:
+    """Whether an accepted mention covers part of [start, end), apart from the `allowed` spans."""
+    for a, b in allowed:
+        if b <= start or a >= end:
+            continue
+        if covered.overlaps(start, a):
+            return True
+        start = b
+    return start < end and covered.overlaps(start, end)
 
 
 def _without_series_regions(mentions: list[Mention], text: str) -> list[Mention]:

@@ -51,6 +51,13 @@ class Candidate:
     extra: str | None = None  # e.g. the code repository URL
 
 
+#: Regions that name the regional editions of a series, as written -> one spelling
+REGIONS = {"Europe": "Europe", "EU": "Europe", "Europa": "Europe", "North America": "North America",
+           "NA": "North America", "Norteamérica": "North America", "América do Norte": "North America",
+           "China": "China", "Japan": "Japan", "India": "India", "Asia": "Asia", "APAC": "Asia Pacific",
+           "Latin America": "Latin America", "LATAM": "Latin America", "LatAm": "Latin America",
+           "Latinoamérica": "Latin America", "Africa": "Africa", "Australia": "Australia", "ANZ": "Australia"}
+
 _CAP = r"(?:[A-ZÀ-ÖØ-Þ][\w'’.&+/-]*|\d[\w'’.-]*)"
 _CONN = r"(?:de|del|la|las|los|do|da|dos|das|of|the|and|y|e|&|\+|for|para|on|en|em|in)"
 _RUN = re.compile(rf"(?<![\w'’]){_CAP}(?:[ \t]+(?:{_CONN}[ \t]+)*{_CAP})*")
@@ -82,10 +89,14 @@ def find_events(masked: str, runs: list[Run]) -> list[Candidate]:
                 last -= 1
         # a trailing year (and a place-like capitalised word before it) belongs to the name
         tail = last
-        for j in range(last + 1, min(last + 3, len(words))):
+        for j in range(last + 1, min(last + 4, len(words))):
             if _YEAR.fullmatch(words[j]):
                 tail = j
                 break
+        # "FluxCon Europe 2026", "FluxCon NA 2025": the region tells two editions of one year apart
+        region = REGIONS.get(" ".join(words[last + 1:tail])) if tail > last + 1 else None
+        if tail > last + 2 and region is None:
+            tail = last  # two unknown words between the name and a year: not its year
         if first > last:
             continue
         core = [w for w in words[first:last + 1] if w.lower() not in CONNECTORS]
@@ -98,7 +109,7 @@ def find_events(masked: str, runs: list[Run]) -> list[Candidate]:
         name_end = run[last].end()
         name = masked[run[first].start():name_end]
         out.append(Candidate(run[first].start(), span_end, " ".join(name.split()), "event", "pattern:event-name",
-                             year))
+                             year, region if year is not None else None))
     return out
 
 

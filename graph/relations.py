@@ -15,9 +15,12 @@ import re
 from dataclasses import dataclass
 
 from .extract import Extraction, Extractor, Mention, NewEntity
+from .ids import slugify
 from .namespaces import PG, SCHEMA, SEO
+from .patterns import REGIONS
 from .post import Page
 from .text import Prose
+from .vocabulary import Entry
 
 COLOCATED = str(SEO.colocatedWith)
 LOCATION = str(SCHEMA.location)
@@ -111,6 +114,7 @@ class RelationFinder:
 
     def __init__(self, extractor: Extractor) -> None:
         self.x = extractor
+        self._slugs: dict[str, Entry] | None = None  # slug of an event series' label -> the series
 
     def find(self, page: Page, ext: Extraction) -> list[Claim]:
         doc = ext.prose
@@ -131,6 +135,10 @@ class RelationFinder:
             claims += self._place_of_dated_main_event(claims, main, ext)
         claims += self._organizers(doc, ext, events, orgs, main)
         claims += self._themes(doc, ext, events, main, page)
+        # an event is not co-located with itself, nor with another edition of its own series
+        claims = [c for c in claims if c.predicate != COLOCATED or (
+            c.subject != c.object and {c.subject, self.x._series_of(c.subject, ext)}.isdisjoint(
+                {c.object, self.x._series_of(c.object, ext)}))]
         unique: dict[tuple[str, str, str], Claim] = {}
         for c in claims:
             key = (c.subject, c.predicate, c.object)
@@ -154,6 +162,7 @@ class RelationFinder:
             return iri
         entry = self.x.entity(iri)
         if entry is not None:
+            entry = self._same_region(entry, other, ext)
             return self.x.edition_of(ext, entry, year, None) or iri
         series = ext.entities.get(iri)
         if series is None:
@@ -168,6 +177,25 @@ class RelationFinder:
                 series.types = ("https://schema.org/EventSeries",)
         ext.kinds[edition] = "event"
         return edition
+
+    def _same_region(self, series: Entry, other: str, ext: Extraction) -> Entry:
+        """"FluxCon Europe 2026 … co-located with KubeCon": the KubeCon of the same region (KubeCon +
+        CloudNativeCon Europe), when `series` has regional series and `other` says its region."""
+        narrower = [e for e in self.x.vocabulary.entries.values() if e.is_series and e.series == series.iri]
+        if not narrower:
+            return series
+        region = next((r for r in set(REGIONS.values()) if f"/{slugify(r)}-" in other), None)
+        other_entry = self.x.entity(other)
+        if region is None and other_entry is not None and other_entry.series:
+            parent = self.x.entity(other_entry.series)
+            names = " ".join(label for label, _ in parent.labels) if parent else ""
+            region = next((r for w, r in REGIONS.items() if re.search(rf"\b{re.escape(w)}\b", names)), None)
+        if region is None:
+            return series
+        spelled = [w for w, r in REGIONS.items() if r == region]
+        found = [e for e in narrower if any(re.search(rf"\b{re.escape(w)}\b", label) for label, _ in e.labels
+                                            for w in spelled)]
+        return found[0] if len(found) == 1 else series
 
     # -- co-location ------------------------------------------------------------------------------
     def _colocation(self, doc: Prose, ext: Extraction, events: list[Mention], main: list[str],
@@ -216,7 +244,15 @@ class RelationFinder:
                     claims.append(Claim(main[0], COLOCATED, other, m.start, m.end, 0.8, "pattern:co-located-section"))
         # links whose path says co-located
         for link in re.finditer(r"\[([^\]\n]+)\]\(([^)\s]*co-?located[^)\s]*)\)", doc.text):
+            host = self._series_in_path(link.group(2))
             for m in events:
+                if host is not None and link.start(1) <= m.start < link.end(1) and self._is_edition(m.iri, ext):
+                    # ".../kubecon-cloudnativecon-europe/co-located-events/fluxcon/": the path names the host
+                    other = self._edition_like(host.iri, m.iri, ext)
+                    if other != host.iri and other != m.iri:
+                        claims.append(Claim(m.iri, COLOCATED, other, link.start(), link.end(), 0.75,
+                                            "pattern:co-located-link"))
+                        continue
                 if link.start(1) <= m.start < link.end(1) and main and m.iri not in main:
                     other = self._edition_like(m.iri, main[0], ext)
                     if not self._is_edition(other, ext):
@@ -225,6 +261,21 @@ class RelationFinder:
                                         "pattern:co-located-link"))
         del year
         return claims
+
+    def _series_in_path(self, url: str) -> Entry | None:
+        """The event series a URL path segment before "co-located…" is the slug of."""
+        path = url.split("://", 1)[-1].split("/")
+        index = next((i for i, part in enumerate(path) if re.match(r"(?:cncf-hosted-)?co-?located", part)), None)
+        if not index:
+            return None
+        segment = path[index - 1].lower()
+        if self._slugs is None:
+            self._slugs = {}
+            for entry in self.x.vocabulary.entries.values():
+                if entry.kind == "event" and entry.is_series:
+                    for label, _ in entry.labels:
+                        self._slugs.setdefault(slugify(label), entry)
+        return self._slugs.get(segment)
 
     @staticmethod
     def _antecedent(doc: Prose, events: list[Mention], offset: int, other_than: str) -> str | None:
