@@ -302,6 +302,10 @@ class Extractor:
                 edition, end, method = known[0].iri, m.end + number.end(1), "edition:explicit"
         if edition is None and explicit:
             edition = self.edition_of(out, entry, int(explicit.group(1)), doc.masked[m.start:m.end])
+            if edition is None:  # "KubeCon 2022 NA": the region after the year names the regional series
+                regional = self._regional_series(entry, doc.masked[m.end + explicit.end(1):m.end + explicit.end(1) + 40])
+                if regional is not entry:
+                    edition = self.edition_of(out, regional, int(explicit.group(1)), None)
             if edition is not None:
                 end, method = m.end + explicit.end(1), "edition:explicit"
         if edition is None and year is not None:
@@ -366,7 +370,8 @@ class Extractor:
                 return candidate
         return entry
 
-    def edition_of(self, out: Extraction, series: Entry, year: int, _surface: str | None) -> str | None:
+    def edition_of(self, out: Extraction, series: Entry, year: int, _surface: str | None,
+                   region: str | None = None) -> str | None:
         """The edition of `series` in `year`: the vocabulary's, else minted (series + year). None for
         a series with regional series of its own (KubeCon: Europe, North America, China …): "KubeCon
         2025" does not say which one, and a "global" edition would be an event that never took place."""
@@ -378,9 +383,10 @@ class Extractor:
             self._regional = {e.series for e in self.vocabulary.entries.values() if e.is_series and e.series}
         if series.iri in self._regional:
             return None
-        iri = f"{series.iri.rstrip('/')}/{year}"
+        # held with a regional edition ("GitOpsCon" on a day of KubeCon Europe 2022): that region's
+        iri = f"{series.iri.rstrip('/')}/{slugify(region) + '-' if region else ''}{year}"
         if iri not in out.entities:
-            names = {lang: f"{name} {year}" for lang, name in series.names.items()}
+            names = {lang: f"{name} {region + ' ' if region else ''}{year}" for lang, name in series.names.items()}
             out.entities[iri] = NewEntity(iri, "event", ("https://schema.org/Event",), names, series=series.iri,
                                           year=year, confidence=0.9, method="edition")
         return iri

@@ -19,7 +19,7 @@ from .ids import slugify
 from .namespaces import PG, SCHEMA, SEO
 from .patterns import REGIONS
 from .post import Page
-from .text import Prose
+from .text import Block, Prose
 from .vocabulary import Entry
 
 COLOCATED = str(SEO.colocatedWith)
@@ -43,6 +43,10 @@ _FEATURING = re.compile(
 # a time of day right after a date: a session or a meeting ("June 24 at 9 a.m. PT", "12 de marzo, 10:00")
 _TIME_OF_DAY = re.compile(r"\W{0,3}(?:at|a las|às|as|from|de)?\s*\d{1,2}(?::\d\d)?\s*(?:a\.?\s?m\.?|p\.?\s?m\.?|h\b)|"
                           r"\W{0,3}(?:at|a las|às)?\s*\d{1,2}:\d\d", re.I)
+_WEEKDAYS = (r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|lunes|martes|miércoles|jueves|viernes|"
+             r"sábado|domingo|segunda-feira|terça-feira|quarta-feira|quinta-feira|sexta-feira)")
+# "Tuesday - GitOpsCon", "Tuesday 17 May - GitOpsCon", "Tuesday, October 25 (GitOpsCon)", "Day 0: Linkerd Day"
+_SCHEDULE_DAY = re.compile(rf"^(?:{_WEEKDAYS}|Day\s+\d)\b[ \t,]*(?P<date>[^-–—:(\[]{{0,24}}?)[ \t]*[-–—:(\[]", re.I)
 _COLOCATED_HEADING = re.compile(r"co-?locat|colocaliz|co-?localiz", re.I)
 _ORGANIZED_BY = re.compile(
     r"\b(?:organi[sz]ed|hosted|run|put on|presented|convened) by\b|\borganizad[oa] por\b|"
@@ -131,6 +135,7 @@ class RelationFinder:
         claims += self._locations(doc, ext, editions, places, main, events)
         claims += self._shared_locations(claims)
         claims += self._dates(doc, ext, editions, main, year, page)
+        claims += self._dates_of_days(ext, year, page)
         if not any(c.predicate == LOCATION and c.subject in main for c in claims):
             claims += self._place_of_dated_main_event(claims, main, ext)
         claims += self._organizers(doc, ext, events, orgs, main)
@@ -162,8 +167,15 @@ class RelationFinder:
             return iri
         entry = self.x.entity(iri)
         if entry is not None:
-            entry = self._same_region(entry, other, ext)
-            return self.x.edition_of(ext, entry, year, None) or iri
+            regional = self._same_region(entry, other, ext)
+            if regional is not entry:
+                edition = self.x.edition_of(ext, regional, year, None)
+            else:
+                edition = self.x.edition_of(ext, entry, year, None, self._region_of(other, ext))
+            if edition is None:
+                return iri
+            ext.kinds.setdefault(edition, "event")  # the post refers to it: it gets its name and series
+            return edition
         series = ext.entities.get(iri)
         if series is None:
             return iri
@@ -178,18 +190,24 @@ class RelationFinder:
         ext.kinds[edition] = "event"
         return edition
 
+    def _region_of(self, edition: str, ext: Extraction) -> str | None:
+        """The region an edition belongs to: from its IRI ("…/europe-2026") or its series' name
+        ("KubeCon + CloudNativeCon Europe")."""
+        region = next((r for r in set(REGIONS.values()) if f"/{slugify(r)}-" in edition), None)
+        entry = self.x.entity(edition)
+        if region is None and entry is not None and entry.series:
+            parent = self.x.entity(entry.series)
+            names = " ".join(label for label, _ in parent.labels) if parent else ""
+            region = next((r for w, r in REGIONS.items() if re.search(rf"\b{re.escape(w)}\b", names)), None)
+        return region
+
     def _same_region(self, series: Entry, other: str, ext: Extraction) -> Entry:
         """"FluxCon Europe 2026 … co-located with KubeCon": the KubeCon of the same region (KubeCon +
         CloudNativeCon Europe), when `series` has regional series and `other` says its region."""
         narrower = [e for e in self.x.vocabulary.entries.values() if e.is_series and e.series == series.iri]
         if not narrower:
             return series
-        region = next((r for r in set(REGIONS.values()) if f"/{slugify(r)}-" in other), None)
-        other_entry = self.x.entity(other)
-        if region is None and other_entry is not None and other_entry.series:
-            parent = self.x.entity(other_entry.series)
-            names = " ".join(label for label, _ in parent.labels) if parent else ""
-            region = next((r for w, r in REGIONS.items() if re.search(rf"\b{re.escape(w)}\b", names)), None)
+        region = self._region_of(other, ext)
         if region is None:
             return series
         spelled = [w for w, r in REGIONS.items() if r == region]
@@ -201,6 +219,7 @@ class RelationFinder:
     def _colocation(self, doc: Prose, ext: Extraction, events: list[Mention], main: list[str],
                     year: int | None) -> list[Claim]:
         claims: list[Claim] = []
+        self._day_dates: list[tuple[str, Block, re.Match[str]]] = []
         for sentence in doc.sentences:
             text = doc.masked[sentence.start:sentence.end]
             cue = _COLOCATION.search(text)
@@ -242,6 +261,23 @@ class RelationFinder:
                     if not self._is_edition(other, ext):
                         continue
                     claims.append(Claim(main[0], COLOCATED, other, m.start, m.end, 0.8, "pattern:co-located-section"))
+        # a day of the main event's week given to another event: "## Tuesday - GitOpsCon",
+        # "## Tuesday, October 25 (GitOpsCon)" in a post about KubeCon: held with it, on that day
+        if len(main) == 1:
+            for index in doc.headings:
+                heading = doc.blocks[index]
+                text = doc.masked[heading.start:heading.end]
+                day = _SCHEDULE_DAY.match(text.strip())
+                if not day:
+                    continue
+                named = [m for m in events if heading.start <= m.start < heading.end and m.iri != main[0]]
+                if len(named) != 1:
+                    continue
+                other = self._edition_like(named[0].iri, main[0], ext)
+                if self._is_edition(other, ext) and other != main[0]:
+                    claims.append(Claim(other, COLOCATED, main[0], heading.start, heading.end, 0.7,
+                                        "pattern:day-of-main-event"))
+                    self._day_dates.append((other, heading, day))
         # links whose path says co-located
         for link in re.finditer(r"\[([^\]\n]+)\]\(([^)\s]*co-?located[^)\s]*)\)", doc.text):
             host = self._series_in_path(link.group(2))
@@ -362,13 +398,31 @@ class RelationFinder:
         located = {c.subject: c for c in claims if c.predicate == LOCATION}
         shared = []
         for c in claims:
-            if c.predicate != COLOCATED:
-                continue
+            if c.predicate != COLOCATED or c.method != "pattern:co-located":
+                continue  # a sentence says they were held together; a schedule heading or a link says less
             for a, b in ((c.subject, c.object), (c.object, c.subject)):
                 if a in located and b not in located:
                     where = located[a]
                     shared.append(Claim(b, LOCATION, where.object, c.start, c.end, 0.7, "co-location:shared-place"))
         return shared
+
+    def _dates_of_days(self, ext: Extraction, year: int | None, page: Page) -> list[Claim]:
+        """"## Tuesday 17 May - GitOpsCon": the date of a schedule heading is that day's event's own."""
+        out = []
+        for subject, heading, day in self._day_dates:
+            written = day.group("date").strip()
+            if not written:
+                continue
+            for pattern in _DATE_PATTERNS:
+                m = pattern.search(written)
+                span = parse_dates(m, year, page.date) if m else None
+                if span is None or span[0] != span[1] or not self._plausible_dates(subject, span[0], ext):
+                    continue
+                s = heading.start + day.start("date")
+                out.append(Claim(subject, START, span[0].isoformat(), s, s + len(written), 0.7,
+                                 "pattern:date-of-day", literal=True))
+                break
+        return out
 
     # -- dates ------------------------------------------------------------------------------------
     def _plausible_dates(self, subject: str, first: dt.date, ext: Extraction) -> bool:
@@ -409,6 +463,8 @@ class RelationFinder:
                         continue
                     if not here and (_TIME_OF_DAY.match(text, m.end()) or self._in_heading(doc, sentence.start)):
                         continue  # "June 24 at 9 a.m.", "## Monday, December 10": a session's day, not the event's
+                    if self._in_heading(doc, sentence.start) and _SCHEDULE_DAY.match(text.strip()):
+                        continue  # "## Monday, October 24 (Flux Project Meeting at KubeCon)": a day of the programme
                     s, e = sentence.start + m.start(), sentence.start + m.end()
                     method = "pattern:date" if here else "pattern:date-of-main-event"
                     claims.append(Claim(subjects[0], START, first.isoformat(), s, e, 0.8, method, literal=True))

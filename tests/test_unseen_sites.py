@@ -176,3 +176,21 @@ def test_a_yaml_block_title_is_read() -> None:
     doc = prose(text, text.index("Body"))
     title = [b for b in doc.blocks if b.kind == "title"]
     assert title and "KubeCon NA 2019" in text[title[0].start:title[0].end]
+
+
+def test_a_day_of_the_main_events_week_given_to_another_event(extractor) -> None:
+    text = ("Flux at KubeCon EU 2022\nWe will be at KubeCon EU 2022 in Valencia.\n\n"
+            "## Monday, May 16 (Flux Project Meeting at KubeCon)\n\nWe meet in room 5.\n\n"
+            "### Tuesday 17 May - GitOpsCon\n\nLots of talks about GitOps.\n")
+    found = claims(extractor, text, date="2022-05-12")
+    assert ("event/gitopscon/europe-2022", "colocatedWith", "event/kubecon-europe/2022") in found
+    assert ("event/gitopscon/europe-2022", "startDate", "2022-05-17") in found
+    # the programme's days date sessions, not the conference
+    assert not any(s == "event/kubecon-europe/2022" and p == "startDate" for s, p, _ in found), found
+    # held with it on one of its days is not held at the same venue, as far as the text says
+    assert not any(s == "event/gitopscon/europe-2022" and p == "location" for s, p, _ in found), found
+
+
+def test_a_region_after_the_year_names_the_regional_series(extractor) -> None:
+    got = mentioned(extractor, "Flux proudly representing at KubeCon 2022 NA\nSee you there.", date="2022-10-19")
+    assert "event/kubecon-north-america/2022" in got
