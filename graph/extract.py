@@ -72,6 +72,7 @@ _PLACE_AFTER = re.compile(
     r"^\s*(?:\]\([ \t]*\)\s*)?(?:(?:[A-Z][\w+]*|\+)[ \t]+){0,4}?"
     rf"(?:(?:this|next|este|esta|próximo|en|em|in)\s+(?:{_MONTHS}|month|year|week)\s+)?"
     r"(?:in|en|em|at|à)[ \t]+((?:[A-ZÀ-Ý][\w'’-]*[ \t]?){1,3})")
+_CITY_RIGHT_AFTER = re.compile(r"^[ \t]+((?:[A-ZÀ-Ý][\w'’-]*[ \t]?){1,3})")
 _LOCATION_NAME = "https://w3id.org/postgraph/ns#locationName"
 # "the first KubeCon", "la primera edición de": the first edition of the series
 _FIRST_BEFORE = re.compile(r"\b(?:first|1st|inaugural|original|primer|primera|primeira|primeiro)\W+(?:[\w'-]+\W+)?$",
@@ -309,9 +310,14 @@ class Extractor:
             if edition is not None:
                 end, method = m.end + explicit.end(1), "edition:explicit"
         if edition is None and year is not None:
-            edition = self._edition_at_venue(entry, doc.masked[m.end:m.end + 240], year)
-            if edition is not None:
-                method = "edition:venue"
+            venue = self._edition_at_venue(entry, doc.masked[m.end:m.end + 240], year)
+            if venue is not None:
+                edition, method = venue[0], "edition:venue"
+                if venue[1] is not None:  # "KubeCon London": the city is part of the name, and a place
+                    city_start, city_end = m.end + venue[1][0], m.end + venue[1][1]
+                    for place in self.gazetteer.lookup(doc.masked[city_start:city_end])[:1]:
+                        self._add_place(out, doc, place, city_start, city_end, "en",
+                                        doc.masked[city_start:city_end], "gazetteer:event-name", kind_block)
         if edition is None and year is not None:
             sentence_text = doc.masked[sent[0]:sent[1]] if sent else ""
             if _THIS_YEAR.search(sentence_text):
@@ -332,22 +338,33 @@ class Extractor:
         out.kinds[edition] = "event"
         out.mentions.append(Mention(edition, "event", m.start, end, CONFIDENCE[method], method, kind_block, sent))
 
-    def _edition_at_venue(self, series: Entry, after: str, year: int) -> str | None:
+    def _edition_at_venue(self, series: Entry, after: str, year: int
+                          ) -> tuple[str, tuple[int, int] | None] | None:
         """"KubeCon North America in Salt Lake City" in a post of 2024: the one edition of the series
-        that the vocabulary places in that city, held the year before, of or after the post."""
+        that the vocabulary places in that city, held the year before, of or after the post. With
+        the city's span in `after` when the city is written right after the name ("KubeCon London")."""
         city = _PLACE_AFTER.match(after)
+        direct = None
         if not city:
-            return None
+            city = _CITY_RIGHT_AFTER.match(after)
+            if not city:
+                return None
         named = key_of(city.group(1))
         found = []
-        for edition_year, edition in self.vocabulary.editions_of(series.iri).items():
+        regional = [e.iri for e in self.vocabulary.entries.values() if e.is_series and e.series == series.iri]
+        editions = [(y, e) for s in (series.iri, *regional) for y, e in self.vocabulary.editions_of(s).items()]
+        for edition_year, edition in editions:
             if abs(edition_year - year) > 1:
                 continue
             venues = {key_of(t.object.value) for t in self.vocabulary.by_subject.get(edition.iri, ())
                       if t.predicate.value == _LOCATION_NAME}
-            if any(named == v or named.startswith(v + " ") for v in venues):
-                found.append(edition.iri)
-        return found[0] if len(found) == 1 else None
+            for v in venues:
+                if named == v or named.startswith(v + " "):
+                    found.append(edition.iri)
+                    if city.re is _CITY_RIGHT_AFTER:
+                        direct = (city.start(1), city.start(1) + len(v))
+                    break
+        return (found[0], direct) if len(found) == 1 else None
 
     def _regional_series(self, entry: Entry, after: str) -> Entry:
         narrower = [e for e in self.vocabulary.entries.values() if e.is_series and e.series == entry.iri]

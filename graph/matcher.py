@@ -113,9 +113,16 @@ def key_of(label: str) -> str:
 
 
 def _acronym_like(label: str) -> bool:
+    """Short names whose capitals carry the meaning ("CNCF", "SCaLE", "K8s"): matched in their case.
+    A longer camel-case name that is no word in lower case ("KubeCon", "GitOpsCon") is not: posts
+    write "Kubecon" too."""
     letters = [c for c in label if c.isalpha()]
     upper = sum(c.isupper() for c in letters)
-    return (upper >= 2 and len(label) <= 8) or (any(c.isdigit() for c in label) and len(label) <= 5 and upper >= 1)
+    if upper >= 2 and len(label) <= 8:
+        camel = len(label) >= 6 and label[:1].isupper() and any(c.islower() for c in label[1:3]) and \
+            label.isalpha() and not is_common_word(label.lower())
+        return not camel
+    return any(c.isdigit() for c in label) and len(label) <= 5 and upper >= 1
 
 
 @dataclass(frozen=True)

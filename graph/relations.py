@@ -11,6 +11,7 @@ confidence; graph.mentions writes them as `pg:Claim`s next to the statements the
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -43,14 +44,20 @@ _FEATURING = re.compile(
 # a time of day right after a date: a session or a meeting ("June 24 at 9 a.m. PT", "12 de marzo, 10:00")
 _TIME_OF_DAY = re.compile(r"\W{0,3}(?:at|a las|às|as|from|de)?\s*\d{1,2}(?::\d\d)?\s*(?:a\.?\s?m\.?|p\.?\s?m\.?|h\b)|"
                           r"\W{0,3}(?:at|a las|às)?\s*\d{1,2}:\d\d", re.I)
+_EVENT_AT = re.compile(r"\]?(?:\([ \t]*\))?\s+(?:at|en|em|@)\s+\[?", re.I)
 _WEEKDAYS = (r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|lunes|martes|miércoles|jueves|viernes|"
              r"sábado|domingo|segunda-feira|terça-feira|quarta-feira|quinta-feira|sexta-feira)")
 # "Tuesday - GitOpsCon", "Tuesday 17 May - GitOpsCon", "Tuesday, October 25 (GitOpsCon)", "Day 0: Linkerd Day"
 _SCHEDULE_DAY = re.compile(rf"^(?:{_WEEKDAYS}|Day\s+\d)\b[ \t,]*(?P<date>[^-–—:(\[]{{0,24}}?)[ \t]*[-–—:(\[]", re.I)
 _COLOCATED_HEADING = re.compile(r"co-?locat|colocaliz|co-?localiz", re.I)
 _ORGANIZED_BY = re.compile(
-    r"\b(?:organi[sz]ed|hosted|run|put on|presented|convened) by\b|\borganizad[oa] por\b|"
+    r"\b(?:organi[sz]ed|hosted|run|put on|convened) by\b|\borganizad[oa] por\b|"
     r"\borganizad[oa] pel[oa]\b|\bpromovid[oa] por\b|\bpromovid[oa] pel[oa]\b|\bauspiciad[oa] por\b", re.I)
+_ORG_HOSTS = re.compile(
+    r"\)?\s+(?:is|are|will be|has been|was|were|está|estará|estão|está a)?\s*(?:hosting|organi[sz]ing|"
+    r"organi[sz]es|hosts|organi[sz]ed|hosted|runs|running|organiza|organizará|organizó|organizou|"
+    r"organizando|realiza|realizará|realizó|realizou)\s+(?:the\s+|el\s+|la\s+|o\s+|a\s+|os\s+|as\s+)?",
+    re.I)
 _POSSESSIVE = re.compile(r"\b(its|their|su|sus|seu|sua|seus|suas)\b", re.I)
 # "its event X", "su evento X", "seu evento X": an event noun may stand between the possessive and the name
 _EVENT_NOUN = re.compile(
@@ -224,6 +231,7 @@ class RelationFinder:
             text = doc.masked[sentence.start:sentence.end]
             cue = _COLOCATION.search(text)
             if not cue:
+                claims += self._event_at_event(doc, ext, events, sentence)
                 continue
             here = [m for m in events if sentence.start <= m.start < sentence.end]
             pairs: list[tuple[str, str]] = []
@@ -298,6 +306,23 @@ class RelationFinder:
         del year
         return claims
 
+    def _event_at_event(self, doc: Prose, ext: Extraction, events: list[Mention], sentence) -> list[Claim]:
+        """"Linkerd Day at KubeCon London", "Cloud Native Rust Day at KubeCon EU 2021": an event
+        held at another event is held with it."""
+        here = [m for m in events if sentence.start <= m.start < sentence.end]
+        out = []
+        for a, b in itertools.pairwise(here):
+            between = doc.masked[a.end:b.start]
+            if not _EVENT_AT.fullmatch(between) or a.iri == b.iri:
+                continue
+            host = b.iri if self._is_edition(b.iri, ext) else None
+            if host is None:
+                continue
+            guest = self._edition_like(a.iri, host, ext)
+            if self._is_edition(guest, ext) and guest != host:
+                out.append(Claim(guest, COLOCATED, host, sentence.start, sentence.end, 0.75, "pattern:event-at-event"))
+        return out
+
     def _series_in_path(self, url: str) -> Entry | None:
         """The event series a URL path segment before "co-located…" is the slug of."""
         path = url.split("://", 1)[-1].split("/")
@@ -343,6 +368,15 @@ class RelationFinder:
             for subject in subjects:
                 claims.append(Claim(subject, LOCATION, place.iri, start, end, 0.8 if here else 0.7,
                                     "pattern:event-in-place" if here else "pattern:title-place"))
+        # "KubeCon London", "KubeCon North America in Salt Lake City": the city that decided the edition
+        for m in editions:
+            if m.method != "edition:venue":
+                continue
+            place = next((p for p in places if 0 <= p.start - m.end <= 40 and "/place/region/" not in p.iri
+                          and not doc.masked[m.end:p.start].count("\n") > 1), None)
+            if place is not None:
+                start, end = _sentence_of(doc, m)
+                claims.append(Claim(m.iri, LOCATION, place.iri, start, end, 0.75, "pattern:edition-venue"))
         # "Venue: CUCEA", "hosted by Indiana University": the host institution is where it happens
         for m in ext.mentions:
             if m.kind != "organization" or m.block == "front-matter" or not main:
@@ -398,7 +432,7 @@ class RelationFinder:
         located = {c.subject: c for c in claims if c.predicate == LOCATION}
         shared = []
         for c in claims:
-            if c.predicate != COLOCATED or c.method != "pattern:co-located":
+            if c.predicate != COLOCATED or c.method not in ("pattern:co-located", "pattern:event-at-event"):
                 continue  # a sentence says they were held together; a schedule heading or a link says less
             for a, b in ((c.subject, c.object), (c.object, c.subject)):
                 if a in located and b not in located:
@@ -503,6 +537,17 @@ class RelationFinder:
                     subject = self._edition_like(subject, main[0], ext) if main else subject
                     claims.append(Claim(subject, ORGANIZER, org.iri, sentence.start, sentence.end, 0.8,
                                         "pattern:organized-by"))
+            # "the CNCF is hosting Linkerd Day", "la fundación organiza el Summit": the organisation acts
+            for org in here_orgs:
+                act = _ORG_HOSTS.match(doc.masked, org.end)
+                if not act:
+                    continue
+                event = next((m for m in here_events if 0 <= m.start - act.end() <= 2), None)
+                if event is not None:
+                    editions = [iri for iri, e in ext.entities.items() if e.series == event.iri and e.year]
+                    subject = editions[0] if len(editions) == 1 else event.iri  # the one this post dates
+                    claims.append(Claim(subject, ORGANIZER, org.iri, sentence.start, sentence.end, 0.75,
+                                        "pattern:org-hosts-event"))
             # "<Org> … its <Event>": the organisation presents the event as its own
             for org in here_orgs:
                 for possessive in _POSSESSIVE.finditer(text, org.end - sentence.start):

@@ -194,3 +194,25 @@ def test_a_day_of_the_main_events_week_given_to_another_event(extractor) -> None
 def test_a_region_after_the_year_names_the_regional_series(extractor) -> None:
     got = mentioned(extractor, "Flux proudly representing at KubeCon 2022 NA\nSee you there.", date="2022-10-19")
     assert "event/kubecon-north-america/2022" in got
+
+
+def test_an_event_at_another_event_named_by_its_city(extractor) -> None:
+    text = ("Linkerd 2.17\n## Linkerd Day at Kubecon London\n\nThe CNCF is hosting Linkerd Day at Kubecon London "
+            "next April! Come see us.")
+    found = claims(extractor, text, date="2024-12-05")
+    assert ("event/linkerd-day/europe-2025", "colocatedWith", "event/kubecon-europe/2025") in found
+    assert ("event/kubecon-europe/2025", "location", "place/gb/london") in found
+    assert ("event/linkerd-day/europe-2025", "location", "place/gb/london") in found  # held at it
+    assert ("event/linkerd-day/europe-2025", "organizer", "org/cncf") in found
+
+
+def test_presented_by_is_not_organised_by(extractor) -> None:
+    found = claims(extractor, "Meetup\nKubeCon + CloudNativeCon Europe 2025 is presented by Google.",
+                   date="2025-01-10")
+    assert not any(p == "organizer" for _s, p, _o in found), found
+
+
+def test_a_camel_case_name_matches_in_any_case_an_acronym_does_not(extractor) -> None:
+    got = mentioned(extractor, "Trip\nWe went to Kubecon Europe 2025 and met the cncf people.", date="2025-04-10")
+    assert "event/kubecon-europe/2025" in got
+    assert "org/cncf" not in got
