@@ -25,6 +25,7 @@ from .patterns import (
     Candidate,
     Run,
     capitalised_runs,
+    find_affiliations,
     find_events,
     find_organizations,
     find_repository_links,
@@ -659,6 +660,8 @@ class Extractor:
             block = doc.blocks[index]
             candidates += find_events(doc.masked, block_runs)
             candidates += find_organizations(doc.masked, block_runs, block.start, block.end)
+            if block.kind in ("paragraph", "item", "quote", "table"):
+                candidates += find_affiliations(doc.masked, block.start, block.end)
         candidates += self._list_members(out, doc, runs)
         year = page.date.year if page.date is not None else None
         body_text = key_of(" ".join(doc.masked[b.start:b.end] for b in doc.blocks

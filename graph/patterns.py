@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
-from .matcher import is_common_word
+from .matcher import COMMON_WORD_ZIPF, is_common_word, is_international_name
 
 # Words that name an event when they head a capitalised name ("Cloud Native Summit 2025").
 EVENT_HEADS = (
@@ -149,6 +150,55 @@ _ORG_SUFFIX = {"Foundation", "University", "Institute", "Inc", "Corp", "Corporat
                "Association", "Consortium", "Alliance", "Council", "LLC", "Ltd", "GmbH", "SA"}
 _ORG_PREFIX = {"Fundación", "Fundação", "Universidad", "Universidade", "Instituto", "Grupo", "Asociación",
                "Associação", "Consejo", "Conselho", "Comunidad", "Comunidade", "Centro", "Escuela", "Escola"}
+
+
+_PERSON = r"[A-ZÀ-Ý][a-zà-ÿ'’-]+(?:\s+(?:[A-ZÀ-Ý][a-zà-ÿ'’-]+|[A-Z]\.|de|da|van|von|del|der|le|la)){1,3}"
+_AFFILIATION = re.compile(rf"(?<![\w'’])(?P<person>{_PERSON})\s*\((?P<org>[A-Za-z][\w.&'’+ -]{{0,40}}?)\)")
+_NOT_AFFILIATION = re.compile(r"^(?:\d.*|[a-z]+|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|Ene|Abr|Ago|Dic|Fev|Set|"
+                              r"Out|Dez)[a-z]*\.?\s+\d.*|.*\b(?:and|or|y|e|ou|o|with|con|com|of|de|formerly|now|ex|former)\b.*)$")
+
+
+_NOT_COMPANIES = {"CFP", "CFPS", "TBD", "TBA", "FAQ", "API", "APIS", "CLI", "UI", "UX", "VM", "VMS", "SRE", "QA", "PR",
+                  "CI", "CD", "OSS", "FOSS", "LTS", "GA", "RC", "AMA", "CTO", "CEO", "CFO", "VP", "PM", "CNCF TOC",
+                  "TOC", "TAG", "SIG", "WG", "KEP", "RFC", "PDF", "PPT", "LIVE", "VIDEO", "SLIDES", "DEMO", "ES", "EN",
+                  "PT", "US", "UK", "EU", "NA", "UTC", "GMT", "PST", "PDT", "EST", "EDT", "CET", "CEST", "BST", "MST"}
+_BEFORE_PERSON = re.compile(r"(?:^|\n)[ \t>*+-]*$|(?:[-–—&,:;]|\b(?:and|by|with|y|e|por|con|com))\s*$")
+
+
+@lru_cache(maxsize=16384)
+def _english_word(word: str, zipf: float = COMMON_WORD_ZIPF) -> bool:
+    """An English word at least this frequent ("Block", "Storage"; "Throttle" at 2.7), and not a
+    name that every language uses ("Chris")."""
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word.lower(), "en") >= zipf and not is_international_name(word)
+
+
+def find_affiliations(masked: str, start: int, end: int) -> list[Candidate]:
+    """"Marco Amador (Anova)", "Laurent Grangeau (Google) & Ludovic Piot": the company in brackets
+    after a speaker's name. Not an acronym of the words before it ("Cloud Native Computing
+    Foundation (CNCF)"), not a year or a lower-case aside."""
+    out = []
+    for m in _AFFILIATION.finditer(masked, start, end):
+        org = " ".join(m.group("org").split())
+        if _NOT_AFFILIATION.match(org) or len(org.split()) > 4 or not all(
+                any(c.isupper() or c.isdigit() for c in w) for w in org.split()):
+            continue  # every word of a company's name has a capital: not "(it's a full VM)"
+        if org.upper() in _NOT_COMPANIES or (" " not in org and _english_word(org, 2.7)):
+            continue  # "(CFP)", "(Throttle)": a term explained, not an employer
+        person = m.group("person").split()
+        initials = "".join(w[0] for w in person if w[:1].isupper())
+        if org.upper() == initials.upper() or org.upper().startswith(initials.upper()):
+            continue  # the acronym of the words before it
+        if any(w in _HEAD_SET or w in _ORG_SUFFIX or w in STOP_START for w in person):
+            continue
+        if all(_english_word(w) for w in person if w[:1].isupper()):
+            continue  # "Mecanismos de Aceleración (Throttle)", "Block Storage (Cinder)": words, not a person
+        if not _BEFORE_PERSON.search(masked[max(0, m.start() - 12):m.start()]):
+            continue  # a speaker's name follows a dash, an ampersand, a comma or "by": "… - Marco Amador (Anova)"
+        out.append(Candidate(m.start("org"), m.start("org") + len(m.group("org").rstrip()), org, "organization",
+                             "pattern:affiliation"))
+    return out
 
 
 def find_organizations(masked: str, runs: list[Run], start: int, end: int) -> list[Candidate]:

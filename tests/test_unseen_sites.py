@@ -216,3 +216,17 @@ def test_a_camel_case_name_matches_in_any_case_an_acronym_does_not(extractor) ->
     got = mentioned(extractor, "Trip\nWe went to Kubecon Europe 2025 and met the cncf people.", date="2025-04-10")
     assert "event/kubecon-europe/2025" in got
     assert "org/cncf" not in got
+
+
+def test_a_speakers_affiliation_is_an_organisation() -> None:
+    from graph.patterns import find_affiliations
+
+    def orgs(text: str) -> list[str]:
+        return [c.name for c in find_affiliations(text, 0, len(text))]
+
+    assert orgs("- Progressive Delivery - Marco Amador (Anova)") == ["Anova"]
+    assert orgs("- Landlords - Russ Palmer (State Farm) & Jane Doe (Form3)") == ["State Farm", "Form3"]
+    for text in ("Cloud Native Computing Foundation (CNCF)", "- Call for Proposals (CFP)",
+                 "- Talk - Ana Perez (Sep 15)", "* Mecanismos de Aceleración (Throttle): x",
+                 "- Block Storage (Cinder)", "it runs - Jane Doe (it's a full VM)"):
+        assert orgs(text) == [], text
