@@ -11,6 +11,7 @@ Nothing here knows about particular posts.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import datetime as dt
 import re
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ from .patterns import (
     Candidate,
     Run,
     capitalised_runs,
+    ends_with_event_head,
     find_affiliations,
     find_events,
     find_organizations,
@@ -472,7 +474,8 @@ class Extractor:
         same: dict[str, str] = {}
         for editions in editions_of.values():
             for plain in [e for e in editions if e.rsplit("/", 1)[-1].isdigit()]:
-                regional = [e for e in editions if e != plain and e.endswith("-" + plain.rsplit("/", 1)[-1])]
+                y = plain.rsplit("/", 1)[-1]  # "…/north-america-2025", "…/2019-03" are more precise ones
+                regional = [e for e in editions if e != plain and re.search(rf"(?:^|-){y}(?:-|$)", e.rsplit("/", 1)[-1])]
                 if len(regional) == 1:
                     same[plain] = regional[0]
         for i, m in enumerate(out.mentions):
@@ -668,11 +671,13 @@ class Extractor:
                                     if b.kind not in ("title", "heading")))
         # an event named after a known project or organisation ("Helm Summit EU 2019", "Linkerd Day")
         named_after = {m.start: m.end for m in out.mentions if m.kind in ("project", "organization")}
-        # and a region in an event's name ("FluxCon Europe 2026") does not stop it
-        regions = sorted((m.start, m.end) for m in out.mentions if m.kind == "place" and "/place/region/" in m.iri)
         for c in sorted(candidates, key=lambda c: (-(c.end - c.start), c.start)):
             rest = named_after.get(c.start, c.start) if c.kind == "event" else c.start
-            if rest >= c.end or _blocked(covered, rest, c.end, regions if c.kind == "event" else ()):
+            # "San Francisco Linkerd Meetup": a place and a project inside an event's name
+            inside = sorted((m.start, m.end) for m in out.mentions if m.kind in ("project", "organization", "place")
+                            and c.start <= m.start and m.end <= c.end and m.end < c.end) \
+                if c.kind == "event" and ends_with_event_head(c.name) else []  # not "Día de … Kubernetes"
+            if rest >= c.end or _blocked(covered, rest, c.end, inside if c.kind == "event" else ()):
                 continue
             known = self.gazetteer.lookup(c.name)
             if known and c.kind != "event":
@@ -692,6 +697,14 @@ class Extractor:
                      "organization": ("https://schema.org/Organization",)}[c.kind]
             iri = base_iri
             confidence = 0.6
+            if c.kind == "event" and c.month and not c.year and page.date is not None:
+                # "the May Meetup" in a post of May: that year's (a month more than a season away says nothing)
+                gap = (c.month - page.date.month) % 12
+                if min(gap, 12 - gap) <= 3:
+                    c = dataclasses.replace(c, year=page.date.year + (1 if c.month < page.date.month - 6 else 0)
+                                            - (1 if c.month > page.date.month + 6 else 0))
+                else:
+                    c = dataclasses.replace(c, month=None)
             if c.kind == "event" and (c.year or (year and _THIS_YEAR.search(self._sentence_text(doc, c.start)))):
                 series_iri = base_iri
                 out.entities.setdefault(series_iri, NewEntity(series_iri, "event", ("https://schema.org/EventSeries",),
@@ -700,6 +713,9 @@ class Extractor:
                 region = c.extra if c.year else None  # "FluxCon Europe 2026" is not "FluxCon NA 2026"
                 iri = f"{base_iri}/{slugify(region) + '-' if region else ''}{c.year or year}"
                 label = f"{c.name} {region} {c.year}" if region else f"{c.name} {c.year or year}"
+                if c.month:  # "March 2019 San Francisco Linkerd Meetup": one of a monthly series
+                    iri = f"{base_iri}/{c.year}-{c.month:02d}"
+                    label = f"{c.name} {_MONTH_NAMES[c.month - 1]} {c.year}"
                 out.entities.setdefault(iri, NewEntity(iri, "event", types, {page.lang: label},
                                                        series=series_iri, year=c.year or year,
                                                        confidence=confidence, method=c.pattern))
@@ -804,6 +820,8 @@ class Extractor:
         out.about = list(dict.fromkeys(title))
 
 
+_MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+                "November", "December")
 _PLURAL_HEADS = {"Summits": "Summit", "Conferences": "Conference", "Meetups": "Meetup", "Hackathons": "Hackathon",
                  "Workshops": "Workshop", "Cumbres": "Cumbre", "Conferencias": "Conferencia"}
 

@@ -49,9 +49,12 @@ class Candidate:
     kind: str  # event, project, organization
     pattern: str
     year: int | None = None
-    extra: str | None = None  # e.g. the code repository URL
+    extra: str | None = None  # e.g. the code repository URL; an event's region
+    month: int | None = None  # an edition of a monthly series: "March 2019 … Meetup"
 
 
+MONTHS = {m: i + 1 for i, m in enumerate(("January", "February", "March", "April", "May", "June", "July", "August",
+                                           "September", "October", "November", "December"))}
 #: Regions that name the regional editions of a series, as written -> one spelling
 REGIONS = {"Europe": "Europe", "EU": "Europe", "Europa": "Europe", "North America": "North America",
            "NA": "North America", "Norteamérica": "North America", "América do Norte": "North America",
@@ -72,10 +75,19 @@ def capitalised_runs(text: str, start: int = 0, end: int | None = None) -> list[
     return [list(_TOKEN.finditer(text, m.start(), m.end())) for m in _RUN.finditer(text, start, end)]
 
 
+def ends_with_event_head(name: str) -> bool:
+    """"San Francisco Linkerd Meetup", "FluxCon": the name ends with its event word."""
+    last = name.split()[-1] if name.split() else ""
+    return last in _HEAD_SET or bool(_CAMEL_CON.match(last))
+
+
 def find_events(masked: str, runs: list[Run]) -> list[Candidate]:
     """Capitalised names headed by an event word, with an optional trailing year."""
     out = []
     for run in runs:
+        stop = next((i for i, m in enumerate(run[:-1]) if m.group().endswith(".") and len(m.group()) > 3), None)
+        if stop is not None:
+            run = run[:stop + 1]  # "… de Kubernetes 2025. Este evento": a sentence ends inside the run
         words = [m.group().rstrip(".'’") for m in run]
         heads = [i for i, w in enumerate(words) if w in _HEAD_SET or _CAMEL_CON.match(w)]
         if not heads:
@@ -83,6 +95,13 @@ def find_events(masked: str, runs: list[Run]) -> list[Candidate]:
         first = 0
         while first < len(words) and (words[first] in STOP_START or words[first].lower() in CONNECTORS):
             first += 1
+        while first < len(words) and words[first].isdigit() and not _YEAR.fullmatch(words[first]):
+            first += 1  # "10 Prometheus Days" in "9:45 - 10 Prometheus Days": a time, not part of the name
+        # "March 2019 San Francisco Linkerd Meetup": a month and year before the name date this one
+        month = leading_year = None
+        if first + 2 < len(words) and words[first] in MONTHS and _YEAR.fullmatch(words[first + 1]):
+            month, leading_year = MONTHS[words[first]], int(words[first + 1])
+            first += 2
         last = heads[-1]
         if first < len(words) and words[first] in HEAD_FIRST and len(words) - first >= 3:
             last = len(words) - 1
@@ -108,7 +127,21 @@ def find_events(masked: str, runs: list[Run]) -> list[Candidate]:
         year = int(words[tail]) if tail != last else None
         span_end = run[last].end() if year is None else run[tail].end()
         name_end = run[last].end()
+        while name_end > run[first].start() and masked[name_end - 1] in ".'’,;:":
+            name_end -= 1
+        if first > last:
+            continue
         name = masked[run[first].start():name_end]
+        inner = [i for i in range(first + 1, last) if words[i] in MONTHS]
+        if len(inner) == 1 and month is None:  # "San Francisco Linkerd May Meetup": May's meetup of the series
+            month = MONTHS[words[inner[0]]]
+            name = " ".join(w for i, w in enumerate(name.split()) if i != inner[0] - first)
+            leading_year = year
+            year = None
+        if month is not None and year is None:  # the month's meeting of a series that meets monthly
+            out.append(Candidate(run[first].start(), span_end, " ".join(name.split()), "event", "pattern:event-name",
+                                 leading_year, month=month))  # the year may be the post's (see graph.extract)
+            continue
         out.append(Candidate(run[first].start(), span_end, " ".join(name.split()), "event", "pattern:event-name",
                              year, region if year is not None else None))
     return out

@@ -230,3 +230,22 @@ def test_a_speakers_affiliation_is_an_organisation() -> None:
                  "- Talk - Ana Perez (Sep 15)", "* Mecanismos de Aceleración (Throttle): x",
                  "- Block Storage (Cinder)", "it runs - Jane Doe (it's a full VM)"):
         assert orgs(text) == [], text
+
+
+def test_a_monthly_meetup_gets_its_month_and_its_city(extractor) -> None:
+    text = ("ICYMI: March 2019 San Francisco Linkerd Meetup\nEarlier this week we kicked off our very first "
+            "San Francisco Linkerd Meetup. It was a fun night.")
+    got = mentioned(extractor, text, date="2019-03-29")
+    assert "event/san-francisco-linkerd-meetup/2019-03" in got
+    assert not any(i in got for i in ("event/san-francisco-linkerd-meetup/2019", "event/san-francisco-linkerd-meetup"))
+    may = mentioned(extractor, "ICYMI: San Francisco Linkerd May Meetup\nThanks for coming.", date="2019-05-12")
+    assert "event/san-francisco-linkerd-meetup/2019-05" in may
+
+
+def test_a_run_of_capitals_stops_at_a_sentence_end_and_a_time_is_not_a_name() -> None:
+    from graph.patterns import capitalised_runs, find_events
+
+    for text, absent in (("la celebración del Día de la Comunidad de Kubernetes 2025. Este evento reunió", "Este"),
+                         ("9:45 - 10 Prometheus Days: talk", "10 ")):
+        names = [c.name for c in find_events(text, capitalised_runs(text))]
+        assert names and not any(absent in n for n in names), names
