@@ -238,7 +238,7 @@ def test_a_monthly_meetup_gets_its_month_and_its_city(extractor) -> None:
     got = mentioned(extractor, text, date="2019-03-29")
     assert "event/san-francisco-linkerd-meetup/2019-03" in got
     assert not any(i in got for i in ("event/san-francisco-linkerd-meetup/2019", "event/san-francisco-linkerd-meetup"))
-    may = mentioned(extractor, "ICYMI: San Francisco Linkerd May Meetup\nThanks for coming.", date="2019-05-12")
+    may = mentioned(extractor, "ICYMI\nThanks for coming to the San Francisco Linkerd May Meetup.", date="2019-05-12")
     assert "event/san-francisco-linkerd-meetup/2019-05" in may
 
 
