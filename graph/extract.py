@@ -89,7 +89,7 @@ _KIND_WORDS = {"project", "projects", "tool", "tools", "proyecto", "proyectos", 
                "serviço", "component", "componente", "distribution", "distribución", "distribuição"}
 
 CONFIDENCE = {"vocabulary": 0.95, "vocabulary:context": 0.8, "front-matter": 0.9, "gazetteer": 0.85,
-              "gazetteer:event-name": 0.8,
+              "gazetteer:event-name": 0.8, "gazetteer:edition-venue": 0.8,
               "gazetteer:country": 0.9, "edition:explicit": 0.95, "edition:this-year": 0.8,
               "edition:title": 0.7, "edition:discourse": 0.7, "edition:tense": 0.65, "edition:venue": 0.8}
 
@@ -289,6 +289,8 @@ class Extractor:
                 out.kinds.setdefault(entry.series, "event")
             out.mentions.append(Mention(entry.iri, entry.kind, m.start, m.end, CONFIDENCE["vocabulary"],
                                         "vocabulary", kind_block, sent))
+            if entry.kind == "event":
+                self._city_in_name(out, doc, entry.iri, m.start, m.end, kind_block)
             return
         # A series: which edition does the text mean? First, a broader series followed by a place
         # ("Kubernetes Community Days in Guadalajara, Mexico") means its regional series.
@@ -317,10 +319,7 @@ class Extractor:
             if venue is not None:
                 edition, method = venue[0], "edition:venue"
                 if venue[1] is not None:  # "KubeCon London": the city is part of the name, and a place
-                    city_start, city_end = m.end + venue[1][0], m.end + venue[1][1]
-                    for place in self.gazetteer.lookup(doc.masked[city_start:city_end])[:1]:
-                        self._add_place(out, doc, place, city_start, city_end, "en",
-                                        doc.masked[city_start:city_end], "gazetteer:event-name", kind_block)
+                    self._city_in_name(out, doc, edition, m.start, m.end + venue[1][1], kind_block)
         if edition is None and year is not None:
             sentence_text = doc.masked[sent[0]:sent[1]] if sent else ""
             if _THIS_YEAR.search(sentence_text):
@@ -340,6 +339,21 @@ class Extractor:
             return
         out.kinds[edition] = "event"
         out.mentions.append(Mention(edition, "event", m.start, end, CONFIDENCE[method], method, kind_block, sent))
+
+    def _city_in_name(self, out: Extraction, doc: Prose, edition: str, start: int, end: int, kind_block: str) -> None:
+        """"KubeCon Atlanta 2025", "KubeCon London": the city the vocabulary holds the edition in is
+        written in its name; it is a place of the post, and where that edition was held."""
+        surface = doc.masked[start:end]
+        for t in self.vocabulary.by_subject.get(edition, ()):
+            if t.predicate.value != _LOCATION_NAME:
+                continue
+            at = re.search(rf"\b{re.escape(t.object.value)}\b", surface)
+            if at is None:
+                continue
+            for place in self.gazetteer.lookup(t.object.value)[:1]:
+                self._add_place(out, doc, place, start + at.start(), start + at.end(), "en", at.group(),
+                                "gazetteer:edition-venue", kind_block)
+            return
 
     def _edition_at_venue(self, series: Entry, after: str, year: int
                           ) -> tuple[str, tuple[int, int] | None] | None:

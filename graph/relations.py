@@ -44,7 +44,15 @@ _FEATURING = re.compile(
 # a time of day right after a date: a session or a meeting ("June 24 at 9 a.m. PT", "12 de marzo, 10:00")
 _TIME_OF_DAY = re.compile(r"\W{0,3}(?:at|a las|às|as|from|de)?\s*\d{1,2}(?::\d\d)?\s*(?:a\.?\s?m\.?|p\.?\s?m\.?|h\b)|"
                           r"\W{0,3}(?:at|a las|às)?\s*\d{1,2}:\d\d", re.I)
-_EVENT_AT = re.compile(r"\]?(?:\([ \t]*\))?\s+(?:at|en|em|@)\s+\[?", re.I)
+# "Linkerd Day at KubeCon", "my Linkerd Day talk at KubeCon London" (links masked: "](   )")
+_EVENT_AT = re.compile(r"(?:\s+(?:talk|talks|keynote|session|sessions|panel|presentation))?\]?(?:\([ \t]*\))?"
+                       r"\s+(?:at|en|em|@)\s+\[?", re.I)
+# what a date in a post may be about other than the event itself
+_NOT_THE_EVENTS_DATE = re.compile(
+    r"\b(?:registration|register|tickets?|early[- ]bird|call for (?:papers|proposals|speakers|sponsors)|CFPs?|"
+    r"deadline|submissions?|submit|nominations?|sponsors?hip|inscripci[oó]n|inscripciones|registro|boletos|"
+    r"entradas|convocatoria|fecha l[ií]mite|propuestas|inscri[çc][ãa]o|inscri[çc][õo]es|ingressos|chamada|"
+    r"prazo|submiss[ãa]o|patrocin\w*)\b", re.I)
 _WEEKDAYS = (r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|lunes|martes|miércoles|jueves|viernes|"
              r"sábado|domingo|segunda-feira|terça-feira|quarta-feira|quinta-feira|sexta-feira)")
 # "Tuesday - GitOpsCon", "Tuesday 17 May - GitOpsCon", "Tuesday, October 25 (GitOpsCon)", "Day 0: Linkerd Day"
@@ -368,15 +376,15 @@ class RelationFinder:
             for subject in subjects:
                 claims.append(Claim(subject, LOCATION, place.iri, start, end, 0.8 if here else 0.7,
                                     "pattern:event-in-place" if here else "pattern:title-place"))
-        # "KubeCon London", "KubeCon North America in Salt Lake City": the city that decided the edition
-        for m in editions:
-            if m.method != "edition:venue":
+        # "KubeCon London", "KubeCon Atlanta 2025": the vocabulary's city of the edition, written in its name
+        for place in places:
+            if place.method != "gazetteer:edition-venue":
                 continue
-            place = next((p for p in places if 0 <= p.start - m.end <= 40 and "/place/region/" not in p.iri
-                          and not doc.masked[m.end:p.start].count("\n") > 1), None)
-            if place is not None:
-                start, end = _sentence_of(doc, m)
-                claims.append(Claim(m.iri, LOCATION, place.iri, start, end, 0.75, "pattern:edition-venue"))
+            edition = next((m for m in reversed(editions) if m.start <= place.start and place.start - m.end <= 40),
+                           None)
+            if edition is not None:
+                start, end = _sentence_of(doc, edition)
+                claims.append(Claim(edition.iri, LOCATION, place.iri, start, end, 0.75, "pattern:edition-venue"))
         # "Venue: CUCEA", "hosted by Indiana University": the host institution is where it happens
         for m in ext.mentions:
             if m.kind != "organization" or m.block == "front-matter" or not main:
@@ -387,7 +395,9 @@ class RelationFinder:
                 and self._is_university(m.iri, ext)
             if venue or university:
                 start, end = _sentence_of(doc, m)
-                claims.append(Claim(main[0], LOCATION, m.iri, start, end, 0.7, "pattern:venue"))
+                # the post's own event: the edition its title names, else the first it is about
+                titled = [e.iri for e in editions if e.block == "title" and e.iri in main]
+                claims.append(Claim((titled or main)[0], LOCATION, m.iri, start, end, 0.7, "pattern:venue"))
         return self._most_specific(claims, ext)
 
     def _place_of_dated_main_event(self, claims: list[Claim], main: list[str], ext: Extraction) -> list[Claim]:
@@ -429,7 +439,10 @@ class RelationFinder:
     @staticmethod
     def _shared_locations(claims: list[Claim]) -> list[Claim]:
         """Co-located events share the place, unless the text gives one of them its own."""
-        located = {c.subject: c for c in claims if c.predicate == LOCATION}
+        located: dict[str, Claim] = {}
+        for c in claims:  # share the city, not a venue: co-located events may be in different buildings
+            if c.predicate == LOCATION and (c.subject not in located or located[c.subject].method == "pattern:venue"):
+                located[c.subject] = c
         shared = []
         for c in claims:
             if c.predicate != COLOCATED or c.method not in ("pattern:co-located", "pattern:event-at-event"):
@@ -439,6 +452,19 @@ class RelationFinder:
                     where = located[a]
                     shared.append(Claim(b, LOCATION, where.object, c.start, c.end, 0.7, "co-location:shared-place"))
         return shared
+
+    @staticmethod
+    def _timeline_items(doc: Prose) -> set[int]:
+        """Indexes of list items that start with a date, in a section with at least three of them (a
+        list of key dates: registration opens, CFP closes, the event)."""
+        dated: dict[int, list[int]] = {}
+        for i, block in enumerate(doc.blocks):
+            if block.kind != "item":
+                continue
+            head = doc.masked[block.start:block.start + 40].strip()
+            if any(p.match(head) for p in _DATE_PATTERNS):
+                dated.setdefault(block.section, []).append(i)
+        return {i for items in dated.values() if len(items) >= 3 for i in items}
 
     def _dates_of_days(self, ext: Extraction, year: int | None, page: Page) -> list[Claim]:
         """"## Tuesday 17 May - GitOpsCon": the date of a schedule heading is that day's event's own."""
@@ -481,9 +507,12 @@ class RelationFinder:
     def _dates(self, doc: Prose, ext: Extraction, editions: list[Mention], main: list[str], year: int | None,
                page: Page) -> list[Claim]:
         claims: list[Claim] = []
+        timeline = self._timeline_items(doc)
         for sentence in doc.sentences:
             text = doc.masked[sentence.start:sentence.end]
             here = list(dict.fromkeys(m.iri for m in editions if sentence.start <= m.start < sentence.end))
+            if not here and sentence.block in timeline:
+                continue  # "- August 16: CFP closes" in a list of key dates: each item dates its own milestone
             subjects = here[:1] or (main[:1] if len(main) == 1 else [])
             if not subjects:
                 continue
@@ -497,6 +526,10 @@ class RelationFinder:
                         continue
                     if not here and (_TIME_OF_DAY.match(text, m.end()) or self._in_heading(doc, sentence.start)):
                         continue  # "June 24 at 9 a.m.", "## Monday, December 10": a session's day, not the event's
+                    line_start = text.rfind("\n", 0, m.start()) + 1
+                    line_end = text.find("\n", m.end())
+                    if not here and _NOT_THE_EVENTS_DATE.search(text[line_start:line_end if line_end >= 0 else None]):
+                        continue  # "July 15: registration and the CFP open": the date of something else
                     if self._in_heading(doc, sentence.start) and _SCHEDULE_DAY.match(text.strip()):
                         continue  # "## Monday, October 24 (Flux Project Meeting at KubeCon)": a day of the programme
                     s, e = sentence.start + m.start(), sentence.start + m.end()

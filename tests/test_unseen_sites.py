@@ -249,3 +249,25 @@ def test_a_run_of_capitals_stops_at_a_sentence_end_and_a_time_is_not_a_name() ->
                          ("9:45 - 10 Prometheus Days: talk", "10 ")):
         names = [c.name for c in find_events(text, capitalised_runs(text))]
         assert names and not any(absent in n for n in names), names
+
+
+def test_key_dates_list_and_registration_dates_do_not_date_the_event(extractor) -> None:
+    text = ("OpenInfra Days North America 2024\nJoin us at OpenInfra Days North America 2024.\n\n"
+            "## Important dates\n\n - July 15: registration opens\n - August 16: closed!\n"
+            " - August 26: speakers notified\n - October 15-16: the days at IU!\n")
+    found = claims(extractor, text, date="2024-06-01")
+    assert not any(p == "startDate" and o in ("2024-07-15", "2024-08-16", "2024-08-26") for _s, p, o in found), found
+    text = ("OpenInfra Days North America 2024\nJoin us at OpenInfra Days North America 2024.\n\n"
+            "Save the Date: October 15, 2024\\\nEvent info: here\\\nLive event register: here\n")
+    found = claims(extractor, text, date="2024-06-01")
+    assert ("event/openinfra-days-north-america/2024", "startDate", "2024-10-15") in found
+
+
+def test_a_venue_belongs_to_the_titled_event_and_the_city_is_what_co_located_events_share(extractor) -> None:
+    text = ("Kubernetes Community Days in Guadalajara, Mexico 2024.\nWe're thrilled to announce the first "
+            "Kubernetes Community Days in Guadalajara, Mexico. It'll be a colocated event with the "
+            "Cumbre de Contribuidores de Open Source Software 2024.\n\nVenue: CUCEA\n")
+    found = claims(extractor, text, date="2024-01-10")
+    located = {(s, o) for s, p, o in found if p == "location"}
+    ccoss = [o for s, o in located if s.startswith("event/cumbre") or s.startswith("event/ccoss")]
+    assert ccoss and all(o == "place/mx/guadalajara" for o in ccoss), found
