@@ -37,6 +37,9 @@ from .post import Page
 from .text import Prose, prose
 from .vocabulary import Entry, Vocabulary
 
+#: Languages whose naming patterns and place cues the extractor knows; pages in other languages
+#: ("ko", "uk") get only what the vocabulary and the gazetteer's event names say
+PATTERN_LANGUAGES = frozenset({"en", "es", "pt"})
 _ACRONYM_ASIDE = r"(?:\([^)\n]{1,12}\)[ \t]*)?"  # "Kubernetes Community Days (KCD) Colombia 2025"
 _YEAR_AFTER = re.compile(
     rf"^[ \t]*{_ACRONYM_ASIDE}(?:(?:in|en|em)[ \t]+(?=[A-ZÀ-Ý]))?"
@@ -214,9 +217,11 @@ class Extractor:
         events = [(m.start, m.end) for m in out.mentions if m.kind == "event"]
         runs = {i: capitalised_runs(doc.masked, b.start, b.end) for i, b in enumerate(doc.blocks) if b.kind != "alt"}
         self._places_in_event_names(out, doc, events, folded_text, page.lang)
-        self._places(out, doc, runs, covered, events, folded_text, page.lang)
-        self._unknown(out, doc, runs, covered, page)
-        self._resolve_pattern_series(out, doc)
+        patterns = page.lang.split("-")[0].lower() in PATTERN_LANGUAGES or not page.lang
+        if patterns:  # naming patterns and place cues are written for en/es/pt; elsewhere the vocabulary only
+            self._places(out, doc, runs, covered, events, folded_text, page.lang)
+            self._unknown(out, doc, runs, covered, page)
+            self._resolve_pattern_series(out, doc)
         self._front_matter(out, page, year)
         self._about(out, doc)
         out.mentions = _without_series_regions(out.mentions, doc.masked)

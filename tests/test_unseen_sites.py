@@ -271,3 +271,12 @@ def test_a_venue_belongs_to_the_titled_event_and_the_city_is_what_co_located_eve
     located = {(s, o) for s, p, o in found if p == "location"}
     ccoss = [o for s, o in located if s.startswith("event/cumbre") or s.startswith("event/ccoss")]
     assert ccoss and all(o == "place/mx/guadalajara" for o in ccoss), found
+
+
+def test_pages_in_other_languages_get_vocabulary_matches_only(extractor) -> None:
+    text = "Helm 소식\nHelm 팀은 Amsterdam Flux Summit 2026 에서 Kubernetes 와 CNCF 를 만났다 in Amsterdam."
+    ko = mentioned(extractor, text, lang="ko", date="2026-01-10")
+    assert {"project/kubernetes", "org/cncf"} <= set(ko)
+    assert not any(i.startswith(("event/amsterdam", "event/flux-summit", "place/")) for i in ko), ko
+    en = mentioned(extractor, text, lang="en", date="2026-01-10")
+    assert any(i.startswith("place/") for i in en)  # the same text in English gets the pattern layer
