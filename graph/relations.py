@@ -52,7 +52,8 @@ _NOT_THE_EVENTS_DATE = re.compile(
     r"\b(?:registration|register|tickets?|early[- ]bird|call for (?:papers|proposals|speakers|sponsors)|CFPs?|"
     r"deadline|submissions?|submit|nominations?|sponsors?hip|inscripci[oó]n|inscripciones|registro|boletos|"
     r"entradas|convocatoria|fecha l[ií]mite|propuestas|inscri[çc][ãa]o|inscri[çc][õo]es|ingressos|chamada|"
-    r"prazo|submiss[ãa]o|patrocin\w*)\b", re.I)
+    r"prazo|submiss[ãa]o|patrocin\w*|founded|established|fundad[oa]|cread[oa]|criad[oa])\b", re.I)
+_YEAR_IN = re.compile(r"\b(?:19|20)\d{2}\b")
 _WEEKDAYS = (r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|lunes|martes|miércoles|jueves|viernes|"
              r"sábado|domingo|segunda-feira|terça-feira|quarta-feira|quinta-feira|sexta-feira)")
 # "Tuesday - GitOpsCon", "Tuesday 17 May - GitOpsCon", "Tuesday, October 25 (GitOpsCon)", "Day 0: Linkerd Day"
@@ -180,13 +181,18 @@ class RelationFinder:
         year = self.x.year_of(other, ext)
         if year is None:
             return iri
+        return self._edition_in(iri, year, ext, other)
+
+    def _edition_in(self, iri: str, year: int, ext: Extraction, other: str | None = None) -> str:
+        """The edition of series `iri` held in `year` (of the region of `other`, an edition it was held
+        with, when the series has regional ones); `iri` itself when there is no such thing to name."""
         entry = self.x.entity(iri)
         if entry is not None:
-            regional = self._same_region(entry, other, ext)
+            regional = self._same_region(entry, other, ext) if other else entry
             if regional is not entry:
                 edition = self.x.edition_of(ext, regional, year, None)
             else:
-                edition = self.x.edition_of(ext, entry, year, None, self._region_of(other, ext))
+                edition = self.x.edition_of(ext, entry, year, None, self._region_of(other, ext) if other else None)
             if edition is None:
                 return iri
             ext.kinds.setdefault(edition, "event")  # the post refers to it: it gets its name and series
@@ -194,12 +200,13 @@ class RelationFinder:
         series = ext.entities.get(iri)
         if series is None:
             return iri
-        edition = f"{iri.rstrip('/')}/{year}"
+        region = self._region_of(other, ext) if other else None
+        edition = f"{iri.rstrip('/')}/{slugify(region) + '-' if region else ''}{year}"
         if edition not in ext.entities:
             ext.entities[edition] = NewEntity(
                 edition, "event", ("https://schema.org/Event",),
-                {lang: f"{name} {year}" for lang, name in series.names.items()}, series=iri, year=year,
-                confidence=series.confidence, method=series.method)
+                {lang: f"{name} {region + ' ' if region else ''}{year}" for lang, name in series.names.items()},
+                series=iri, year=year, confidence=series.confidence, method=series.method)
             if "EventSeries" not in " ".join(series.types):
                 series.types = ("https://schema.org/EventSeries",)
         ext.kinds[edition] = "event"
@@ -508,13 +515,21 @@ class RelationFinder:
                page: Page) -> list[Claim]:
         claims: list[Claim] = []
         timeline = self._timeline_items(doc)
+        previous = None
         for sentence in doc.sentences:
             text = doc.masked[sentence.start:sentence.end]
-            here = list(dict.fromkeys(m.iri for m in editions if sentence.start <= m.start < sentence.end))
+            # a line that is only a date ("GitOps Days!\ June 8-9, 2022") goes with the sentence before it
+            lo = previous.start if previous is not None and sentence.start - previous.end <= 12 and \
+                len(text.strip()) <= 48 else sentence.start
+            previous = sentence
+            here = list(dict.fromkeys(m.iri for m in editions if lo <= m.start < sentence.end))
             if not here and sentence.block in timeline:
                 continue  # "- August 16: CFP closes" in a list of key dates: each item dates its own milestone
+            # "GitOps Days! June 8-9, 2022": a series named beside a date with its year is that year's edition
+            series_here = list(dict.fromkeys(m.iri for m in ext.mentions if m.kind == "event" and
+                                             lo <= m.start < sentence.end and not self._is_edition(m.iri, ext)))
             subjects = here[:1] or (main[:1] if len(main) == 1 else [])
-            if not subjects:
+            if not subjects and len(series_here) != 1:
                 continue
             for pattern in _DATE_PATTERNS:
                 for m in pattern.finditer(text):
@@ -522,6 +537,19 @@ class RelationFinder:
                     if span is None:
                         continue
                     first, last = span
+                    if not here and len(series_here) == 1 and _YEAR_IN.search(m.group()):
+                        edition = self._edition_in(series_here[0], first.year, ext)
+                        if self._is_edition(edition, ext) and self._plausible_dates(edition, first, ext) and \
+                                not _NOT_THE_EVENTS_DATE.search(text):
+                            s, e = sentence.start + m.start(), sentence.start + m.end()
+                            claims.append(Claim(edition, START, first.isoformat(), s, e, 0.7,
+                                                "pattern:date-of-series-edition", literal=True))
+                            if last != first:
+                                claims.append(Claim(edition, END, last.isoformat(), s, e, 0.7,
+                                                    "pattern:date-of-series-edition", literal=True))
+                            continue
+                    if not subjects:
+                        continue
                     if not self._plausible_dates(subjects[0], first, ext):
                         continue
                     if not here and (_TIME_OF_DAY.match(text, m.end()) or self._in_heading(doc, sentence.start)):

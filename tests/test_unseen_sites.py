@@ -280,3 +280,14 @@ def test_pages_in_other_languages_get_vocabulary_matches_only(extractor) -> None
     assert not any(i.startswith(("event/amsterdam", "event/flux-summit", "place/")) for i in ko), ko
     en = mentioned(extractor, text, lang="en", date="2026-01-10")
     assert any(i.startswith("place/") for i in en)  # the same text in English gets the pattern layer
+
+
+def test_a_series_beside_a_dated_line_is_that_years_edition(extractor) -> None:
+    text = ("Outlook\nGitOps Days are coming up! A free two days event.\n\n> GitOps Days!\\\n> June 8-9, 2022\n")
+    found = claims(extractor, text, date="2022-05-25")
+    assert ("event/gitops-days/2022", "startDate", "2022-06-08") in found
+    assert ("event/gitops-days/2022", "endDate", "2022-06-09") in found
+    # a founding date is not an edition's
+    found = claims(extractor, "News\nThe San Francisco Linkerd Meetup was founded on March 3, 2019 by users.",
+                   date="2022-05-25")
+    assert not any(p == "startDate" for _s, p, _o in found), found
