@@ -165,7 +165,9 @@ def find_repository_links(text: str, start: int) -> list[Candidate]:
         name = " ".join(m.group(1).strip("*_` ").split())
         if not name or not (name[0].isalnum()) or len(name.split()) > 5:
             continue
-        if {w.lower().strip(".,:") for w in name.split()} & _GENERIC_LINK_TEXT:
+        if re.fullmatch(r"[\w.-]+/[\w.-]+", name):
+            name = name.rsplit("/", 1)[-1]  # "[gimlet-io/capacitor](…)": the repository's name, not its owner's
+        elif {w.lower().strip(".,:") for w in name.split()} & _GENERIC_LINK_TEXT:
             # "the [repository](https://github.com/org/openinframx)": the repository names the project
             name = m.group(2).rstrip("/").rsplit("/", 1)[-1].removesuffix(".git")
         out.append(Candidate(m.start(1), m.end(1), name, "project", "pattern:repository-link",
