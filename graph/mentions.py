@@ -22,7 +22,7 @@ import pyoxigraph as ox
 
 from .extract import Extraction, Mention, NewEntity
 from .mapping import lang_literal
-from .namespaces import RDF_TYPE, X_OA, X_PG, X_RDF, X_SCHEMA, X_SKOS, X_XSD
+from .namespaces import RDF_TYPE, X_OA, X_PG, X_RDF, X_SCHEMA, X_SEO, X_SKOS, X_XSD
 from .post import Page
 from .relations import Claim
 
@@ -118,13 +118,24 @@ def mentioned_entities(ext: Extraction, series_of: dict[str, str] | None = None,
     """Every entity the post refers to, with the series of each edition it names."""
     out: dict[str, None] = {}
     passing = passing_topics(ext, claims)
-    for iri in ext.referenced():
+    for iri in _referenced_with_claims(ext, claims):
         if iri in passing:
             continue
         out.setdefault(iri)
         series = ext.entities[iri].series if iri in ext.entities else (series_of or {}).get(iri)
         if series:
             out.setdefault(series)
+    return list(out)
+
+
+def _referenced_with_claims(ext: Extraction, claims: Sequence[Claim]) -> list[str]:
+    """What the post names, and the editions its claims name beside them ("co-located with the
+    Cumbre …" in a post of 2024 names that year's Cumbre)."""
+    out = dict.fromkeys(ext.referenced())
+    for c in claims:
+        for iri in (c.subject, c.object):
+            if iri in ext.entities and ext.entities[iri].kind == "event" and iri in ext.kinds:
+                out.setdefault(iri)
     return list(out)
 
 
@@ -135,7 +146,7 @@ def _statements(add: Add, page: Page, ext: Extraction, series_of: dict[str, str]
         add(post, X_SCHEMA.mentions, ox.NamedNode(iri))
     for iri in ext.about:
         add(post, X_SCHEMA.about, ox.NamedNode(iri))
-    for iri in ext.referenced():  # an edition this post names is of a series (the vocabulary's say so already)
+    for iri in _referenced_with_claims(ext, claims):  # an edition this post names is of a series
         series = ext.entities[iri].series if iri in ext.entities else None
         if series:
             add(ox.NamedNode(iri), X_SCHEMA.superEvent, ox.NamedNode(series))
@@ -207,6 +218,8 @@ def _claim(add: Add, page: Page, ext: Extraction, c: Claim, source: str) -> None
     obj: ox.NamedNode | ox.Literal = (ox.Literal(c.object, datatype=X_XSD.date) if c.literal
                                       else ox.NamedNode(c.object))
     add(subject, predicate, obj)
+    if c.predicate == X_SEO.colocatedWith.value and isinstance(obj, ox.NamedNode):
+        add(obj, predicate, subject)  # symmetric: the post says it both ways (GRAPH ?post { <a> … ?b })
     node = ox.NamedNode(f"{page.permalink}#claim-{_digest(f'{c.subject} {c.predicate} {c.object}')}")
     add(node, RDF_TYPE, X_PG.Claim)
     add(node, X_RDF.subject, subject)

@@ -589,8 +589,8 @@ class RelationFinder:
             for cue in _ORGANIZED_BY.finditer(text):
                 at = sentence.start + cue.end()
                 org = next((o for o in here_orgs if 0 <= o.start - at <= 6), None)
-                if org is None:
-                    continue
+                if org is None or org.method == "pattern:organized-by":
+                    continue  # a name known only because it follows "organized by" is too weak to state
                 before = [m for m in here_events if m.start < at]
                 subject = before[-1].iri if before else (main[0] if main and self._about_the_event(
                     doc, ext, sentence.start, sentence.start + cue.start()) else None)
