@@ -142,13 +142,13 @@ class Scorer:
         if not res.get("found_post"):
             self.missing.append(f"{site}:{path}")
             return
+        add = {"er_hit": res["entity_recall"]["hit"], "er_tot": res["entity_recall"]["total"],
+               "ep_ok": res["entity_precision"]["ok"], "ep_tot": res["entity_precision"]["total"],
+               "rr_hit": res["relation_recall"]["hit"], "rr_tot": res["relation_recall"]["total"],
+               "rp_ok": res["relation_precision"]["ok"], "rp_tot": res["relation_precision"]["total"]}
         for counts in (self.summary[site], self.summary["all"], self.langs[lang]):
-            for key, part, a, b in (("e", "entity_recall", "hit", "total"), ("p", "entity_precision", "ok", "total"),
-                                    ("r", "relation_recall", "hit", "total"),
-                                    ("q", "relation_precision", "ok", "total")):
-                pre = {"e": "er", "p": "ep", "r": "rr", "q": "rp"}[key]
-                counts[f"{pre}_{'hit' if a == 'hit' else 'ok'}"] += res[part][a]
-                counts[f"{pre}_tot"] += res[part][b]
+            for key, value in add.items():
+                counts[key] += value
         missed = Counter(res["relation_recall"]["missed"])
         for s_id, r, o_id in entry.get("relations", []):
             key = f"{s_id} {r} {o_id}"
@@ -194,16 +194,16 @@ def ratio(a: int, b: int) -> str:
     return f"{a / b:.2f} ({a}/{b})" if b else "-"
 
 
-def table(title: str, headers: list[str], rows: list[list[str]]) -> None:
+def table(title: str, headers: list[str], rows: list[list[str]], left: int = 1) -> None:
     widths = [max(len(str(r[i])) for r in [headers, *rows]) for i in range(len(headers))]
     print(f"\n## {title}")
     for r in [headers, ["-" * w for w in widths], *rows]:
-        print("  ".join(str(c).ljust(w) if i == 0 else str(c).rjust(w) for i, (c, w) in enumerate(zip(r, widths, strict=True))))
+        print("  ".join(str(c).ljust(w) if i < left else str(c).rjust(w) for i, (c, w) in enumerate(zip(r, widths, strict=True))))
 
 
 def summary_rows(groups: dict[str, dict[str, int]], names: list[str]) -> list[list[str]]:
     return [[n, ratio(c["er_hit"], c["er_tot"]), ratio(c["ep_ok"], c["ep_tot"]), ratio(c["rr_hit"], c["rr_tot"]),
-             ratio(c["rp_ok"], c["rp_tot"])] for n in names if (c := groups[n])]
+             ratio(c["rp_ok"], c["rp_tot"])] for n in names for c in [groups[n]]]
 
 
 def report(sc: Scorer, sites: list[str]) -> None:
@@ -220,14 +220,11 @@ def report(sc: Scorer, sites: list[str]) -> None:
         names = [n for n, _ in BANDS] + sorted(set(sc.bands[group]) - {n for n, _ in BANDS})
         rows = []
         for name in names:
-            b = sc.bands[group].get(name)
-            if not b:
-                rows.append([name, "0", "-", ""])
-                continue
-            methods = sorted(b["methods"].items(), key=lambda kv: -kv[1]["n"])
-            rows.append([name, str(b["n"]), ratio(b["ok"], b["n"]), ", ".join(
-                f"{m} {c['n']}/{c['ok'] / c['n']:.2f}" for m, c in methods)])
-        table(f"d. confidence bands: {what} (methods: count/precision)", ["band", "count", "precision", "methods"], rows)
+            b = sc.bands[group].get(name, {"n": 0, "ok": 0, "methods": {}})
+            rows.append([name, "all", str(b["n"]), ratio(b["ok"], b["n"])])
+            rows += [["", m, str(c["n"]), ratio(c["ok"], c["n"])]
+                     for m, c in sorted(b["methods"].items(), key=lambda kv: (-kv[1]["n"], kv[0]))]
+        table(f"d. confidence bands: {what}", ["band", "method", "count", "precision"], rows, left=2)
 
 
 def header() -> list[str]:
