@@ -22,6 +22,7 @@ from .ids import slugify
 from .matcher import Match, Matcher, entry_named, fold, key_of, label_index
 from .patterns import (
     EVENT_HEADS,
+    REGION_ADJECTIVES,
     REGIONS,
     Candidate,
     Run,
@@ -31,6 +32,7 @@ from .patterns import (
     find_events,
     find_organizations,
     find_repository_links,
+    find_venues,
 )
 from .places import AMBIGUOUS_COUNTRIES, Gazetteer, Place
 from .post import Page
@@ -513,6 +515,9 @@ class Extractor:
             after = re.match(r"[ \t]+([A-Z][\w]*(?:[ \t]+[A-Z][\w]*)?)", doc.masked[m.end:m.end + 30])
             region = next((REGIONS[w] for w in ((after.group(1), after.group(1).split()[0]) if after else ())
                            if w in REGIONS), None)
+            before = re.search(r"((?:[A-Z][\w]*[ \t]+)?[A-Z][\w]*)[ \t]+$", doc.masked[max(0, m.start - 30):m.start])
+            if region is None and before:  # "our first European Helm Summit"
+                region = REGION_ADJECTIVES.get(before.group(1)) or REGION_ADJECTIVES.get(before.group(1).split()[-1])
             options = [e for e in editions_of[m.iri] if region is None or f"/{slugify(region)}-" in e]
             if len(options) == 1 and not _OTHER_EDITION_BEFORE.search(doc.masked[max(0, m.start - 40):m.start]):
                 out.mentions[i] = Mention(options[0], m.kind, m.start, m.end, CONFIDENCE["edition:discourse"],
@@ -684,6 +689,7 @@ class Extractor:
             candidates += find_organizations(doc.masked, block_runs, block.start, block.end)
             if block.kind in ("paragraph", "item", "quote", "table"):
                 candidates += find_affiliations(doc.masked, block.start, block.end)
+                candidates += find_venues(doc.masked, block.start, block.end)
         candidates += self._list_members(out, doc, runs)
         year = page.date.year if page.date is not None else None
         body_text = key_of(" ".join(doc.masked[b.start:b.end] for b in doc.blocks
@@ -695,17 +701,19 @@ class Extractor:
             # "San Francisco Linkerd Meetup": a place and a project inside an event's name
             inside = sorted((m.start, m.end) for m in out.mentions if m.kind in ("project", "organization", "place")
                             and c.start <= m.start and m.end <= c.end and m.end < c.end) \
-                if c.kind == "event" and ends_with_event_head(c.name) else []  # not "Día de … Kubernetes"
-            if rest >= c.end or _blocked(covered, rest, c.end, inside if c.kind == "event" else ()):
+                if (c.kind == "event" and ends_with_event_head(c.name)) or c.kind == "place" else []
+            if rest >= c.end or _blocked(covered, rest, c.end, inside):  # not "Día de … Kubernetes"
                 continue
             known = self.gazetteer.lookup(c.name)
-            if known and c.kind != "event":
+            if known and c.kind not in ("event", "place"):
                 continue
+            if known and c.kind == "place":
+                continue  # "Venue: Guadalajara": the gazetteer's place, found by the place layer
             block = doc.block_at(c.start)
             if block is not None and block.kind in ("title", "heading") and key_of(c.name) not in body_text:
                 continue  # Title Case makes every word capitalised: a name must recur in the body
             covered.add(c.start, c.end)
-            prefix = {"event": "event", "project": "project", "organization": "org"}[c.kind]
+            prefix = {"event": "event", "project": "project", "organization": "org", "place": "place/venue"}[c.kind]
             # A name defined with its acronym ("… de Open Source Software (CCOSS)") is minted from the
             # acronym, which stays the same when the name is translated.
             acronym = re.match(r"^[ \t]*\(([A-Z][A-Za-z0-9]{1,9})\)", doc.masked[c.end:c.end + 16])
@@ -713,7 +721,8 @@ class Extractor:
             base_iri = f"{self.base}{prefix}/{slugify(minted_from)}"
             types = {"event": ("https://schema.org/Event",),
                      "project": ("http://usefulinc.com/ns/doap#Project", "https://schema.org/SoftwareSourceCode"),
-                     "organization": ("https://schema.org/Organization",)}[c.kind]
+                     "organization": ("https://schema.org/Organization",),
+                     "place": ("https://schema.org/Place",)}[c.kind]
             iri = base_iri
             confidence = 0.6
             if c.kind == "event" and c.month and not c.year and page.date is not None:

@@ -171,7 +171,7 @@ def _statements(add: Add, page: Page, ext: Extraction, series_of: dict[str, str]
 
 def _entity(add: Add, entity: NewEntity, lang: str) -> None:
     """What this post says an entity it names (and the vocabulary does not define) is called."""
-    if entity.kind == "place":
+    if entity.kind == "place" and entity.place is not None:
         return  # a gazetteer place: its class, names, containment and coordinates are the knowledge graph's
     node = ox.NamedNode(entity.iri)
     for t in entity.types:

@@ -53,6 +53,10 @@ class Candidate:
     month: int | None = None  # an edition of a monthly series: "March 2019 … Meetup"
 
 
+REGION_ADJECTIVES = {"European": "Europe", "North American": "North America", "Latin American": "Latin America",
+                     "Asian": "Asia", "African": "Africa", "Australian": "Australia", "Japanese": "Japan",
+                     "Chinese": "China", "Indian": "India", "Europea": "Europe", "Europeu": "Europe",
+                     "Latinoamericana": "Latin America", "Latinoamericano": "Latin America"}
 MONTHS = {m: i + 1 for i, m in enumerate(("January", "February", "March", "April", "May", "June", "July", "August",
                                            "September", "October", "November", "December"))}
 #: Regions that name the regional editions of a series, as written -> one spelling
@@ -97,6 +101,12 @@ def find_events(masked: str, runs: list[Run]) -> list[Candidate]:
             first += 1
         while first < len(words) and words[first].isdigit() and not _YEAR.fullmatch(words[first]):
             first += 1  # "10 Prometheus Days" in "9:45 - 10 Prometheus Days": a time, not part of the name
+        # "our first European Helm Summit": the region of one of the series' editions, not its name
+        lead_region = None
+        if first + 2 < len(words) and " ".join(words[first:first + 2]) in REGION_ADJECTIVES:
+            lead_region, first = REGION_ADJECTIVES[" ".join(words[first:first + 2])], first + 2
+        elif first + 1 < len(words) and words[first] in REGION_ADJECTIVES:
+            lead_region, first = REGION_ADJECTIVES[words[first]], first + 1
         # "March 2019 San Francisco Linkerd Meetup": a month and year before the name date this one
         month = leading_year = None
         if first + 2 < len(words) and words[first] in MONTHS and _YEAR.fullmatch(words[first + 1]):
@@ -143,7 +153,7 @@ def find_events(masked: str, runs: list[Run]) -> list[Candidate]:
                                  leading_year, month=month))  # the year may be the post's (see graph.extract)
             continue
         out.append(Candidate(run[first].start(), span_end, " ".join(name.split()), "event", "pattern:event-name",
-                             year, region if year is not None else None))
+                             year, (region or lead_region) if year is not None else lead_region))
     return out
 
 
@@ -207,6 +217,37 @@ def _english_word(word: str, zipf: float = COMMON_WORD_ZIPF) -> bool:
     from wordfreq import zipf_frequency
 
     return zipf_frequency(word.lower(), "en") >= zipf and not is_international_name(word)
+
+
+_VENUE_NAME = r"(?:[A-ZÀ-Ý][\w'’.&-]*|\d+)(?:[ \t]+(?:(?:de|del|la|do|da|of|the|&)[ \t]+)*(?:[A-ZÀ-Ý][\w'’.&-]*|\d+)){0,6}"
+_VENUE_LINE = re.compile(
+    rf"(?im)^[ \t>*+-]*(?:\*\*)?(?:venue|sede|local|lugar)(?:\*\*)?[ \t]*:"
+    rf"(?:\*\*)?[ \t]*(?:\*\*)?\[?[ \t]*(?P<name>{_VENUE_NAME})")
+_VENUE_HEADS = ("Center", "Centre", "Hotel", "Hall", "Arena", "Auditorium", "Auditorio", "Auditório", "Campus",
+                "Pavilion", "Stadium", "Theater", "Theatre", "Museum", "Museo", "Museu", "Palacio", "Palácio",
+                "Centro", "Complex", "Plaza", "Forum", "Fórum", "Expo")
+_VENUE_AT = re.compile(rf"\b(?:at|en|em|in|no|na)[ \t]+(?:the[ \t]+|el[ \t]+|la[ \t]+|o[ \t]+|a[ \t]+)?(?:\*\*)?\[?"
+                       rf"(?P<name>{_VENUE_NAME})")
+
+
+def find_venues(masked: str, start: int, end: int) -> list[Candidate]:
+    """Where an event is held, named as such: a "Venue: Mexico City Marriott Reforma Hotel" line, or
+    "at the Moscone Center" (a name ending in a venue word: Center, Hotel, Hall, Campus …)."""
+    out = []
+    for m in _VENUE_LINE.finditer(masked, start, end):
+        name = m.group("name").rstrip(".,;:")
+        if len(name) > 2 and name.upper() not in _NOT_COMPANIES:
+            out.append(Candidate(m.start("name"), m.start("name") + len(name), name, "place", "pattern:venue"))
+    for m in _VENUE_AT.finditer(masked, start, end):
+        words = m.group("name").rstrip(".,;:").split()
+        last = next((i for i in range(len(words) - 1, -1, -1) if words[i].rstrip(".,") in _VENUE_HEADS), None)
+        if last is None or (last == 0 and len(words) == 1):
+            continue  # "at the Center" alone is no name
+        name = " ".join(words[:last + 1]).rstrip(".,")
+        at = m.start("name")
+        out.append(Candidate(at, at + len(masked[at:].split(words[last], 1)[0]) + len(words[last].rstrip(".,")),
+                             name, "place", "pattern:venue"))
+    return out
 
 
 def find_affiliations(masked: str, start: int, end: int) -> list[Candidate]:

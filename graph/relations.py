@@ -53,6 +53,12 @@ _NOT_THE_EVENTS_DATE = re.compile(
     r"deadline|submissions?|submit|nominations?|sponsors?hip|inscripci[oó]n|inscripciones|registro|boletos|"
     r"entradas|convocatoria|fecha l[ií]mite|propuestas|inscri[çc][ãa]o|inscri[çc][õo]es|ingressos|chamada|"
     r"prazo|submiss[ãa]o|patrocin\w*|founded|established|fundad[oa]|cread[oa]|criad[oa])\b", re.I)
+# "this event", "the conference", "this \"super-event\"", "este evento", "a conferência": the post's event
+_EVENT_ANAPHOR = re.compile(
+    r"\b(?:this|the|our|este|esta|el|la|nuestro|nuestra|o|a|nosso|nossa|esse|essa)\s+[\"'“”]?(?:s[uú]per-?)?"
+    r"(?:event|conference|summit|meetup|gathering|edition|evento|conferencia|conferência|cumbre|encuentro|"
+    r"encontro|edición|edição)[\"'“”]?\s", re.I)
+_CITY_HOSTS = re.compile(r"\s+(?:to host|hosts|will host|is hosting|es sede|será sede|é sede|será a sede|sedia)\b", re.I)
 _YEAR_IN = re.compile(r"\b(?:19|20)\d{2}\b")
 _WEEKDAYS = (r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|lunes|martes|miércoles|jueves|viernes|"
              r"sábado|domingo|segunda-feira|terça-feira|quarta-feira|quinta-feira|sexta-feira)")
@@ -379,6 +385,13 @@ class RelationFinder:
             here = [m for m in editions if start <= m.start < end]
             subjects = list(dict.fromkeys(m.iri for m in here)) or ([*main] if in_title else [])
             if not subjects and len(main) == 1 and not any(start <= m.start < end for m in events):
+                city = place.iri in ext.entities and ext.entities[place.iri].place is not None and \
+                    ext.entities[place.iri].place.kind not in ("Country", "Continent", "AdministrativeArea", "State")
+                if (city and _EVENT_ANAPHOR.search(doc.masked[max(start, place.start - 48):place.start])) or (
+                        place.block == "title" and _CITY_HOSTS.match(doc.masked, place.end)):
+                    # "This super-event in Bogotá", "KCD Colombia 2025: Bogotá to Host …" (a title)
+                    claims.append(Claim(main[0], LOCATION, place.iri, start, end, 0.7, "pattern:this-event-in-place"))
+                    continue
                 self._unplaced.append((place, start, end))  # placed if the sentence dates the main event
             for subject in subjects:
                 claims.append(Claim(subject, LOCATION, place.iri, start, end, 0.8 if here else 0.7,
@@ -394,7 +407,8 @@ class RelationFinder:
                 claims.append(Claim(edition.iri, LOCATION, place.iri, start, end, 0.75, "pattern:edition-venue"))
         # "Venue: CUCEA", "hosted by Indiana University": the host institution is where it happens
         for m in ext.mentions:
-            if m.kind != "organization" or m.block == "front-matter" or not main:
+            if m.kind not in ("organization", "place") or m.block == "front-matter" or not main or (
+                    m.kind == "place" and m.method != "pattern:venue"):
                 continue
             before = doc.masked[max(0, m.start - 40):m.start]
             venue = re.search(r"(?im)^[ \t]*(?:venue|sede|local|lugar)\s*:\s*$", before)

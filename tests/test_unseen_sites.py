@@ -291,3 +291,22 @@ def test_a_series_beside_a_dated_line_is_that_years_edition(extractor) -> None:
     found = claims(extractor, "News\nThe San Francisco Linkerd Meetup was founded on March 3, 2019 by users.",
                    date="2022-05-25")
     assert not any(p == "startDate" for _s, p, _o in found), found
+
+
+def test_this_event_in_a_city_places_the_post_event_but_not_in_a_country(extractor) -> None:
+    text = ("KCD Colombia 2025\nGet ready! Kubernetes Community Days Colombia 2025 is a reality.\n\n"
+            "This \"super-event\" in Bogotá is a space for innovation.\n\n"
+            "The event is organized by user groups from several regions in Colombia.")
+    found = claims(extractor, text, date="2025-05-01")
+    places = {o for s, p, o in found if p == "location"}
+    assert "place/co/bogota" in places and "place/co" not in places, found
+
+
+def test_a_venue_line_or_a_named_hall_is_where_the_event_is(extractor) -> None:
+    text = ("OpenTelco Cloud Summit 2024\nThe OpenTelco Cloud Summit 2024 is coming.\n\n"
+            "Save the Date: September 3, 2024\\\nVenue: [Mexico City Marriott Reforma Hotel](https://example.org)\n")
+    found = claims(extractor, text, date="2024-08-01")
+    assert any(p == "location" and o == "place/venue/mexico-city-marriott-reforma-hotel" for s, p, o in found), found
+    found = claims(extractor, "Booth\nKubeCon Europe 2025 in London.\n\nLOCATION: Level 3, Room 410 A\n",
+                   date="2025-03-01")
+    assert not any("venue" in o for _s, _p, o in found), found
