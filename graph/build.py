@@ -16,6 +16,7 @@ import ctypes
 import ctypes.util
 import datetime as dt
 import functools
+import gc
 import hashlib
 import io
 import logging
@@ -346,6 +347,15 @@ def build(store: Store, options: BuildOptions, progress: Progress | None = None)
     Raises `BuildFailed` when `options.strict` and some file had a problem; the store is then
     left as it was.
     """
+    frozen_before = gc.get_freeze_count()
+    try:
+        return _build(store, options, progress)
+    finally:
+        if not frozen_before:  # a caller that froze objects itself keeps them frozen
+            gc.unfreeze()
+
+
+def _build(store: Store, options: BuildOptions, progress: Progress | None) -> BuildReport:
     started = time.perf_counter()
     report = BuildReport(site=str(options.site.resolve()))
 
@@ -379,6 +389,11 @@ def build(store: Store, options: BuildOptions, progress: Progress | None = None)
     }
     snapshot = store.snapshot()
     old = existing_fingerprints(snapshot)
+    # The site, the vocabulary and the modules stay alive for the whole build: taken out of the
+    # cyclic garbage collector's reach, its full collections (set off by extraction's allocations,
+    # and the store's commit) stop walking them again and again. That was 0.1 s of a one-post
+    # rebuild at 1,000 posts; `build` gives them back to it at the end. Freed as usual when unused.
+    gc.freeze()
 
     # which known entity a tag or category names: a dictionary lookup (building the matcher, with
     # its everyday-word checks, cost a second on every build, even one with nothing to do)
