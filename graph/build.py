@@ -36,7 +36,7 @@ from . import __version__
 from .config import SiteConfig
 from .extract import Extractor
 from .ids import Minter, default_entity_base
-from .knowledge import KnowledgeUpdate
+from .knowledge import KnowledgeUpdate, add_rdf
 from .mapping import MappingContext, Translation, page_fingerprint, page_quads, site_quads
 from .matcher import entry_named, label_index
 from .mentions import extraction_nquads, mentioned_entities
@@ -461,7 +461,7 @@ def _build(store: Store, options: BuildOptions, progress: Progress | None) -> Bu
         report.quads += len(extra)
         # lenient: every term in these N-Quads was a pyoxigraph NamedNode or Literal, which checked
         # its IRI or language tag when it was made; parsing them again spent ~10% of the bulk load.
-        writable.bulk_load(_nquads(extra), format=ox.RdfFormat.N_QUADS, lenient=True)
+        add_rdf(writable, _nquads(extra), ox.RdfFormat.N_QUADS)
         update.forget_pages(writable)
         # Pages are mapped and loaded in batches, so memory stays bounded whatever the site's size;
         # on big builds the mapping (extraction above all) runs in worker processes, one per core.
@@ -475,7 +475,7 @@ def _build(store: Store, options: BuildOptions, progress: Progress | None) -> Bu
             buffer.write(mapped.knowledge)  # N-Triples lines: the default graph's, in the same load
             update.add(mapped.graph, mapped.statements, mapped.mentioned, mapped.links)
             if buffer.tell() > BATCH_BYTES or done == total:
-                writable.bulk_load(buffer.getvalue(), format=ox.RdfFormat.N_QUADS, lenient=True)
+                add_rdf(writable, buffer.getvalue(), ox.RdfFormat.N_QUADS)
                 buffer = io.BytesIO()
             if progress:
                 progress("map", done, total)
