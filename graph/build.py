@@ -123,6 +123,9 @@ Job = tuple[Page, str, Sequence[Translation], "str | None"]
 #: A build that maps at least this fraction of the site's pages compacts the store afterwards.
 COMPACT_FRACTION = 0.1
 
+#: Allocations between two collections of young objects during a build (Python's default: 700).
+YOUNG_COLLECTION = 10_000
+
 #: Below this many pages, starting worker processes costs more than it saves.
 PARALLEL_FROM = 400
 
@@ -347,10 +350,19 @@ def build(store: Store, options: BuildOptions, progress: Progress | None = None)
     Raises `BuildFailed` when `options.strict` and some file had a problem; the store is then
     left as it was.
     """
+    # The cyclic garbage collector, quieter while a build runs: what lives for the whole build is
+    # frozen out of its reach (here the modules and whatever the caller holds; below the site, the
+    # extractor...), and young objects are collected after 10,000 allocations instead of 700. At
+    # 1,000 posts it took 0.2 s of a ~1 s one-post rebuild, now 0.03 s. Frozen objects are still
+    # freed as usual by reference counting; all is given back to the collector at the end.
     frozen_before = gc.get_freeze_count()
+    threshold = gc.get_threshold()
+    gc.set_threshold(max(threshold[0], YOUNG_COLLECTION), *threshold[1:])
+    gc.freeze()
     try:
         return _build(store, options, progress)
     finally:
+        gc.set_threshold(*threshold)
         if not frozen_before:  # a caller that froze objects itself keeps them frozen
             gc.unfreeze()
 
@@ -389,10 +401,8 @@ def _build(store: Store, options: BuildOptions, progress: Progress | None) -> Bu
     }
     snapshot = store.snapshot()
     old = existing_fingerprints(snapshot)
-    # The site, the vocabulary and the modules stay alive for the whole build: taken out of the
-    # cyclic garbage collector's reach, its full collections (set off by extraction's allocations,
-    # and the store's commit) stop walking them again and again. That was 0.1 s of a one-post
-    # rebuild at 1,000 posts; `build` gives them back to it at the end. Freed as usual when unused.
+    # The site and the vocabulary stay alive for the whole build: out of the collector's reach, its
+    # full collections (set off by extraction's allocations, and the store's commit) stop walking them.
     gc.freeze()
 
     # which known entity a tag or category names: a dictionary lookup (building the matcher, with
@@ -479,6 +489,7 @@ def _build(store: Store, options: BuildOptions, progress: Progress | None) -> Bu
                 buffer = io.BytesIO()
             if progress:
                 progress("map", done, total)
+        gc.freeze()  # likewise the extractor (vocabulary matcher, gazetteer) and what the pages said
         # the knowledge graph: the changed pages' facts, the site's, and the entities they touch
         report.quads += update.apply(
             writable, pages=site.pages, mapped=[p for p, _ in to_map], minter=ctx.minter, vocabulary=vocabulary,
