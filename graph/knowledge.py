@@ -156,12 +156,29 @@ def replace_default(writable: Any, subjects: set[str], data: bytes | Sequence[by
         writable.replace_default(subjects, b"".join(parts))
         return
     default = ox.DefaultGraph()
+    if any(b"_:" in part for part in parts):  # blank nodes get new labels on every load: replace all
+        for iri in subjects:
+            for quad in list(writable.quads_for_pattern(ox.NamedNode(iri), None, None, default)):
+                writable.remove(quad)
+        for part in parts:
+            if part:
+                add_rdf(writable, part, ox.RdfFormat.N_TRIPLES)
+        return
+    # Most of what a re-consolidated entity says is what it said before (a 1%-edited rebuild at 1,000
+    # posts rewrote 5,900 statements to change a few hundred): statements the store already holds
+    # stay, the others are removed or added. A statement written differently from how the store
+    # prints it is removed and added again: the same end state, only slower.
+    wanted = [line for part in parts for line in part.splitlines() if line]
+    wanted_set = set(wanted)
+    kept: set[bytes] = set()
     for iri in subjects:
         for quad in list(writable.quads_for_pattern(ox.NamedNode(iri), None, None, default)):
-            writable.remove(quad)
-    for part in parts:
-        if part:
-            add_rdf(writable, part, ox.RdfFormat.N_TRIPLES)
+            line = f"{quad.subject} {quad.predicate} {quad.object} .".encode()
+            if line in wanted_set:
+                kept.add(line)
+            else:
+                writable.remove(quad)
+    add_rdf(writable, b"".join(line + b"\n" for line in wanted if line not in kept), ox.RdfFormat.N_TRIPLES)
 
 
 def _ntriples(quads: Iterable[ox.Quad]) -> bytes:
