@@ -341,6 +341,7 @@ def site_quads(pages: Sequence[Page], ctx: MappingContext, *, profiles: dict[str
     spellings: dict[ox.NamedNode, dict[str, Counter[str]]] = {}
     concept_taxonomy: dict[ox.NamedNode, str] = {}
     authors: dict[str, None] = {}
+    minted: dict[tuple[str, str], ox.NamedNode] = {}  # the same few hundred terms recur on every page
     for page in pages:
         for author in author_ids(page):
             authors.setdefault(author)
@@ -348,7 +349,9 @@ def site_quads(pages: Sequence[Page], ctx: MappingContext, *, profiles: dict[str
             if taxonomy in AUTHOR_TAXONOMIES:
                 continue
             for term in terms:
-                concept = m.concept(taxonomy, term)
+                concept = minted.get((taxonomy, term))
+                if concept is None:
+                    concept = minted[taxonomy, term] = m.concept(taxonomy, term)
                 concept_taxonomy[concept] = taxonomy
                 spellings.setdefault(concept, {}).setdefault(page.lang, Counter())[term] += 1
     for taxonomy in sorted(set(concept_taxonomy.values())):

@@ -194,6 +194,7 @@ def test_failed_build_leaves_previous_graph(small_site: Path, tmp_path: Path, mo
         raise OSError("disk full (simulated)")
 
     monkeypatch.setattr(ox.Store, "bulk_load", boom)
+    monkeypatch.setattr(ox.Store, "load", boom)  # small batches go in by an ordinary transaction
     with pytest.raises(OSError, match="simulated"):
         build(store, BuildOptions(site=small_site))
     monkeypatch.undo()
