@@ -62,7 +62,7 @@ def make_post(rng: random.Random, names: list[str], lang: str, words: int) -> st
 def page(text: str, lang: str) -> Page:
     parsed = parse_source("content/p.md", text.encode("utf-8"))
     return Page(rel_path="content/p.md", lang=lang, kind="page", section="blog", title="Report",
-                permalink="https://example.org/p/", text=parsed.text, body=parsed.body,
+                permalink="https://example.org/p/", text=parsed.text,
                 body_offset=parsed.body_offset, body_line=parsed.body_line, content_hash=parsed.content_hash,
                 front_matter=parsed.front_matter, date=parsed.date)
 

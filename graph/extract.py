@@ -168,6 +168,7 @@ class Extractor:
         self._labels: dict | None = None  # see term_entity
         self._regional: set[str] | None = None  # series with regional series of their own (edition_of)
         self._sites: dict[str, set[str]] | None = None  # entity -> its web sites and repositories (host/owner)
+        self._narrower: dict[str, list[Entry]] | None = None  # series -> its regional series
         # what the site is named after ("Helm" for helm.sh's blog): its name needs no other context
         self.site_subjects = frozenset(self._named_exactly(site_title)) if site_title else frozenset()
 
@@ -375,7 +376,7 @@ class Extractor:
                 return None
         named = key_of(city.group(1))
         found = []
-        regional = [e.iri for e in self.vocabulary.entries.values() if e.is_series and e.series == series.iri]
+        regional = [e.iri for e in self._narrower_series(series.iri)]
         editions = [(y, e) for s in (series.iri, *regional) for y, e in self.vocabulary.editions_of(s).items()]
         for edition_year, edition in editions:
             if abs(edition_year - year) > 1:
@@ -390,8 +391,16 @@ class Extractor:
                     break
         return (found[0], direct) if len(found) == 1 else None
 
+    def _narrower_series(self, iri: str) -> list[Entry]:
+        if self._narrower is None:
+            self._narrower = {}
+            for e in self.vocabulary.entries.values():
+                if e.is_series and e.series:
+                    self._narrower.setdefault(e.series, []).append(e)
+        return self._narrower.get(iri, [])
+
     def _regional_series(self, entry: Entry, after: str) -> Entry:
-        narrower = [e for e in self.vocabulary.entries.values() if e.is_series and e.series == entry.iri]
+        narrower = self._narrower_series(entry.iri)
         if not narrower:
             return entry
         words = re.match(rf"^[ \t]*{_ACRONYM_ASIDE}(?:in|en|em|de)?[ \t]*((?:[A-ZÀ-Ý][\w'-]*(?:,?[ \t]+)?){{1,4}})",

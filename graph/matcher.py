@@ -64,7 +64,9 @@ def fold(text: str) -> str:
     return text.translate(_FOLD_TABLE)
 
 
-_WS = re.compile(r"[ \t]*/[ \t]*|\s+")  # a slash swallows the blanks around it: "KubeCon / CloudNativeCon"
+# what collapse() changes: a slash with blanks around it ("KubeCon / CloudNativeCon"), runs of blanks,
+# and any other kind of white space (a single space stays as it is and costs nothing)
+_WS = re.compile(r"[ \t]+/[ \t]*|/[ \t]+|\s{2,}|[\t\n\r\f\v\u00a0\u2028\u2029]")
 _SLASH = re.compile(r"\s*/\s*")
 
 
