@@ -169,6 +169,7 @@ class Extractor:
         self._regional: set[str] | None = None  # series with regional series of their own (edition_of)
         self._sites: dict[str, set[str]] | None = None  # entity -> its web sites and repositories (host/owner)
         self._narrower: dict[str, list[Entry]] | None = None  # series -> its regional series
+        self._page_sites: set[str] = set()  # the sites the page being extracted links to
         # what the site is named after ("Helm" for helm.sh's blog): its name needs no other context
         self.site_subjects = frozenset(self._named_exactly(site_title)) if site_title else frozenset()
 
@@ -198,6 +199,7 @@ class Extractor:
         matches = self.matcher.find(doc.masked)
         tags = {key_of(t) for terms in page.taxonomies.values() for t in terms}
         named = _written_as_names(doc, matches)
+        self._page_sites = {_site_of(u) for u in _URL.findall(page.text)}
         kept: list[Match] = []
         for m in matches:
             entries = [e for e in (self.entity(i) for i in m.iris) if e is not None]
@@ -250,6 +252,11 @@ class Extractor:
             return True  # "Helm v3", "Flux 2.8": software has versions
         if self._links_to_itself(doc.text, m, entry):
             return True  # "[Buoyant](https://buoyant.io/)": the link goes to the entity's own site
+        if self._sites_of(entry.iri) & self._page_sites:
+            return True  # the post links to the entity's own site somewhere ("buoyant.io/blog/…")
+        if entry.kind == "organization" and (_ROLE_AT.search(doc.masked[max(0, m.start - 40):m.start])
+                                             or _ORG_AFTER.match(doc.masked, m.end)):
+            return True  # "software engineer at Buoyant", "Orange VP of Engineering", "Buoyant's CEO"
         if any(o is not m and entry.iri in o.iris and " " in key_of(doc.masked[o.start:o.end]) for o in matches):
             return True
         block = doc.block_at(m.start)
@@ -273,18 +280,20 @@ class Extractor:
                 return True
         return False
 
-    def _links_to_itself(self, text: str, m: Match, entry: Entry) -> bool:
-        link = _LINK_AFTER.match(text, m.end)
-        if not link:
-            return False
-        target = _site_of(link.group(1))
+    def _sites_of(self, iri: str) -> set[str]:
         if self._sites is None:
             self._sites = {}
-            for iri, triples in self.vocabulary.by_subject.items():
+            for subject, triples in self.vocabulary.by_subject.items():
                 for t in triples:
                     if t.predicate.value in _HOME_PREDICATES and isinstance(t.object, ox.NamedNode):
-                        self._sites.setdefault(iri, set()).add(_site_of(t.object.value))
-        return target in self._sites.get(entry.iri, ())
+                        site = _site_of(t.object.value)
+                        if site not in _CODE_HOSTS:  # "github.com" alone is everybody's
+                            self._sites.setdefault(subject, set()).add(site)
+        return self._sites.get(iri, set())
+
+    def _links_to_itself(self, text: str, m: Match, entry: Entry) -> bool:
+        link = _LINK_AFTER.match(text, m.end)
+        return bool(link) and _site_of(link.group(1)) in self._sites_of(entry.iri)
 
     def _add_known(self, out: Extraction, doc: Prose, m: Match, entry: Entry, year: int | None) -> None:
         block = doc.block_at(m.start)
@@ -869,6 +878,12 @@ def _singular_head(name: str) -> str:
     return f"{head} {_PLURAL_HEADS[last]}" if head and last in _PLURAL_HEADS else name
 
 
+_URL = re.compile(r"https?://[^\s)\]>\"'<]+")
+_ROLE_AT = re.compile(r"\b(?:engineer|developer|CTO|CEO|COO|CFO|founder|co-founder|VP|director|manager|maintainer|"
+                      r"architect|evangelist|advocate|employee|lead|head|intern|PM|SRE|staff|team)s?\s+"
+                      r"(?:[\w-]+\s+){0,3}?(?:at|@|from|of|en|em|de)\s+$", re.I)
+_ORG_AFTER = re.compile(r"(?:'s|’s)?\s+(?:VP|CEO|CTO|COO|founder|co-founder|engineers?|employees|customers|"
+                        r"profitability|acquisition|Inc|Labs|GmbH|Ltd)\b")
 _LINK_AFTER = re.compile(r"[^\]\[\n]{0,40}\]\((https?://[^)\s]+)")
 _HOME_PREDICATES = {"https://schema.org/url", "https://schema.org/codeRepository", "http://usefulinc.com/ns/doap#homepage",
                     "https://schema.org/sameAs"}

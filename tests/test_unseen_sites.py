@@ -310,3 +310,12 @@ def test_a_venue_line_or_a_named_hall_is_where_the_event_is(extractor) -> None:
     found = claims(extractor, "Booth\nKubeCon Europe 2025 in London.\n\nLOCATION: Level 3, Room 410 A\n",
                    date="2025-03-01")
     assert not any("venue" in o for _s, _p, o in found), found
+
+
+def test_a_link_anywhere_in_the_post_or_a_role_at_a_company_is_context(extractor) -> None:
+    got = mentioned(extractor, "News\nRead about Buoyant's plans [here](https://buoyant.io/blog/x). Buoyant grows.")
+    assert "org/buoyant" in got
+    got = mentioned(extractor, "Talk\nAndrew, software engineer at Buoyant, spoke about the mesh.")
+    assert "org/buoyant" in got
+    got = mentioned(extractor, "Sea\nThe buoyant boat floated. Buoyant it was.")
+    assert "org/buoyant" not in got
