@@ -96,7 +96,7 @@ _KIND_WORDS = {"project", "projects", "tool", "tools", "proyecto", "proyectos", 
 CONFIDENCE = {"vocabulary": 0.95, "vocabulary:context": 0.8, "front-matter": 0.9, "gazetteer": 0.85,
               "gazetteer:event-name": 0.8, "gazetteer:edition-venue": 0.8,
               "gazetteer:country": 0.9, "edition:explicit": 0.95, "edition:this-year": 0.8,
-              "edition:title": 0.7, "edition:discourse": 0.7, "edition:tense": 0.65, "edition:venue": 0.8}
+              "edition:title": 0.7, "edition:discourse": 0.7, "edition:tense": 0.65, "edition:venue": 0.8, "edition:first": 0.85}
 
 
 class Spans:
@@ -318,7 +318,11 @@ class Extractor:
         method = "vocabulary"
         number = _EDITION_AFTER.match(after)
         explicit = _YEAR_AFTER.match(after)
-        if number:
+        if _FIRST_BEFORE.search(doc.masked[max(0, m.start - 40):m.start]) and not explicit:
+            first = [e for e in self.vocabulary.editions_of(entry.iri).values() if e.edition_label == "1"]
+            if first:  # "the first KubeCon", "the inaugural KubeCon": the edition the vocabulary marks as the 1st
+                edition, method = first[0].iri, "edition:first"
+        if number and edition is None:
             known = [e for e in self.vocabulary.entries.values()
                      if e.series == entry.iri and (e.edition_label or "").lower() == number.group(1).lower()]
             if known:

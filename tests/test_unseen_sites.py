@@ -136,9 +136,10 @@ def test_the_inaugural_series_is_not_the_posts_regional_edition(extractor) -> No
     text = ("Thanks\nShe has helped since the project was announced at the inaugural KubeCon in San Francisco. "
             "She speaks at KubeCon + CloudNativeCon North America 2019 next week.")
     got = mentioned(extractor, text, date="2019-11-11")
-    assert got.get("event/kubecon") == "KubeCon"
+    assert got.get("event/kubecon/2015") == "KubeCon"  # the vocabulary marks the first edition (pg:editionLabel "1")
     found = claims(extractor, text, date="2019-11-11")
     assert not any(s == "event/kubecon-north-america/2019" and p == "location" for s, p, _ in found), found
+    assert ("event/kubecon/2015", "location", "place/us/ca/san-francisco") in found
 
 
 def test_a_city_after_a_series_picks_the_known_edition(extractor) -> None:
