@@ -543,6 +543,12 @@ class RelationFinder:
             series_here = list(dict.fromkeys(m.iri for m in ext.mentions if m.kind == "event" and
                                              lo <= m.start < sentence.end and not self._is_edition(m.iri, ext)))
             subjects = here[:1] or (main[:1] if len(main) == 1 else [])
+            if not here and not series_here and _EVENT_ANAPHOR.match(text.strip() + " "):
+                # "The conference is from 6th-9th November in Chicago.": the edition just named before it
+                before = [m for m in editions if m.start < sentence.start and sentence.start - m.end <= 400]
+                if before:
+                    here = [before[-1].iri]
+                    subjects = here
             if not subjects and len(series_here) != 1:
                 continue
             for pattern in _DATE_PATTERNS:

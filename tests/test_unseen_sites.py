@@ -320,3 +320,11 @@ def test_a_link_anywhere_in_the_post_or_a_role_at_a_company_is_context(extractor
     assert "org/buoyant" in got
     got = mentioned(extractor, "Sea\nThe buoyant boat floated. Buoyant it was.")
     assert "org/buoyant" not in got
+
+
+def test_the_conference_refers_to_the_edition_just_named(extractor) -> None:
+    text = ("May update\n### Share your story at KubeCon NA in Chicago this year!\n\n"
+            "The conference is from 6th-9th November in Chicago.\n")
+    found = claims(extractor, text, date="2023-06-06")
+    assert ("event/kubecon-north-america/2023", "startDate", "2023-11-06") in found
+    assert ("event/kubecon-north-america/2023", "endDate", "2023-11-09") in found
