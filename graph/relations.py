@@ -533,8 +533,8 @@ class RelationFinder:
         for sentence in doc.sentences:
             text = doc.masked[sentence.start:sentence.end]
             # a line that is only a date ("GitOps Days!\ June 8-9, 2022") goes with the sentence before it
-            lo = previous.start if previous is not None and sentence.start - previous.end <= 12 and \
-                len(text.strip()) <= 48 else sentence.start
+            lo = previous.start if previous is not None and _only_a_date(text) and not \
+                doc.masked[previous.end:sentence.start].strip(" \t\n*_[]()>\\") else sentence.start
             previous = sentence
             here = list(dict.fromkeys(m.iri for m in editions if lo <= m.start < sentence.end))
             if not here and sentence.block in timeline:
@@ -688,6 +688,16 @@ class RelationFinder:
                 continue  # a post about several events: only a sentence that names the event decides
             claims.append(Claim(event, FEATURES, m.iri, sentence.start, sentence.end, 0.7, "pattern:featured-project"))
         return claims
+
+
+def _only_a_date(text: str) -> bool:
+    """"June 8-9, 2022", "**October 15-16**": a line that is a date and (almost) nothing else."""
+    for pattern in _DATE_PATTERNS:
+        m = pattern.search(text)
+        if m:
+            rest = re.sub(r"[\W_]+", " ", text[:m.start()] + " " + text[m.end():]).split()
+            return len(rest) <= 1
+    return False
 
 
 def parse_dates(m: re.Match[str], year: int | None, post_date: object) -> tuple[dt.date, dt.date] | None:
