@@ -267,9 +267,13 @@ class RelationFinder:
                 # "the 2-day co-located event, GitOpsCon-CDCon": the cue comes first, so the
                 # events after it were co-located with the one the paragraph is about, not with
                 # each other
+                others = [iri for iri in distinct[1:] if self._is_edition(iri, ext)]
                 distinct = distinct[:1]
                 antecedent = self._antecedent(doc, events, sentence.start, distinct[0]) or next(
-                    (iri for iri in main if iri != distinct[0]), None)
+                    (iri for iri in main if iri != distinct[0]), None) or (
+                    # "… at the co-located event, GitOpsCon, as well as at the core conference, Open
+                    # Source Summit NA 2023": the one edition the sentence names besides it
+                    others[0] if len(others) == 1 else None)
                 if antecedent:
                     pairs.append((distinct[0], antecedent))
             for a, b in pairs:

@@ -328,3 +328,11 @@ def test_the_conference_refers_to_the_edition_just_named(extractor) -> None:
     found = claims(extractor, text, date="2023-06-06")
     assert ("event/kubecon-north-america/2023", "startDate", "2023-11-06") in found
     assert ("event/kubecon-north-america/2023", "endDate", "2023-11-09") in found
+
+
+def test_a_co_located_event_and_the_core_conference_named_in_one_sentence(extractor) -> None:
+    text = ("May update\nMaintainers spoke at the 2-day co-located event, GitOpsCon, as well as at the 3-day core "
+            "conference, Open Source Summit NA 2023, during the week of May 8-12, 2023 in Vancouver, Canada.")
+    found = claims(extractor, text, date="2023-06-06")
+    assert ("event/gitopscon/north-america-2023", "colocatedWith", "event/oss-north-america/2023") in found
+    assert ("event/gitopscon/north-america-2023", "location", "place/ca/vancouver") in found
