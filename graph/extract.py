@@ -85,6 +85,9 @@ _LOCATION_NAME = "https://w3id.org/postgraph/ns#locationName"
 # "the first KubeCon", "la primera edición de": the first edition of the series
 _FIRST_BEFORE = re.compile(r"\b(?:first|1st|inaugural|original|primer|primera|primeira|primeiro)\W+(?:[\w'-]+\W+)?$",
                            re.I)
+# "the first KubeCon", "the inaugural KubeCon" (not "the first hybrid KubeCon": the first of a kind)
+_FIRST_RIGHT_BEFORE = re.compile(r"\b(?:first|1st|inaugural|original|primer|primera|primeira|primeiro)(?:[- ]ever)?"
+                                 r"\s+$", re.I)
 _PLACE_PREPOSITIONS = {"in", "en", "em", "at", "near", "from", "desde", "no", "na", "cerca", "perto", "to",
                        "hosted", "held", "celebrado", "celebrada", "realizado", "realizada", "sede"}
 _EVENT_WORDS = {*EVENT_HEADS, "Event", "Events", "Evento", "Eventos", "Edition", "Edición", "Edição", "Recap",
@@ -318,7 +321,7 @@ class Extractor:
         method = "vocabulary"
         number = _EDITION_AFTER.match(after)
         explicit = _YEAR_AFTER.match(after)
-        if _FIRST_BEFORE.search(doc.masked[max(0, m.start - 40):m.start]) and not explicit:
+        if _FIRST_RIGHT_BEFORE.search(doc.masked[max(0, m.start - 40):m.start]) and not explicit:
             first = [e for e in self.vocabulary.editions_of(entry.iri).values() if e.edition_label == "1"]
             if first:  # "the first KubeCon", "the inaugural KubeCon": the edition the vocabulary marks as the 1st
                 edition, method = first[0].iri, "edition:first"

@@ -336,3 +336,8 @@ def test_a_co_located_event_and_the_core_conference_named_in_one_sentence(extrac
     found = claims(extractor, text, date="2023-06-06")
     assert ("event/gitopscon/north-america-2023", "colocatedWith", "event/oss-north-america/2023") in found
     assert ("event/gitopscon/north-america-2023", "location", "place/ca/vancouver") in found
+
+
+def test_the_first_of_a_kind_is_not_the_first_edition(extractor) -> None:
+    got = mentioned(extractor, "Recap\nThe world's first hybrid KubeCon turned out great.", date="2021-11-10")
+    assert "event/kubecon/2015" not in got
