@@ -12,7 +12,7 @@ equals score_gold's. Printed: (a) entity and relation recall/precision per site 
 over posts); (b) recall per relation kind, and precision for the kinds score_gold measures
 (co-location, location, organizer, start, end); (c) the same as (a) per post language (from the path,
 else the site's defaultContentLanguage); (d) per confidence band the precision of the pg:Claim nodes
-of the measured kinds and of the pg:Mention nodes of typed entities (right when the entity's labels
+of the measured kinds and of themes and of the pg:Mention nodes of typed entities (right when the entity's labels
 are gold names or `acceptable` of the post), with the pg:method values seen in each band.
 --json FILE writes all numbers. Exits 0; skips (exit 0) when ../shared is absent.
 """
@@ -170,11 +170,26 @@ class Scorer:
             for where in (site, "all"):
                 self.kinds[where][kind]["stated"] += 1
                 self.kinds[where][kind]["ok"] += right
+        # themes: score_gold does not measure their precision; a stated pg:theme is right when the
+        # post's gold has that theme for that event (events and topics matched as score_gold does)
+        for s, p, o in stated:
+            if p != PG + "theme":
+                continue
+            right = any(gr == "theme" and s in ids.get(gs, set()) and o in ids.get(go, set())
+                        for gs, gr, go in entry.get("relations", []))
+            for where in (site, "all"):
+                self.kinds[where]["theme"]["stated"] += 1
+                self.kinds[where]["theme"]["ok"] += right
         if (ok, total) != (res["relation_precision"]["ok"], res["relation_precision"]["total"]):
             self.mismatches.append(f"{site}:{path} {ok}/{total} vs score_gold {res['relation_precision']}")
         claimed = set()
         for row in g.store.query(CLAIMS % graph):
             s, p, o = term(row["s"]), term(row["p"]), term(row["o"])
+            if p == PG + "theme":
+                self.tally("claims", band(row["c"]), row["c"], row["m"], any(
+                    gr == "theme" and s in ids.get(gs, set()) and o in ids.get(go, set())
+                    for gs, gr, go in entry.get("relations", [])))
+                continue
             if sg._kind_of_predicate(p) is None:
                 continue
             claimed.add((s, p, o))
@@ -213,7 +228,7 @@ def report(sc: Scorer, sites: list[str]) -> None:
         kinds = sc.kinds[where]
         order = [k for k in KIND_ORDER if k in kinds] + sorted(set(kinds) - set(KIND_ORDER))
         rows = [[k, ratio(kinds[k]["hit"], kinds[k]["total"]),
-                 ratio(kinds[k]["ok"], kinds[k]["stated"]) if k in MEASURED else "not measured"] for k in order]
+                 ratio(kinds[k]["ok"], kinds[k]["stated"]) if k in (*MEASURED, "theme") else "not measured"] for k in order]
         table(f"b. per relation kind: {where}", ["kind", "recall", "precision (stated)"], rows)
     table("c. per language (all sites)", ["language", *heads[1:]], summary_rows(sc.langs, sorted(sc.langs)))
     for group, what in (("claims", "claims of the measured kinds"), ("mentions", "mentions of typed entities")):
