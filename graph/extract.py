@@ -88,6 +88,7 @@ _FIRST_BEFORE = re.compile(r"\b(?:first|1st|inaugural|original|primer|primera|pr
 # "the first KubeCon", "the inaugural KubeCon" (not "the first hybrid KubeCon": the first of a kind)
 _FIRST_RIGHT_BEFORE = re.compile(r"\b(?:first|1st|inaugural|original|primer|primera|primeira|primeiro)(?:[- ]ever)?"
                                  r"\s+$", re.I)
+_LIST_SEPARATOR = re.compile(r"\s*(?:[,/&+;]\s*(?:(?:and|y|e|or|o|ou)\s+)?|(?:and|y|e|or|o|ou)\s+)", re.I)
 _PLACE_PREPOSITIONS = {"in", "en", "em", "at", "near", "from", "desde", "no", "na", "cerca", "perto", "to",
                        "hosted", "held", "celebrado", "celebrada", "realizado", "realizada", "sede"}
 _EVENT_WORDS = {*EVENT_HEADS, "Event", "Events", "Evento", "Eventos", "Edition", "Edición", "Edição", "Recap",
@@ -271,6 +272,8 @@ class Extractor:
         window = doc.masked[max(lo, m.start - 20):min(hi, m.end + 20)].lower().split()
         if any(w.strip(".,;:()") in _KIND_WORDS for w in window):
             return True
+        if self._in_long_list(doc, m, entry, matches):
+            return True
         for other in matches:
             if other is m or not (lo <= other.start < hi):
                 continue
@@ -297,6 +300,24 @@ class Extractor:
     def _links_to_itself(self, text: str, m: Match, entry: Entry) -> bool:
         link = _LINK_AFTER.match(text, m.end)
         return bool(link) and _site_of(link.group(1)) in self._sites_of(entry.iri)
+
+    def _in_long_list(self, doc: Prose, m: Match, entry: Entry, matches: list[Match]) -> bool:
+        """"near the LitmusChaos/Flux/Cortex/Falco booths": three or more names of one kind joined only by
+        separators are a list of such things, even when each name alone is also a word."""
+        i = next((k for k, o in enumerate(matches) if o is m), None)
+        if i is None:
+            return False
+        run = 1
+        for step in (-1, 1):
+            k = i
+            while 0 <= k + step < len(matches):
+                a, b = (matches[k + step], matches[k]) if step < 0 else (matches[k], matches[k + step])
+                other = self.entity(matches[k + step].iris[0])
+                if other is None or other.kind != entry.kind or not _LIST_SEPARATOR.fullmatch(doc.masked[a.end:b.start]):
+                    break
+                run += 1
+                k += step
+        return run >= 3
 
     def _add_known(self, out: Extraction, doc: Prose, m: Match, entry: Entry, year: int | None) -> None:
         block = doc.block_at(m.start)

@@ -341,3 +341,10 @@ def test_a_co_located_event_and_the_core_conference_named_in_one_sentence(extrac
 def test_the_first_of_a_kind_is_not_the_first_edition(extractor) -> None:
     got = mentioned(extractor, "Recap\nThe world's first hybrid KubeCon turned out great.", date="2021-11-10")
     assert "event/kubecon/2015" not in got
+
+
+def test_a_list_of_three_ambiguous_names_is_a_list_of_projects(extractor) -> None:
+    got = mentioned(extractor, "Booth\nFind us near the LitmusChaos/Flux/Cortex/Falco booths.")
+    assert {"project/flux", "project/cortex", "project/falco"} <= set(got)
+    got = mentioned(extractor, "Weather\nThe flux of the cortex, said the falcon.")
+    assert not {"project/flux", "project/cortex"} & set(got)
