@@ -259,7 +259,8 @@ class Extractor:
         if self._sites_of(entry.iri) & self._page_sites:
             return True  # the post links to the entity's own site somewhere ("buoyant.io/blog/…")
         if entry.kind == "organization" and (_ROLE_AT.search(doc.masked[max(0, m.start - 40):m.start])
-                                             or _ORG_AFTER.match(doc.masked, m.end)):
+                                             or _ORG_AFTER.match(doc.masked, m.end)
+                                             or _PERSON_BRACKET.search(doc.masked[max(0, m.start - 60):m.start])):
             return True  # "software engineer at Buoyant", "Orange VP of Engineering", "Buoyant's CEO"
         if any(o is not m and entry.iri in o.iris and " " in key_of(doc.masked[o.start:o.end]) for o in matches):
             return True
@@ -910,6 +911,8 @@ _URL = re.compile(r"https?://[^\s)\]>\"'<]+")
 _ROLE_AT = re.compile(r"\b(?:engineer|developer|CTO|CEO|COO|CFO|founder|co-founder|VP|director|manager|maintainer|"
                       r"architect|evangelist|advocate|employee|lead|head|intern|PM|SRE|staff|team)s?\s+"
                       r"(?:[\w-]+\s+){0,3}?(?:at|@|from|of|en|em|de)\s+$", re.I)
+# "Philippe Ensarguet (Orange)": a speaker's employer in brackets after the name
+_PERSON_BRACKET = re.compile(r"(?:^|[\s,&-])[A-ZÀ-Ý][a-zà-ÿ'’-]+(?:\s+[A-ZÀ-Ý][a-zà-ÿ'’-]+){1,2}\s*\(\s*$")
 _ORG_AFTER = re.compile(r"(?:'s|’s)?\s+(?:VP|CEO|CTO|COO|founder|co-founder|engineers?|employees|customers|"
                         r"profitability|acquisition|Inc|Labs|GmbH|Ltd)\b")
 _LINK_AFTER = re.compile(r"[^\]\[\n]{0,40}\]\((https?://[^)\s]+)")

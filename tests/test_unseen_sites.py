@@ -348,3 +348,10 @@ def test_a_list_of_three_ambiguous_names_is_a_list_of_projects(extractor) -> Non
     assert {"project/flux", "project/cortex", "project/falco"} <= set(got)
     got = mentioned(extractor, "Weather\nThe flux of the cortex, said the falcon.")
     assert not {"project/flux", "project/cortex"} & set(got)
+
+
+def test_a_known_company_in_brackets_after_a_speaker_is_context(extractor) -> None:
+    got = mentioned(extractor, "Keynotes\n- Operating models -- Philippe Ensarguet (Orange)")
+    assert "org/orange" in got
+    got = mentioned(extractor, "Fruit\n- We ate an orange (Orange) today.")
+    assert "org/orange" not in got
