@@ -12,13 +12,25 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from . import analysis
 from .entity import short
 from .store import DEFAULT_STORE, StoreError, open_store
 
 err = Console(stderr=True)
 
 KINDS = ["event", "series", "project", "organization", "place", "topic"]
+
+
+class _LazyAnalysis:
+    """graph.analysis (networkx, numpy, scipy: a third of a second) is imported when an analyze
+    command runs, not by every `postgraph` command that imports this module."""
+
+    def __getattr__(self, name: str) -> Any:
+        from . import analysis as module
+
+        return getattr(module, name)
+
+
+analysis: Any = _LazyAnalysis()
 
 
 def _store_option(f):
