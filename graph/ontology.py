@@ -1,7 +1,9 @@
 """Our ontology, shapes, vocabulary and example queries: the files under `ontology/`.
 
-They live at the repository root (DESIGN.md) and are found next to the installed package, which
-is why the README installs postgraph in editable mode.
+They live at the repository root (DESIGN.md); a wheel ships them as the data package
+`postgraph_ontology` (pyproject.toml maps `ontology/` to it), found by its import spec. A
+checkout (or an editable install) reads the folder itself. Missing files are an error, never an
+empty graph.
 """
 
 from __future__ import annotations
@@ -12,7 +14,27 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-ONTOLOGY_DIR = Path(__file__).resolve().parent.parent / "ontology"
+
+class OntologyMissing(RuntimeError):
+    """The ontology files are not where postgraph looks for them (a broken install)."""
+
+
+def ontology_dir() -> Path:
+    """`ontology/` of the checkout, else the installed `postgraph_ontology` data package."""
+    here = Path(__file__).resolve().parent.parent / "ontology"
+    if (here / "postgraph.ttl").is_file():
+        return here
+    from importlib.util import find_spec
+
+    spec = find_spec("postgraph_ontology")  # a data-only (namespace) package: its folders
+    for folder in (spec.submodule_search_locations or []) if spec is not None else []:
+        if (Path(folder) / "postgraph.ttl").is_file():
+            return Path(folder)
+    raise OntologyMissing(f"postgraph's ontology files are missing: neither {here} nor an installed "
+                          "'postgraph_ontology' package has postgraph.ttl; reinstall postgraph")
+
+
+ONTOLOGY_DIR = ontology_dir()
 ONTOLOGY_FILE = ONTOLOGY_DIR / "postgraph.ttl"
 SHAPES_FILE = ONTOLOGY_DIR / "shapes.ttl"
 QUERIES_DIR = ONTOLOGY_DIR / "queries"

@@ -115,7 +115,13 @@ def _flag(props: dict[str, list[ox.NamedNode | ox.Literal]], prop: object) -> bo
 
 
 def _files(directory: Path) -> list[Path]:
-    return sorted(directory.glob("*.ttl")) if directory.is_dir() else []
+    """The vocabulary's Turtle files; none is an error (a broken install), not an empty vocabulary."""
+    files = sorted(directory.glob("*.ttl")) if directory.is_dir() else []
+    if not files:
+        from .ontology import OntologyMissing
+
+        raise OntologyMissing(f"no vocabulary files (*.ttl) in {directory}; reinstall postgraph")
+    return files
 
 
 def vocabulary_fingerprint(directory: Path = VOCABULARY_DIR) -> str:
