@@ -72,6 +72,27 @@ _FORM = re.compile(r"(SELECT|ASK|CONSTRUCT|DESCRIBE)\b|(INSERT|DELETE|LOAD|CLEAR
 _KINDS = {"select": "select", "ask": "ask", "construct": "graph", "describe": "graph"}
 
 
+_PREFIX_DECLARED = re.compile(r"\bPREFIX\s+([A-Za-z][\w.-]*)?:", re.I)
+_PREFIXED_NAME = re.compile(r"(?<![\w:<?$\-.])([A-Za-z][\w.-]*)?:(?=[\w%\\]|\s|[;,.)\]}]|$)")
+_EXPECTED_LIST = re.compile(r"expected one of .*", re.S)
+
+
+def syntax_message(query: str, error: str) -> str:
+    """A parser error as a person reads it: "unknown prefix foaf: — declare it with PREFIX foaf: <…>"
+    (with the prefixes the service declares for every query) instead of the parser's list of the
+    Unicode ranges it expected."""
+    bare = _STRINGS_AND_COMMENTS.sub(" ", query)
+    declared = {m.group(1) or "" for m in _PREFIX_DECLARED.finditer(bare)} | set(PREFIXES)
+    used = [m.group(1) or "" for m in _PREFIXED_NAME.finditer(bare)]
+    unknown = list(dict.fromkeys(p for p in used if p not in declared))
+    if unknown and ("prefix not found" in error.lower() or "expected" in error.lower()):
+        first = unknown[0]
+        return (f"unknown prefix {first}: — declare it with PREFIX {first}: <…> before the query. "
+                f"This service declares these for every query: " + ", ".join(f"{p}:" for p in sorted(PREFIXES)))
+    short = _EXPECTED_LIST.sub(lambda m: m.group(0)[:160] + (" …" if len(m.group(0)) > 160 else ""), error)
+    return f"malformed query: {short}"
+
+
 def check(query: str, allow_service: bool = False) -> str:
     """The query's kind ("select", "ask", "graph"); raises QueryRefused or QueryInvalid.
 
@@ -124,7 +145,7 @@ def _execute_remote(snapshot: Any, request: QueryRequest, timeout: float) -> Que
     except RemoteError as exc:
         raise QueryInvalid(str(exc)) from exc
     except SyntaxError as exc:
-        raise QueryInvalid(f"malformed query: {exc}") from exc
+        raise QueryInvalid(syntax_message(request.query, str(exc))) from exc
 
 
 def _worker(conn: Connection) -> None:  # pragma: no cover - runs in the worker process
@@ -185,7 +206,7 @@ class Executor:
             try:
                 return execute(snapshot, request)
             except SyntaxError as exc:
-                raise QueryInvalid(f"malformed query: {exc}") from exc
+                raise QueryInvalid(syntax_message(request.query, str(exc))) from exc
             except (OSError, ValueError) as exc:
                 raise QueryInvalid(str(exc)) from exc
         path = str(self.store.path / (self.store.generation() or ""))
@@ -208,7 +229,7 @@ class Executor:
             self._release(worker)
         if status == "error":
             kind, _, message = payload.partition(": ")
-            raise QueryInvalid(f"malformed query: {message}" if kind == "SyntaxError" else payload)
+            raise QueryInvalid(syntax_message(request.query, message) if kind == "SyntaxError" else payload)
         return payload
 
     def _acquire(self) -> _Worker:

@@ -66,23 +66,36 @@ def _cors(response: Response) -> Response:
     return response
 
 
+# The `format`/`output`/`results` values SPARQL clients send (SPARQLWrapper sends format=xml, rdf+xml,
+# n3 or json beside its Accept header; Jena's and R's clients output=…), for each kind of answer
+_RESULT_NAMES = {"json": "json", "srj": "json", "xml": "xml", "srx": "xml", "csv": "csv", "tsv": "tsv"}
+_GRAPH_NAMES = {"turtle": "turtle", "ttl": "turtle", "n3": "turtle", "xml": "rdfxml", "rdf+xml": "rdfxml",
+                "rdf/xml": "rdfxml", "rdfxml": "rdfxml", "rdf": "rdfxml", "json": "jsonld", "json-ld": "jsonld",
+                "jsonld": "jsonld", "nt": "ntriples", "ntriples": "ntriples", "n-triples": "ntriples"}
+
+
 def _choose(kind: str) -> str | None:
-    """The output format: `format=` wins, then the Accept header (q-values, */*), then the default."""
-    wanted = (request.values.get("format") or "").strip().lower()
+    """The output format: a `format` (or `output`, `results`) parameter the server understands wins,
+    then the Accept header (q-values, */*), then the default. A parameter value it does not know
+    for this kind of answer (`format=csv` for CONSTRUCT) is ignored, as other endpoints do."""
     table = _GRAPH_BY_TYPE if kind == "graph" else _RESULT_BY_TYPE
-    names = set(GRAPH_MEDIA_TYPES) if kind == "graph" else set(RESULT_MEDIA_TYPES)
-    if wanted:
-        wanted = _FORMAT_ALIASES.get(wanted, wanted)
-        if wanted in names:
-            return wanted
-        return table.get(wanted)
+    names = _GRAPH_NAMES if kind == "graph" else _RESULT_NAMES
+    for key in ("format", "output", "results"):
+        wanted = (request.values.get(key) or "").strip().lower()
+        if wanted:
+            found = names.get(_FORMAT_ALIASES.get(wanted, wanted)) or names.get(wanted) or table.get(wanted.split(";")[0])
+            if found:
+                return found
     if not request.accept_mimetypes or request.accept_mimetypes.provided is False:
         return "turtle" if kind == "graph" else "json"
     best = request.accept_mimetypes.best_match(list(table), default=None)
     if best is None:
         return None
-    if best in ("application/json", "application/xml") and request.accept_mimetypes[best] == \
-            request.accept_mimetypes["*/*"]:
+    # a browser's "application/xml;q=0.9, */*;q=0.8" asks for nothing in particular; a client that
+    # names application/xml (and nothing else as good) asks for XML
+    anything = any(value == "*/*" for value, _q in request.accept_mimetypes)
+    if best in ("application/json", "application/xml") and anything and \
+            request.accept_mimetypes[best] == request.accept_mimetypes["*/*"]:
         return "turtle" if kind == "graph" else "json"
     return table[best]
 

@@ -1,0 +1,124 @@
+"""Real SPARQL clients against `postgraph serve`'s endpoint, each with its default settings, for
+SELECT, ASK, CONSTRUCT and DESCRIBE (issue 16): SPARQLWrapper (which sends `format=`/`output=`
+beside its Accept header: format=xml for CONSTRUCT and DESCRIBE), rdflib's SPARQLStore, and plain
+HTTP with the Accept headers of the SPARQL results formats."""
+
+from __future__ import annotations
+
+import threading
+import urllib.parse
+import urllib.request
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from graph.build import BuildOptions, build
+from graph.store import LocalStore
+from tests.helpers import free_port
+
+REPO = Path(__file__).resolve().parents[1]
+SCHEMA = "https://schema.org/"
+SELECT = "SELECT ?post ?headline WHERE { ?post a schema:BlogPosting ; schema:headline ?headline } LIMIT 5"
+ASK = "ASK { ?e a schema:Event }"
+CONSTRUCT = "CONSTRUCT { ?e schema:name ?n } WHERE { ?e a schema:Event ; schema:name ?n } LIMIT 20"
+
+
+@pytest.fixture(scope="module")
+def endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    from waitress.server import create_server
+
+    from web.app import create_app
+
+    store = LocalStore(tmp_path_factory.mktemp("clients") / "store")
+    build(store, BuildOptions(site=REPO))
+    app = create_app(store, {"POSTGRAPH_QUERY_TIMEOUT": 20.0})
+    port = free_port()
+    server = create_server(app, host="127.0.0.1", port=port, threads=4)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{port}/sparql"
+    finally:
+        server.close()
+        app.extensions["postgraph.executor"].close()
+
+
+def _describe_target(endpoint: str) -> str:
+    from SPARQLWrapper import JSON, SPARQLWrapper
+
+    client = SPARQLWrapper(endpoint)
+    client.setQuery("PREFIX schema: <https://schema.org/> SELECT ?e WHERE { ?e a schema:Event } LIMIT 1")
+    client.setReturnFormat(JSON)
+    return client.query().convert()["results"]["bindings"][0]["e"]["value"]
+
+
+def test_sparqlwrapper_with_its_defaults(endpoint: str) -> None:
+    from rdflib import Graph
+    from SPARQLWrapper import SPARQLWrapper
+
+    prefix = "PREFIX schema: <https://schema.org/>\n"
+    client = SPARQLWrapper(endpoint)  # defaults: GET, returnFormat XML (format=xml is sent too)
+    client.setQuery(prefix + SELECT)
+    select = client.query().convert()  # an xml.dom Document of SPARQL XML results
+    assert select.getElementsByTagName("result"), select.toxml()[:300]
+    client.setQuery(prefix + ASK)
+    asked = client.query().convert()  # SPARQL XML results: <boolean>true</boolean>
+    assert asked.getElementsByTagName("boolean")[0].firstChild.data == "true"
+    client.setQuery(prefix + CONSTRUCT)
+    constructed = client.query().convert()
+    assert isinstance(constructed, Graph) and len(constructed) > 0  # RDF/XML parsed by rdflib
+    target = _describe_target(endpoint)
+    client.setQuery(f"DESCRIBE <{target}>")
+    described = client.query().convert()
+    assert isinstance(described, Graph) and len(described) > 0
+
+
+def test_rdflib_sparqlstore_with_its_defaults(endpoint: str) -> None:
+    from rdflib import Graph, URIRef
+    from rdflib.plugins.stores.sparqlstore import SPARQLStore
+
+    graph = Graph(SPARQLStore(endpoint))
+    rows = list(graph.query("PREFIX schema: <https://schema.org/>\n" + SELECT))
+    assert rows and all(isinstance(r[0], URIRef) for r in rows)
+    assert graph.query("PREFIX schema: <https://schema.org/>\n" + ASK).askAnswer is True
+    constructed = graph.query("PREFIX schema: <https://schema.org/>\n" + CONSTRUCT).graph
+    assert constructed is not None and len(constructed) > 0
+    target = _describe_target(endpoint)
+    described = graph.query(f"DESCRIBE <{target}>").graph
+    assert described is not None and len(described) > 0
+
+
+@pytest.mark.parametrize(("accept", "root"), [
+    ("application/xml", "{http://www.w3.org/2005/sparql-results#}sparql"),
+    ("application/sparql-results+xml", "{http://www.w3.org/2005/sparql-results#}sparql"),
+    ("text/xml", "{http://www.w3.org/2005/sparql-results#}sparql"),
+])
+def test_select_with_an_xml_accept_header_answers_sparql_xml(endpoint: str, accept: str, root: str) -> None:
+    url = endpoint + "?" + urllib.parse.urlencode({"query": "PREFIX schema: <https://schema.org/>\n" + SELECT})
+    with urllib.request.urlopen(urllib.request.Request(url, headers={"Accept": accept}), timeout=20) as r:
+        assert r.headers.get_content_type() == "application/sparql-results+xml"
+        assert ET.fromstring(r.read()).tag == root
+
+
+@pytest.mark.parametrize(("param", "value", "media_type"), [
+    ("format", "xml", "application/rdf+xml"), ("format", "rdf+xml", "application/rdf+xml"),
+    ("format", "n3", "text/turtle"), ("format", "json", "application/ld+json"),
+    ("output", "turtle", "text/turtle"), ("format", "csv", "text/turtle"),  # unknown for a graph: Accept decides
+])
+def test_construct_format_parameters_clients_send(endpoint: str, param: str, value: str, media_type: str) -> None:
+    query = "PREFIX schema: <https://schema.org/>\n" + CONSTRUCT
+    url = endpoint + "?" + urllib.parse.urlencode({"query": query, param: value})
+    with urllib.request.urlopen(urllib.request.Request(url, headers={"Accept": "text/turtle"}), timeout=20) as r:
+        assert r.status == 200 and r.headers.get_content_type() == media_type
+
+
+def test_an_undeclared_prefix_is_named_with_the_fix(endpoint: str) -> None:
+    url = endpoint + "?" + urllib.parse.urlencode({"query": "SELECT ?x WHERE { ?x foaf:name ?n }"})
+    with pytest.raises(urllib.error.HTTPError) as info:
+        urllib.request.urlopen(url, timeout=20)
+    message = info.value.read().decode()
+    assert info.value.code == 400
+    assert "unknown prefix foaf:" in message and "PREFIX foaf:" in message and "schema:" in message
+    assert "\\u{" not in message and "'0' ..= '9'" not in message  # not the parser's Unicode ranges
