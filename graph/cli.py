@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import logging
 import sys
 from collections.abc import Iterable, Sequence
@@ -388,7 +389,6 @@ def serve_cmd(site: Path, store_spec: str, drafts: bool, future: bool, expired: 
 
     Runs the waitress production WSGI server, never Flask's debug server.
     """
-    from waitress import serve
 
     from web import create_app
 
@@ -397,11 +397,29 @@ def serve_cmd(site: Path, store_spec: str, drafts: bool, future: bool, expired: 
         _run_build(store, site, drafts, future, expired, strict, base_iri, max_file_size)
     app = create_app(store, {"POSTGRAPH_QUERY_TIMEOUT": query_timeout, "POSTGRAPH_QUERY_WORKERS": query_workers,
                              "POSTGRAPH_MAX_ROWS": max_rows, "POSTGRAPH_ALLOW_SERVICE": allow_service})
+    from waitress.server import create_server
+
     from web.analysis import warm_up
 
+    try:  # bind before saying "serving": a busy port is a one-line error, not a traceback
+        server = create_server(app, host=host, port=port, threads=threads, ident="postgraph")
+    except OSError as exc:
+        app.extensions["postgraph.executor"].close()
+        taken = exc.errno in (errno.EADDRINUSE, errno.EACCES)
+        raise click.ClickException(
+            (f"port {port} on {host} is already in use (another postgraph serve, or another program); "
+             f"pick another with --port, e.g. --port {port + 1}") if taken and exc.errno == errno.EADDRINUSE else
+            (f"cannot listen on {host}:{port}: {exc.strerror or exc}; "
+             "ports below 1024 need root, pick another with --port") if taken else
+            f"cannot listen on {host}:{port}: {exc.strerror or exc} (check --host)") from exc
     warm_up(app)  # the graph page's entity graph, projected in the background while the server starts
     err.print(f"serving the graph in {store.spec} on http://{host}:{port}/ (Ctrl+C to stop)", highlight=False)
-    serve(app, host=host, port=port, threads=threads, ident="postgraph")
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.close()
 
 
 @main.command("diff")

@@ -276,3 +276,21 @@ def test_real_server_over_http(store: LocalStore) -> None:
         dump = urllib.request.urlopen(base + "/export/postgraph.nq", timeout=30)
         assert dump.headers["ETag"] and b"<" + POST.encode() + b">" in dump.read()
         assert urllib.request.urlopen(base + "/", timeout=10).headers.get("Server") == "postgraph"  # waitress ident
+
+
+def test_serve_on_a_busy_port_says_so_in_one_line(store: LocalStore) -> None:
+    """`postgraph serve` on a port another program holds: a short message with the way out, exit 1,
+    no traceback (it used to print "serving on …" and then 37 lines of OSError)."""
+    import socket
+    import subprocess
+    import sys
+
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        port = holder.getsockname()[1]
+        done = subprocess.run([sys.executable, "-m", "graph.cli", "serve", "--no-build", "--store", str(store.path),
+                               "--port", str(port)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1
+    assert f"port {port} on 127.0.0.1 is already in use" in done.stderr and "--port" in done.stderr
+    assert "Traceback" not in done.stderr and "serving the graph" not in done.stderr
