@@ -17,7 +17,7 @@ from rich.table import Table
 from . import __version__
 from .build import BuildFailed, BuildOptions, BuildReport, build
 from .export import FORMATS, export
-from .query import GRAPH_FORMATS, RESULT_FORMATS, QueryError, rows, run, stats, write
+from .query import GRAPH_FORMATS, RESULT_FORMATS, QueryError, rows, run, site_ids_of, stats, write
 from .store import DEFAULT_STORE, Store, StoreError, open_store
 
 log = logging.getLogger("postgraph")
@@ -194,19 +194,40 @@ def query_cmd(query: str | None, query_file, store_spec: str, fmt: str | None) -
         if answer.kind == "ask":
             click.echo("true" if bool(answer.result) else "false")
             return
-        table = Table(*answer.variables, show_lines=False)
-        count = 0
-        for row in rows(answer):
+        try:
+            ids = site_ids_of(snap)
+        except Exception:  # a remote store that cannot answer this: full IRIs
+            ids = None
+        # prefixed names (the site's own entities as id:…), literals cut at 80 characters, one line
+        # per row that fits the terminal (rich shortens with …); --format csv/tsv/json gives it all
+        console = Console()
+        cells = rows(answer, site_ids=ids, limit=80)
+        table = Table(show_lines=False, caption=f"id: = {ids}" if ids else None, caption_justify="left")
+        for name, width in zip(answer.variables, _fair_widths(answer.variables, cells, console.width), strict=True):
+            table.add_column(name, no_wrap=True, overflow="ellipsis", width=width)
+        for row in cells:
             table.add_row(*row)
-            count += 1
-        Console().print(table)
-        err.print(f"{count} row(s)")
+        console.print(table)
+        err.print(f"{len(cells)} row(s)")
     else:
         try:
             write(answer, fmt, out)
         except QueryError as exc:
             raise click.UsageError(str(exc)) from exc
     out.flush()
+
+
+def _fair_widths(names: list[str], cells: list[list[str]], width: int) -> list[int]:
+    """Column widths that fit `width`: narrow columns get what they need, the rest share what is
+    left equally (so one long literal cannot squeeze the other columns to nothing)."""
+    natural = [max([len(n), *(len(r[i]) for r in cells)]) for i, n in enumerate(names)]
+    room = max(len(names) * 4, width - (3 * len(names) + 1))
+    out = [0] * len(names)
+    for k, i in enumerate(sorted(range(len(names)), key=lambda i: natural[i])):
+        share = room // (len(names) - k)
+        out[i] = max(min(natural[i], share), min(len(names[i]), share), 1)
+        room -= out[i]
+    return out
 
 
 @main.command("export")

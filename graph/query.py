@@ -9,6 +9,7 @@ pg: …) are predeclared.
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass
 from typing import IO, Any
 
@@ -88,8 +89,10 @@ def write(answer: Answer, fmt: str, out: IO[bytes]) -> None:
     answer.result.serialize(out, format=RESULT_FORMATS[fmt])
 
 
-def term_text(term: Any, compact: bool = True) -> str:
-    """A term for people: prefixed name or <IRI>, literal value, or empty for unbound."""
+def term_text(term: Any, compact: bool = True, site_ids: str | None = None, limit: int | None = None) -> str:
+    """A term for people: prefixed name or <IRI>, literal value, or empty for unbound. With
+    `site_ids` (the site's entity base, `…/id/`), its IRIs read `id:event/scale/2025`; with `limit`,
+    longer literals end in "…"."""
     if term is None:
         return ""
     if isinstance(term, ox.NamedNode):
@@ -97,16 +100,31 @@ def term_text(term: Any, compact: bool = True) -> str:
             for prefix, ns in PREFIXES.items():
                 if term.value.startswith(ns) and "/" not in term.value[len(ns):]:
                     return f"{prefix}:{term.value[len(ns):]}"
+            if site_ids and term.value.startswith(site_ids) and len(term.value) > len(site_ids):
+                return f"id:{term.value[len(site_ids):]}"
         return term.value
+    if isinstance(term, ox.Literal) and limit is not None and len(term.value) > limit:
+        return term.value[:limit - 1].rstrip() + "…" + (f"@{term.language}" if term.language else "")
     if isinstance(term, ox.Literal):
         return term.value + (f"@{term.language}" if term.language else "")
     return str(term)
 
 
-def rows(answer: Answer) -> list[list[str]]:
-    """SELECT solutions as text cells (for tables)."""
+def rows(answer: Answer, site_ids: str | None = None, limit: int | None = None) -> list[list[str]]:
+    """SELECT solutions as text cells (for tables); see `term_text` for `site_ids` and `limit`."""
     names = answer.variables
-    return [[term_text(sol[n]) for n in names] for sol in answer.result]
+    return [[term_text(sol[n], site_ids=site_ids, limit=limit) for n in names] for sol in answer.result]
+
+
+_SITE_IDS = re.compile(r"^(https?://[^/]+/(?:[^/]+/)*?id/)")
+
+
+def site_ids_of(store: ox.Store) -> str | None:
+    """The site's entity base (`https://oss.lat/id/`): where the IRIs of its entities start."""
+    for sol in store.query("SELECT ?e WHERE { ?p <https://schema.org/mentions> ?e } LIMIT 1"):
+        m = _SITE_IDS.match(sol[0].value)
+        return m.group(1) if m else None
+    return None
 
 
 def scalar(store: ox.Store, sparql: str) -> Any:

@@ -175,3 +175,26 @@ def test_cli_help_explains_every_option() -> None:
                 assert param.help, f"postgraph {name} {param.opts[0]} has no help text"
         result = CliRunner().invoke(main, [name, "--help"])
         assert result.exit_code == 0 and "Options:" in result.output
+
+
+def test_cli_table_fits_80_columns_with_prefixed_names(tmp_path: Path) -> None:
+    """The default table: the site's entities as id:…, vocabulary terms as schema:…, long literals
+    cut, one line per row within the terminal's 80 columns (it cut IRIs to "https://o…" and wrapped
+    cells over 20 lines)."""
+    site = tmp_path / "site"
+    (site / "content" / "posts").mkdir(parents=True)
+    (site / "hugo.toml").write_text('baseURL = "https://a-rather-long-host-name.example.org/blog/"\n', encoding="utf-8")
+    (site / "content" / "posts" / "p.md").write_text(
+        "---\ntitle: \"" + "A very long headline about OpenInfra Days North America 2025 " * 3 + "\"\n"
+        "date: 2025-04-18\n---\nThe OpenInfra Days North America 2025 took place in Pasadena.\n", encoding="utf-8")
+    store = str(tmp_path / "store")
+    runner = CliRunner()
+    assert runner.invoke(main, ["build", str(site), "--store", store]).exit_code == 0
+    q = "SELECT ?e ?type ?headline WHERE { ?p schema:headline ?headline ; schema:mentions ?e . ?e a ?type }"
+    result = runner.invoke(main, ["query", q, "--store", store], env={"COLUMNS": "80"})
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines and max(len(line) for line in lines) <= 80, "\n".join(lines)
+    assert "id:event/" in result.stdout and "schema:" in result.stdout
+    assert "https://a-rather" not in result.stdout.split("id: =")[0]  # IRIs of the site are prefixed
+    assert "id: = https://a-rather-long-host-name.example.org/blog/id/" in result.stdout
