@@ -8,6 +8,8 @@ provenance).
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import IO
 
@@ -46,15 +48,30 @@ def knowledge_triples(store: ox.Store) -> list[ox.Triple]:
     return triples
 
 
-def export(store: ox.Store, fmt: str, out: IO[bytes]) -> None:
-    """Write the whole graph to `out` in format `fmt` (a key of FORMATS)."""
+def export(store: ox.Store, fmt: str, out: IO[bytes], extra: Iterable[ox.Triple] = ()) -> None:
+    """Write the whole graph to `out` in format `fmt` (a key of FORMATS). `extra` triples (a
+    dataset description) are written in the same document, in the default graph, whatever the format."""
+    extra = list(extra)
     if not isinstance(store, ox.Store):  # a remote store's graph: streamed over HTTP (graph.remote)
         store.export(fmt, out)
+        if extra:
+            spec = FORMATS[fmt]
+            if spec.rdf_format == ox.RdfFormat.JSON_LD:
+                raise ValueError("a remote store's JSON-LD export cannot carry a dataset description")
+            out.write(b"\n" + (ox.serialize(extra, format=_triple_format(spec.rdf_format)) or b""))
         return
     spec = FORMATS[fmt]
     prefixes = PREFIXES if spec.rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG,
                                                ox.RdfFormat.RDF_XML) else None
     if spec.dataset:
         store.dump(out, format=spec.rdf_format, prefixes=prefixes)
+        if extra:  # N-Quads and TriG: triples are in the default graph
+            out.write(b"\n" + (ox.serialize(extra, format=_triple_format(spec.rdf_format)) or b""))
         return
-    ox.serialize(knowledge_triples(store), out, format=spec.rdf_format, prefixes=prefixes)
+    ox.serialize(itertools.chain(knowledge_triples(store), extra), out, format=spec.rdf_format, prefixes=prefixes)
+
+
+def _triple_format(fmt: ox.RdfFormat) -> ox.RdfFormat:
+    """Triples appended to a dataset document: N-Triples lines are N-Quads of the default graph, and
+    Turtle triples are TriG's default graph."""
+    return {ox.RdfFormat.N_QUADS: ox.RdfFormat.N_TRIPLES, ox.RdfFormat.TRIG: ox.RdfFormat.TURTLE}.get(fmt, fmt)

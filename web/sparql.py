@@ -360,11 +360,8 @@ def dump(ext: str) -> Response:
         for old in folder.glob(f"*.{ext}"):
             old.unlink(missing_ok=True)
         tmp = path.with_suffix(f".{ext}.tmp{os.getpid()}")
-        with open(tmp, "wb") as f:
-            export(snapshot, fmt, f)
-            void_triples = void_description(snapshot, request.host_url.rstrip("/"), store.info())
-            if fmt in ("turtle", "ntriples", "nquads", "trig"):
-                f.write(b"\n" + (ox.serialize(void_triples, format=FORMATS[fmt].rdf_format) or b""))
+        with open(tmp, "wb") as f:  # every dump carries the same dataset description (VoID), JSON-LD too
+            export(snapshot, fmt, f, extra=void_description(snapshot, request.host_url.rstrip("/"), store.info()))
         tmp.replace(path)
     response = send_file(path, mimetype=FORMATS[fmt].media_type, conditional=True, etag=f"{generation}-{ext}",
                          download_name=f"postgraph.{ext}", max_age=0)
