@@ -375,6 +375,23 @@ _PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#
             "#7f7f7f", "#bcbd22")
 
 
+def _legend_lines(label: str, per_line: int) -> list[str]:
+    """A legend label on at most two lines of `per_line` characters, cut with "…" after that (the full
+    label is the entry's tooltip)."""
+    lines: list[str] = []
+    for word in label.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= per_line:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    if len(lines) > 2 or any(len(line) > per_line for line in lines):
+        first = lines[0][:per_line]
+        rest = " ".join(lines[1:]) if len(lines[0]) <= per_line else lines[0][per_line:] + " " + " ".join(lines[1:])
+        rest = rest.strip()
+        lines = [first] + ([rest if len(rest) <= per_line else rest[:per_line - 1].rstrip() + "…"] if rest else [])
+    return lines or [""]
+
+
 def line_chart_svg(years: list[int], series: dict[str, dict[int, int]], title: str = "",
                    width: int = 760, height: int = 360) -> str:
     """A self-contained SVG line chart (one line per series, a legend, labelled axes). Every text is
@@ -404,6 +421,7 @@ def line_chart_svg(years: list[int], series: dict[str, dict[int, int]], title: s
         parts.append(f'<text x="{x(year):.1f}" y="{top + plot_h + 18}" text-anchor="middle">{year}</text>')
     parts.append(f'<text x="12" y="{top + plot_h / 2:.1f}" transform="rotate(-90 12 {top + plot_h / 2:.1f})" '
                  f'text-anchor="middle">posts</text>')
+    ly = top + 6
     for i, (label, by_year) in enumerate(series.items()):
         colour = _PALETTE[i % len(_PALETTE)]
         points = " ".join(f"{x(yr):.1f},{y(by_year.get(yr, 0)):.1f}" for yr in years)
@@ -412,9 +430,13 @@ def line_chart_svg(years: list[int], series: dict[str, dict[int, int]], title: s
         for yr in years:
             parts.append(f'<circle cx="{x(yr):.1f}" cy="{y(by_year.get(yr, 0)):.1f}" r="3" fill="{colour}"/>')
         parts.append("</g>")
-        ly = top + 14 * i + 6
-        parts.append(f'<rect x="{left + plot_w + 12}" y="{ly - 8}" width="10" height="10" fill="{colour}"/>'
-                     f'<text x="{left + plot_w + 26}" y="{ly + 1}">{escape(label[:28])}</text>')
+        lines = _legend_lines(label, (right - 30) // 7)  # ~7 px per character at 12 px
+        spans = "".join(f'<tspan x="{left + plot_w + 26}" dy="{0 if k == 0 else 14}">{escape(line)}</tspan>'
+                        for k, line in enumerate(lines))
+        parts.append(f'<g class="legend"><title>{escape(label)}</title>'
+                     f'<rect x="{left + plot_w + 12}" y="{ly - 8}" width="10" height="10" fill="{colour}"/>'
+                     f'<text x="{left + plot_w + 26}" y="{ly + 1}">{spans}</text></g>')
+        ly += 14 * len(lines) + 4
     if not series:
         parts.append(f'<text x="{left + plot_w / 2}" y="{top + plot_h / 2}" text-anchor="middle">'
                      'no theme is mentioned by a dated post</text>')

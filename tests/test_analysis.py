@@ -171,3 +171,21 @@ def test_warm_up_projects_the_entity_graph_in_advance(osslat_store) -> None:
     cache = app.extensions.get("postgraph.analysis", {})
     assert (osslat_store.generation(), "en") in cache
     app.extensions["postgraph.executor"].close()
+
+
+def test_theme_chart_legend_fits_its_margin() -> None:
+    """Long theme names wrap to two lines and end in "…" instead of running off the chart."""
+    import re as _re
+
+    from graph.analysis import line_chart_svg
+
+    label = "Mentoring and the next generation of open source contributors everywhere"
+    svg = line_chart_svg([2024, 2025], {label: {2024: 1, 2025: 3}, "Security": {2025: 2}}, "Themes")
+    width = int(_re.search(r'width="(\d+)"', svg).group(1))
+    legend = _re.findall(r'<g class="legend">.*?</g>', svg)
+    assert len(legend) == 2
+    lines = [(x, text) for g in legend for x, text in _re.findall(r'<tspan x="([\d.]+)"[^>]*>([^<]*)</tspan>', g)]
+    assert len(lines) == 3  # the long name on two lines, "Security" on one
+    for x, text in lines:
+        assert float(x) + 7 * len(text) <= width, text  # about 7 px per character at 12 px
+    assert f"<title>{label}</title>" in svg  # the whole name is the tooltip

@@ -41,3 +41,26 @@ def test_analysis_page_renders_the_chart(page, osslat_server) -> None:
     page.click("#path-form button")
     page.wait_for_selector("#path li.hop")
     assert page.locator("#path li.hop").count() >= 2
+
+
+def _luminance(css: str) -> float:
+    r, g, b = (int(v) / 255 for v in css[css.index("(") + 1:css.index(")")].split(",")[:3])
+    lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in (r, g, b)]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
+def test_search_badges_are_readable(page, osslat_server) -> None:
+    """Each kind's badge has its own colour and text readable on it (WCAG AA, 4.5:1): they were white
+    on #dde because .badge came after .kind-* in the stylesheet."""
+    page.goto(osslat_server.url + "/search?q=Open")
+    badges = page.locator("#search-results .badge")
+    assert badges.count() > 0
+    kinds = set()
+    for i in range(min(badges.count(), 30)):
+        fg, bg, kind = badges.nth(i).evaluate(
+            "e => [getComputedStyle(e).color, getComputedStyle(e).backgroundColor, e.textContent]")
+        lighter, darker = sorted((_luminance(fg), _luminance(bg)), reverse=True)
+        assert (lighter + 0.05) / (darker + 0.05) >= 4.5, (kind, fg, bg)
+        assert bg != "rgb(221, 221, 238)", kind  # not the plain .badge grey
+        kinds.add(kind)
+    assert len(kinds) >= 2
