@@ -219,6 +219,10 @@ class Extractor:
             kept.append(m)
             self._add_known(out, doc, m, entry, year)
         self._resolve_discourse(out, doc)
+        # where the vocabulary holds the editions the post names ("Pasadena, California") helps to
+        # tell the post's Pasadena from the other ones
+        folded_text += "".join(" " + fold(t.object.value) for iri in {m.iri for m in out.mentions}
+                               for t in self.vocabulary.by_subject.get(iri, ()) if t.predicate.value == _LOCATION_NAME)
         covered = Spans(len(page.text))
         for m in kept:
             if not all(i in self.matcher.topics for i in m.iris):  # a theme's word may start a name: "GitOps Days"
@@ -393,10 +397,13 @@ class Extractor:
         for t in self.vocabulary.by_subject.get(edition, ()):
             if t.predicate.value != _LOCATION_NAME:
                 continue
-            at = re.search(rf"\b{re.escape(t.object.value)}\b", surface)
+            city = t.object.value.split(",")[0].strip()  # "Atlanta, Georgia, United States"
+            at = re.search(rf"\b{re.escape(city)}\b", surface)
             if at is None:
                 continue
-            for place in self.gazetteer.lookup(t.object.value)[:1]:
+            candidates = self.gazetteer.lookup(city)
+            if candidates:
+                place = self._choose_place(candidates, fold(t.object.value), city)
                 self._add_place(out, doc, place, start + at.start(), start + at.end(), "en", at.group(),
                                 "gazetteer:edition-venue", kind_block)
             return
@@ -419,8 +426,8 @@ class Extractor:
         for edition_year, edition in editions:
             if abs(edition_year - year) > 1:
                 continue
-            venues = {key_of(t.object.value) for t in self.vocabulary.by_subject.get(edition.iri, ())
-                      if t.predicate.value == _LOCATION_NAME}
+            venues = {key_of(t.object.value.split(",")[0]) for t in self.vocabulary.by_subject.get(edition.iri, ())
+                      if t.predicate.value == _LOCATION_NAME}  # "Salt Lake City, Utah": the city
             for v in venues:
                 if named == v or named.startswith(v + " "):
                     found.append(edition.iri)

@@ -355,3 +355,12 @@ def test_a_known_company_in_brackets_after_a_speaker_is_context(extractor) -> No
     assert "org/orange" in got
     got = mentioned(extractor, "Fruit\n- We ate an orange (Orange) today.")
     assert "org/orange" not in got
+
+
+def test_the_vocabularys_venue_of_a_named_edition_picks_the_right_town(extractor) -> None:
+    """Three US towns are called Pasadena and Texas's is the most populous; SCaLE 22x was held in
+    Pasadena, California, as the vocabulary records, so a post about it means that one."""
+    got = mentioned(extractor, "Recap\nSCaLE 22x took place in Pasadena last week.", date="2025-03-12")
+    assert "place/us/ca/pasadena" in got and "place/us/tx/pasadena" not in got
+    got = mentioned(extractor, "Trip\nWe stayed in Pasadena on the way home.", date="2025-03-12")
+    assert "place/us/tx/pasadena" in got  # no edition says which: the most populous, as before
