@@ -100,7 +100,7 @@ def main() -> int:
     url = args.url
     if url is None:
         port = _free_port()
-        proc = subprocess.Popen([sys.executable, "-m", "graph.cli", "-q", "serve", "--no-build", "--store",
+        proc = subprocess.Popen([sys.executable, "-m", "web.cli", "-q", "serve", "--no-build", "--store",
                                  str(args.store), "--port", str(port), "--threads", str(args.threads),
                                  "--query-workers", str(args.query_workers)], cwd=REPO)
         url = f"http://127.0.0.1:{port}"

@@ -46,7 +46,7 @@ import pyoxigraph as ox
 
 from .namespaces import PREFIXES, X_PG
 from .remote_http import HttpClient, RemoteConfig, RemoteError, RemoteTimeout
-from .store import Store
+from .storebase import Store
 
 log = logging.getLogger(__name__)
 
@@ -416,7 +416,7 @@ class RemoteStore(Store):
     @contextlib.contextmanager
     def transaction(self, info: dict[str, Any] | None = None, *, compact: bool = True) -> Iterator[RemoteWriter]:  # type: ignore[override]
         if not self._lock.acquire(blocking=False):
-            from .store import StoreBusy
+            from .storebase import StoreBusy
 
             raise StoreBusy(f"another build of this process is writing to {self.spec}")
         try:

@@ -17,7 +17,7 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 import pyoxigraph as ox
 
 from .httpauth import DigestError, DigestSession, parse_challenge
-from .store import StoreError
+from .storebase import StoreError
 
 DEFAULT_BATCH_BYTES = 8 * 1024 * 1024
 

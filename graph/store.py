@@ -27,62 +27,16 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import pyoxigraph as ox
+
+from .storebase import GraphView, Store, StoreBusy, StoreError  # noqa: F401 - the interface, re-exported here
 
 log = logging.getLogger(__name__)
 
 MEMORY = "memory"
 DEFAULT_STORE = ".postgraph"
-
-
-class StoreError(Exception):
-    """The store cannot be opened or written; the message says what to do."""
-
-
-class StoreBusy(StoreError):
-    """Another build holds the store's build lock."""
-
-
-class GraphView(Protocol):
-    """What readers (query, export, web) use of `Store.snapshot()`: a pyoxigraph.Store for the
-    embedded stores, a graph.remote.RemoteGraph (same `query` signature, answers as pyoxigraph
-    objects, plus a streamed `export`) for a SPARQL server."""
-
-    def query(self, query: str, **kwargs: Any) -> Any: ...
-
-
-class Store:
-    """A graph kept in Oxigraph or a SPARQL server. Subclasses decide where; the interface is the same."""
-
-    spec: str
-
-    def snapshot(self) -> ox.Store | None:
-        """A read-only view of the current graph (a `GraphView`), or None if nothing was built yet."""
-        raise NotImplementedError
-
-    def generation(self) -> str | None:
-        """An opaque name that changes whenever a build commits a new graph."""
-        raise NotImplementedError
-
-    def info(self) -> dict[str, Any]:
-        """What the build of the current generation recorded (counts, time, site, problems)."""
-        raise NotImplementedError
-
-    def update_info(self, info: dict[str, Any]) -> None:
-        """Replace the current generation's report without touching the graph (a build that found
-        nothing to write, but new problems to tell). Does nothing before the first build."""
-        raise NotImplementedError
-
-    def transaction(self, info: dict[str, Any] | None = None, *,
-                    compact: bool = True) -> contextlib.AbstractContextManager[ox.Store]:
-        """A writable copy of the current graph; committed atomically when the block ends without error.
-
-        `info` (a JSON-able dict) may be filled in inside the block; it is saved with the generation.
-        `compact=False` skips compacting the database at the end (for small incremental builds).
-        """
-        raise NotImplementedError
 
 
 class MemoryStore(Store):

@@ -27,7 +27,7 @@ def free_port() -> int:
 def postgraph_server(store: Path, *options: str) -> Iterator[str]:
     """`postgraph serve --no-build` over `store` on a free loopback port; yields its base URL."""
     port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "graph.cli", "-q", "serve", "--no-build", "--store", str(store),
+    proc = subprocess.Popen([sys.executable, "-m", "web.cli", "-q", "serve", "--no-build", "--store", str(store),
                              "--port", str(port), *options], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:

@@ -291,7 +291,7 @@ def test_serve_on_a_busy_port_says_so_in_one_line(store: LocalStore) -> None:
         holder.bind(("127.0.0.1", 0))
         holder.listen()
         port = holder.getsockname()[1]
-        done = subprocess.run([sys.executable, "-m", "graph.cli", "serve", "--no-build", "--store", str(store.path),
+        done = subprocess.run([sys.executable, "-m", "web.cli", "serve", "--no-build", "--store", str(store.path),
                                "--port", str(port)], capture_output=True, text=True, timeout=120)
     assert done.returncode == 1
     assert f"port {port} on 127.0.0.1 is already in use" in done.stderr and "--port" in done.stderr

@@ -15,7 +15,7 @@ from flask import Blueprint, Flask, Response, jsonify, render_template, request
 from graph import __version__, analysis
 from graph.entity import short
 
-from .common import bad, entity_graph, int_arg, page_lang, store
+from .common import bad, entity_graph, home_summary, int_arg, page_lang, store
 
 bp = Blueprint("analysis", __name__)
 log = logging.getLogger("postgraph")
@@ -28,8 +28,6 @@ def warm_up(app: Flask, lang: str = "en") -> threading.Thread:
         with app.test_request_context("/"):
             try:
                 if app.extensions["postgraph.store"].snapshot() is not None:
-                    from .app import home_summary
-
                     entity_graph(lang)
                     home_summary()
                     log.info("entity graph ready for the graph, search and analysis pages")

@@ -8,12 +8,10 @@ from flask import Flask, Response, render_template
 
 from graph import __version__
 from graph.executor import Executor
-from graph.query import posts_by_year, recent_posts, stats
 from graph.store import Store
 
 from .analysis import bp as analysis_bp
-from .common import entity_graph, page_lang, per_generation
-from .common import store as current_store
+from .common import entity_graph, home_summary, page_lang
 from .explore import bp as explore_bp
 from .explore import link
 from .graphview import bp as graph_bp
@@ -31,15 +29,6 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "same-origin",
     "Cross-Origin-Opener-Policy": "same-origin",
 }
-
-
-def home_summary() -> dict[str, Any]:
-    """The home page's counts, recent posts and posts by year: whole-store aggregates (seconds on a
-    big site), so computed once per store generation and shared by every request."""
-    def compute() -> dict[str, Any]:
-        snap = current_store().snapshot()
-        return {"counts": stats(snap), "recent": recent_posts(snap), "years": posts_by_year(snap)}
-    return per_generation("home", None, compute)
 
 
 def create_app(store: Store, config: dict[str, Any] | None = None) -> Flask:

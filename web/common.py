@@ -13,6 +13,7 @@ from flask import Response, abort, current_app, request
 
 from graph import analysis
 from graph.entity import LANGS
+from graph.query import posts_by_year, recent_posts, stats
 from graph.store import Store
 
 _locks: dict[str, threading.Lock] = {}
@@ -88,3 +89,12 @@ def entity_graph(lang: str) -> tuple[Any, analysis.EntityGraph]:
     if snapshot is None:
         bad("no graph has been built yet", 503)
     return snapshot, per_generation("analysis", lang, lambda: analysis.project(snapshot, lang=lang))
+
+
+def home_summary() -> dict[str, Any]:
+    """The home page's counts, recent posts and posts by year: whole-store aggregates (seconds on a
+    big site), so computed once per store generation and shared by every request."""
+    def compute() -> dict[str, Any]:
+        snap = store().snapshot()
+        return {"counts": stats(snap), "recent": recent_posts(snap), "years": posts_by_year(snap)}
+    return per_generation("home", None, compute)
