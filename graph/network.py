@@ -30,6 +30,18 @@ STYLE: dict[str, tuple[str, str]] = {
     "literal": ("#bbbbbb", "box"),
 }
 KINDS = tuple(k for k in STYLE if k != "literal")
+#: How a link reads on the graph (a property's local name otherwise)
+RELATION_LABELS = {"colocatedWith": "co-located with", "superEvent": "part of", "location": "in",
+                   "organizer": "organized by", "sponsor": "sponsored by", "features": "featured",
+                   "theme": "theme", "containedInPlace": "in", "sourceOrganization": "by",
+                   "parentOrganization": "part of", "isPartOf": "part of", "startDate": "starts",
+                   "endDate": "ends"}
+#: Properties whose two directions are one fact: one link on the graph
+SYMMETRIC = {"colocatedWith"}
+
+
+def relation_label(local_name: str) -> str:
+    return RELATION_LABELS.get(local_name, local_name)
 DEFAULT_LIMIT, MAX_LIMIT = 300, 2000
 #: Co-mention edges drawn per node (its strongest); stated relations are always drawn.
 COMENTIONS_DRAWN = 8
@@ -47,7 +59,8 @@ class View:
     limit: int = DEFAULT_LIMIT
     focus: str | None = None
     depth: int = 1
-    size_by: str = "pagerank"  # or "degree"
+    size_by: str = "articles"  # or "pagerank", "degree"
+    comention: bool = False  # draw co-mention links too (the stated relations are always drawn)
 
 
 def _meta(eg: EntityGraph, iri: str) -> tuple[list[str], list[int]]:
@@ -105,7 +118,8 @@ def vis_data(eg: EntityGraph, nodes: list[str], view: View, left_out: int = 0) -
         data = g.nodes[n]
         colour, shape = STYLE.get(data["kind"], STYLE["other"])
         langs, years = _meta(eg, n)
-        size = rank.get(n, 0.0) if view.size_by == "pagerank" else float(g.degree(n))
+        size = rank.get(n, 0.0) if view.size_by == "pagerank" else float(g.degree(n)) if view.size_by == "degree" \
+            else float(data["posts"])
         out_nodes.append({"id": n, "label": data["label"], "group": data["kind"], "shape": shape,
                           "color": colour, "value": size, "degree": g.degree(n), "posts": data["posts"],
                           "langs": langs, "years": years})
@@ -123,12 +137,14 @@ def vis_data(eg: EntityGraph, nodes: list[str], view: View, left_out: int = 0) -
         strongest.update((min(a, b), max(a, b)) for _n, b in others[:COMENTIONS_DRAWN])
     out_edges = []
     for a, b, data in g.subgraph(keep).edges(data=True):
-        if not data["relations"] and (min(a, b), max(a, b)) not in strongest:
+        if not data["relations"] and (not view.comention or (min(a, b), max(a, b)) not in strongest):
             continue
         stated = sorted({p.rsplit("#", 1)[-1].rsplit("/", 1)[-1] for _s, p, _o in data["relations"]})
-        out_edges.append({"id": f"{a} {b}", "from": a, "to": b, "relations": stated, "posts": data["posts"],
-                          "dashes": not stated, "width": 2 if stated else 1,
-                          "color": "#555555" if stated else "#cccccc"})
+        edge = {"id": f"{a} {b}", "from": a, "to": b, "relations": stated, "posts": data["posts"],
+                "dashes": not stated, "width": 2 if stated else 1, "color": "#555555" if stated else "#cccccc"}
+        if stated:  # one link, one label: "co-located with", never both directions
+            edge["label"] = ", ".join(dict.fromkeys(relation_label(r) for r in stated))
+        out_edges.append(edge)
     notice = ""
     if left_out:
         notice = (f"Showing the {len(nodes):,} most central entities (PageRank); {left_out:,} more match. "
@@ -171,6 +187,7 @@ def construct_network(triples: list[ox.Triple], eg: EntityGraph | None = None, l
     them an edge labelled by its property; literals go into their subject's `facts`."""
     nodes: dict[str, dict[str, Any]] = {}
     edges: list[dict[str, Any]] = []
+    seen: set[str] = set()  # symmetric links already drawn
     left_out = 0
 
     def node(term: ox.NamedNode | ox.BlankNode) -> str | None:
@@ -200,10 +217,21 @@ def construct_network(triples: list[ox.Triple], eg: EntityGraph | None = None, l
         if o is None:
             left_out += 1
             continue
+        if prop in SYMMETRIC:  # "A co-located with B" and "B co-located with A": one link, no arrow
+            a, b = sorted((s, o))
+            key = f"{a} {prop} {b}"
+            if key in seen:
+                continue
+            seen.add(key)
+            nodes[s]["degree"] += 1
+            nodes[o]["degree"] += 1
+            edges.append({"id": key, "from": a, "to": b, "label": relation_label(prop), "relations": [prop],
+                          "width": 1, "color": "#555555"})
+            continue
         nodes[s]["degree"] += 1
         nodes[o]["degree"] += 1
-        edges.append({"id": f"{s} {prop} {o}", "from": s, "to": o, "label": prop, "relations": [prop],
-                      "arrows": "to", "width": 1, "color": "#555555"})
+        edges.append({"id": f"{s} {prop} {o}", "from": s, "to": o, "label": relation_label(prop),
+                      "relations": [prop], "arrows": "to", "width": 1, "color": "#555555"})
     for n in nodes.values():
         n["value"] = float(n["degree"])
     notice = f"{left_out:,} triples were left out: the view draws at most {limit:,} nodes." if left_out else ""

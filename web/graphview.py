@@ -41,13 +41,19 @@ def _view() -> network.View:
     lang = request.args.get("lang") or None
     if lang is not None and lang not in LANGS:
         bad(f"lang must be one of {', '.join(LANGS)}")
-    size_by = request.args.get("size", "pagerank")
-    if size_by not in ("pagerank", "degree"):
-        bad("size must be pagerank or degree")
+    size_by = request.args.get("size", "articles")
+    if size_by not in ("articles", "pagerank", "degree"):
+        bad("size must be articles, pagerank or degree")
+    focus = request.args.get("focus") or None
+    comention = request.args.get("comention")
+    if comention not in (None, "", "0", "1", "on"):
+        bad("comention must be 1 (draw co-mention links) or 0")
     return network.View(kinds=kinds, lang=lang, year_from=int_arg("from", None, 1900, 2200),
                         year_to=int_arg("to", None, 1900, 2200), min_degree=int_arg("min_degree", 0, 0, 100_000),
                         limit=int_arg("limit", network.DEFAULT_LIMIT, 1, network.MAX_LIMIT),
-                        focus=request.args.get("focus") or None, depth=int_arg("depth", 1, 1, 4), size_by=size_by)
+                        focus=focus, depth=int_arg("depth", 1, 1, 4), size_by=size_by,
+                        # the opening view draws what posts state; around one entity, what they mention too
+                        comention=comention in ("1", "on") if comention not in (None, "") else focus is not None)
 
 
 def _labels() -> str:

@@ -96,7 +96,11 @@ def test_construct_query_drawn_as_a_network(page, osslat_server) -> None:
     query = "CONSTRUCT { ?a seo:colocatedWith ?b . ?a schema:location ?p } WHERE { ?a seo:colocatedWith ?b . OPTIONAL { ?a schema:location ?p } }"
     _open(page, osslat_server, "?" + urllib.parse.urlencode({"query": query}))
     edges = page.evaluate("window.postgraph.edges.get().map(e => e.label)")
-    assert "colocatedWith" in edges
+    assert "co-located with" in edges
+    # one link per co-located pair (the graph states it both ways), without arrows
+    pairs = page.evaluate("window.postgraph.edges.get().filter(e => e.label === 'co-located with')"
+                          ".map(e => [e.from, e.to].sort().join(' '))")
+    assert len(pairs) == len(set(pairs)) and pairs
     # the query page offers the same view
     page.goto(f"{osslat_server.url}/query?" + urllib.parse.urlencode({"query": query}))
     link = page.locator("#show-as-graph")
@@ -136,3 +140,36 @@ def test_hostile_titles_are_text_everywhere(page, tmp_path) -> None:
             assert page.locator("img[src=x]").count() == 0, path
     finally:
         server.close()
+
+
+def test_opening_view_draws_stated_relations_with_labels_and_co_mentions_on_request(page, osslat_server) -> None:
+    """The graph opens on what posts state (labelled links, sized by articles), not on the hairball of
+    co-mentions, which a checkbox adds."""
+    _open(page, osslat_server)
+    edges = page.evaluate("window.postgraph.edges.get()")
+    assert edges and all(e.get("label") and not e.get("dashes") for e in edges), edges[:3]
+    assert any(e["label"] == "co-located with" for e in edges)
+    assert page.locator("input[name=comention]").is_checked() is False
+    _open(page, osslat_server, "?comention=1")
+    assert page.evaluate("window.postgraph.edges.get({filter: e => e.dashes}).length") > 0
+
+
+def test_legend_shapes_match_the_drawing(page, content_server) -> None:
+    """Topics are stars in the graph, and a star in the legend (it was a triangle)."""
+    _open(page, content_server)
+    star = page.evaluate("getComputedStyle(document.querySelector('.swatch.kind-topic')).clipPath")
+    triangle = page.evaluate("getComputedStyle(document.querySelector('.swatch.kind-place')).clipPath")
+    assert star.count(",") == 9 and triangle.count(",") == 2  # ten points against three
+
+
+def test_embedded_ego_graph_is_whole_and_quiet(page, osslat_server) -> None:
+    """The ego graph inside an entity page shows all of itself and does not open its side panel."""
+    iri = "https://oss.lat/id/event/scale/2025"
+    _open(page, osslat_server, "?" + urllib.parse.urlencode({"focus": iri, "embed": 1, "limit": 25}))
+    page.wait_for_timeout(300)
+    assert page.locator("#panel").is_hidden()
+    box = page.evaluate("(() => { const r = document.getElementById('graph').getBoundingClientRect(); "
+                        "return [r.width, r.height]; })()")
+    inside = page.evaluate("""(() => { const net = window.postgraph.network; const pos = net.getPositions();
+        return Object.values(pos).map(p => net.canvasToDOM(p)); })()""")
+    assert inside and all(0 <= p["x"] <= box[0] and 0 <= p["y"] <= box[1] for p in inside)

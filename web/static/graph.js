@@ -102,12 +102,18 @@
     }).catch(function () { fact(list, "facts", ["not in the entity graph"]); });
   }
 
-  function focus(id) {
+  var embedded = params.get("embed") === "1";
+
+  function focus(id, quiet) {
     if (!nodes.get(id)) { return; }
     if (nodes.get(id).hidden) { nodes.update({ id: id, hidden: false }); }
     network.selectNodes([id]);
-    network.focus(id, { scale: 1.3, animation: { duration: 400 } });
-    showPanel(id);
+    if (embedded) {
+      network.fit({ animation: false });  // an ego graph in an entity page: all of it, not a close-up
+    } else {
+      network.focus(id, { scale: 1.3, animation: { duration: 400 } });
+    }
+    if (!quiet) { showPanel(id); }
   }
 
   function expand(id) {
@@ -201,7 +207,10 @@
     container.setAttribute("data-drawn", String(nodes.length));
     var focusId = params.get("focus");
     if (focusId && nodes.get(focusId)) {
-      network.once("stabilizationIterationsDone", function () { focus(focusId); });
+      // the entity the page is about is selected; its panel opens on a click, not by itself
+      network.once("stabilizationIterationsDone", function () { focus(focusId, true); });
+    } else if (embedded) {
+      network.once("stabilizationIterationsDone", function () { network.fit({ animation: false }); });
     }
   }
 
