@@ -55,3 +55,25 @@ def test_home_page_without_graph() -> None:
     page = client.get("/")
     assert page.status_code == 503
     assert "postgraph build" in page.get_data(as_text=True)
+
+
+def test_query_page_shows_labels_linked_to_entity_pages_and_pages_long_results(store: MemoryStore) -> None:
+    """Result cells read as labels in the page's language, link to the entity's page and keep the
+    IRI on hover; long results come 100 rows a page with the page in the URL."""
+    import html
+    import re
+
+    client = create_app(store).test_client()
+    q = ("SELECT ?e ?kind WHERE { ?post <https://schema.org/mentions> ?e . ?e a ?kind }")
+    body = client.get("/query", query_string={"query": q, "lang": "en"}).get_data(as_text=True)
+    cells = re.findall(r'<a href="([^"]+)" title="([^"]+)">([^<]+)</a>', body)
+    events = [(href, iri, text) for href, iri, text in cells if "/id/event/scale/2025" in iri]
+    assert events, cells[:5]
+    href, iri, text = events[0]
+    assert href.startswith("/id/event/scale/2025") and "Southern California Linux Expo" in html.unescape(text)
+    assert iri.startswith("https://") and text != iri
+    many = "SELECT ?s ?p ?o WHERE { ?s ?p ?o } LIMIT 250"
+    first = client.get("/query", query_string={"query": many}).get_data(as_text=True)
+    assert "page 1 of 3" in first and 'rel="next"' in first and first.count('<td class="n">') == 100
+    third = client.get("/query", query_string={"query": many, "page": 3}).get_data(as_text=True)
+    assert "page 3 of 3" in third and third.count('<td class="n">') == 50 and 'rel="next"' not in third

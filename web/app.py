@@ -11,9 +11,8 @@ from graph.executor import Executor
 from graph.store import Store
 
 from .analysis import bp as analysis_bp
-from .common import entity_graph, home_summary, page_lang
+from .common import entity_graph, home_summary, link, page_lang
 from .explore import bp as explore_bp
-from .explore import link
 from .graphview import bp as graph_bp
 from .sparql import bp as sparql_bp
 

@@ -9,7 +9,7 @@ import threading
 from collections.abc import Callable, Hashable
 from typing import Any, NoReturn
 
-from flask import Response, abort, current_app, request
+from flask import Response, abort, current_app, request, url_for
 
 from graph import analysis
 from graph.entity import LANGS
@@ -98,3 +98,11 @@ def home_summary() -> dict[str, Any]:
         snap = store().snapshot()
         return {"counts": stats(snap), "recent": recent_posts(snap), "years": posts_by_year(snap)}
     return per_generation("home", None, compute)
+
+
+def link(iri: str) -> str:
+    """Where an IRI's page is: under /id/ for IRIs minted under the served base, else /describe."""
+    base = store().info().get("entity_base") or ""
+    if base and iri.startswith(base) and "?" not in iri and "#" not in iri:
+        return url_for("sparql.dereference", rest=iri[len(base):])
+    return url_for("sparql.describe", iri=iri)

@@ -7,13 +7,13 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from flask import Blueprint, Response, abort, jsonify, render_template, request, url_for
+from flask import Blueprint, Response, abort, jsonify, render_template, request
 
 from graph import __version__
 from graph.entity import LANGS, entity_view, short
 from graph.search import MAX_QUERY, SearchIndex
 
-from .common import bad, entity_graph, page_lang, per_generation, store
+from .common import bad, entity_graph, link, page_lang, per_generation, store
 
 bp = Blueprint("explore", __name__)
 _VIEWS_KEPT = 2048
@@ -22,14 +22,6 @@ _VIEWS_KEPT = 2048
 def _index(lang: str) -> SearchIndex:
     snapshot, eg = entity_graph(lang)
     return per_generation("search", lang, lambda: SearchIndex.build(snapshot, eg))
-
-
-def link(iri: str) -> str:
-    """Where an IRI's page is: under /id/ for IRIs minted under the served base, else /describe."""
-    base = store().info().get("entity_base") or ""
-    if base and iri.startswith(base) and "?" not in iri and "#" not in iri:
-        return url_for("sparql.dereference", rest=iri[len(base):])
-    return url_for("sparql.describe", iri=iri)
 
 
 def _search(json_wanted: bool) -> Any:

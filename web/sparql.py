@@ -32,6 +32,7 @@ from graph.ontology import QUERIES_DIR
 from graph.results import GRAPH_MEDIA_TYPES, RESULT_MEDIA_TYPES
 from graph.store import LocalStore, Store
 
+from .common import link, page_lang
 from .explore import entity_page
 
 bp = Blueprint("sparql", __name__)
@@ -204,14 +205,55 @@ def query_page() -> str | tuple[str, int]:
                 req = QueryRequest(query=query, result_format="json", max_rows=1000)
             answer = _executor().run(req)
             table = _table(answer, kind)
+            _label_cells(table)
         except (QueryInvalid, QueryRefused, QueryTimeout) as exc:
             error = str(exc)
     downloads = [(name, url_for("sparql.sparql", query=query, format=name))
                  for name in (("turtle", "ntriples", "jsonld", "rdfxml") if table and table["kind"] == "graph"
                               else ("json", "xml", "csv", "tsv"))] if query.strip() and not error else []
     status = 400 if error else 200
+    page, pages = 1, 1
+    if table:  # 100 rows a page; the page number is in the URL, like the query
+        pages = max(1, -(-len(table["rows"]) // PAGE_ROWS))
+        page = min(max(1, int(request.args.get("page", "1")) if request.args.get("page", "1").isdigit() else 1), pages)
+        table["shown"] = table["rows"][(page - 1) * PAGE_ROWS:page * PAGE_ROWS]
+        table["first"] = (page - 1) * PAGE_ROWS + 1
     return render_template("query.html", query=query, examples=example_queries(), error=error, table=table,
-                           downloads=downloads, prefixes=PREFIXES), status
+                           downloads=downloads, prefixes=PREFIXES, page=page, pages=pages), status
+
+
+PAGE_ROWS = 100
+_LABEL_PREDICATES = ("https://schema.org/name", "http://www.w3.org/2004/02/skos/core#prefLabel",
+                     "http://www.w3.org/2000/01/rdf-schema#label", "https://schema.org/headline")
+
+
+def _label_cells(table: dict) -> None:
+    """Show each IRI of the results by its label in the page's language (from the knowledge graph),
+    linked to its page, with the IRI on hover; IRIs without a label keep their prefixed form."""
+    iris = sorted({cell["iri"] for row in table["rows"] for cell in row if cell.get("iri")})[:5000]
+    snapshot = _store().snapshot()
+    if not iris or snapshot is None:
+        return
+    lang = page_lang()
+    values = " ".join(f"<{i}>" for i in iris if ">" not in i and " " not in i)
+    preds = " ".join(f"<{p}>" for p in _LABEL_PREDICATES)
+    best: dict[str, tuple[int, str]] = {}
+    try:
+        rows = snapshot.query(f"SELECT ?s ?l WHERE {{ VALUES ?s {{ {values} }} VALUES ?p {{ {preds} }} ?s ?p ?l }}")
+    except (OSError, ValueError, SyntaxError):
+        return
+    for row in rows:
+        label = row["l"]
+        rank = 0 if getattr(label, "language", None) == lang else 1 if not getattr(label, "language", None) else 2
+        key = row["s"].value
+        if key not in best or rank < best[key][0]:
+            best[key] = (rank, label.value)
+    for row in table["rows"]:
+        for cell in row:
+            if cell.get("iri"):
+                cell["href"] = link(cell["iri"])
+                if cell["iri"] in best:
+                    cell["text"] = best[cell["iri"]][1]
 
 
 def _table(answer, kind: str) -> dict:
