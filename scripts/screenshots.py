@@ -48,7 +48,7 @@ def main() -> int:
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=ARGS)
         page = browser.new_page(viewport={"width": 1400, "height": 900})
-        page.goto(f"{base}/graph?limit=120")
+        page.goto(f"{base}/graph")
         page.wait_for_selector("#graph[data-stabilized=true]", timeout=120_000)
         page.evaluate("window.postgraph.focus(window.postgraph.nodes.get().find(n => n.label.startsWith('OpenInfra Days North America')).id)")
         page.wait_for_timeout(800)
@@ -56,9 +56,20 @@ def main() -> int:
         page.goto(base + args.entity)
         page.wait_for_load_state("networkidle")
         page.screenshot(path=str(args.out / "entity.png"), full_page=False)
+        # the query page: a result table of labels, and the editor completing a term of the graph
+        query = ("SELECT ?event ?other ?place WHERE {\n  ?event seo:colocatedWith ?other .\n"
+                 "  OPTIONAL { ?event schema:location ?place }\n}")
+        page.goto(f"{base}/query?" + __import__("urllib.parse").parse.urlencode({"query": query}))
+        page.wait_for_load_state("networkidle")
+        area = page.locator("#query-text")
+        area.click()
+        area.press("Control+End")
+        area.type("\n# schema:orga")
+        page.wait_for_selector("#query-suggestions:not([hidden]) li")
+        page.screenshot(path=str(args.out / "query.png"), full_page=False)
         browser.close()
     server.close()
-    print(f"wrote {args.out / 'graph.png'} and {args.out / 'entity.png'}")
+    print(f"wrote {args.out / 'graph.png'}, {args.out / 'entity.png'} and {args.out / 'query.png'}")
     return 0
 
 

@@ -18,6 +18,7 @@ from flask import (
     Response,
     abort,
     current_app,
+    jsonify,
     redirect,
     render_template,
     request,
@@ -32,7 +33,7 @@ from graph.ontology import QUERIES_DIR
 from graph.results import GRAPH_MEDIA_TYPES, RESULT_MEDIA_TYPES
 from graph.store import LocalStore, Store
 
-from .common import link, page_lang
+from .common import link, page_lang, per_generation
 from .explore import entity_page
 
 bp = Blueprint("sparql", __name__)
@@ -220,6 +221,27 @@ def query_page() -> str | tuple[str, int]:
         table["first"] = (page - 1) * PAGE_ROWS + 1
     return render_template("query.html", query=query, examples=example_queries(), error=error, table=table,
                            downloads=downloads, prefixes=PREFIXES, page=page, pages=pages), status
+
+
+@bp.get("/query/terms.json")
+def query_terms() -> Response:
+    """The classes and properties the knowledge graph uses, as prefixed names with how often: what
+    the query editor completes. Computed once per store generation."""
+    snapshot = _store().snapshot()
+    if snapshot is None:
+        return jsonify({"terms": [], "prefixes": sorted(PREFIXES)})
+
+    def compute() -> list[dict[str, Any]]:
+        counts: dict[str, int] = {}
+        for sparql in ("SELECT ?t (COUNT(*) AS ?n) WHERE { ?s ?t ?o } GROUP BY ?t",
+                       "SELECT ?t (COUNT(*) AS ?n) WHERE { ?s a ?t } GROUP BY ?t"):
+            for row in snapshot.query(sparql):
+                name = _short(row["t"].value)
+                if name != row["t"].value:  # only terms of a declared vocabulary
+                    counts[name] = counts.get(name, 0) + int(row["n"].value)
+        return [{"name": n, "count": c} for n, c in sorted(counts.items(), key=lambda t: (-t[1], t[0]))]
+
+    return jsonify({"terms": per_generation("query-terms", None, compute), "prefixes": sorted(PREFIXES)})
 
 
 PAGE_ROWS = 100

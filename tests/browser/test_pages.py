@@ -64,3 +64,24 @@ def test_search_badges_are_readable(page, osslat_server) -> None:
         assert bg != "rgb(221, 221, 238)", kind  # not the plain .badge grey
         kinds.add(kind)
     assert len(kinds) >= 2
+
+
+def test_query_editor_highlights_and_completes_terms_of_the_graph(page, osslat_server) -> None:
+    """The editor colours the query as it is typed and completes prefixes and the graph's own terms."""
+    page.goto(osslat_server.url + "/query")
+    area = page.locator("#query-text")
+    area.fill("")
+    area.type("SELECT ?e WHERE { ?e schema:loc")
+    page.wait_for_selector("#query-suggestions:not([hidden]) li")
+    options = page.locator("#query-suggestions li span").all_inner_texts()
+    assert "schema:location" in options
+    page.keyboard.press("Tab")
+    assert area.input_value().endswith("schema:location")
+    assert page.locator("#query-highlight .tok-keyword").first.inner_text() == "SELECT"
+    assert page.locator("#query-highlight .tok-var").first.inner_text() == "?e"
+    assert "schema:location" in page.locator("#query-highlight .tok-pname").all_inner_texts()
+    area.press("End")
+    area.type(" ?p }")
+    page.keyboard.press("Control+Enter")
+    page.wait_for_selector("#row-count")
+    assert "row(s)" in page.inner_text("#row-count")
