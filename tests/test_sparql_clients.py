@@ -122,3 +122,26 @@ def test_an_undeclared_prefix_is_named_with_the_fix(endpoint: str) -> None:
     assert info.value.code == 400
     assert "unknown prefix foaf:" in message and "PREFIX foaf:" in message and "schema:" in message
     assert "\\u{" not in message and "'0' ..= '9'" not in message  # not the parser's Unicode ranges
+
+
+def test_r_sparql_package_with_its_defaults(endpoint: str, tmp_path: Path) -> None:
+    """R's SPARQL package (Debian's r-cran-sparql, which scripts/test installs): a SELECT read into
+    a data frame. The package reads only <results> of SPARQL XML: ASK booleans and RDF answers are
+    outside what it parses, whatever the server sends."""
+    import shutil
+    import subprocess
+
+    rscript = shutil.which("Rscript")
+    assert rscript is not None and not subprocess.run([rscript, "-e", "library(SPARQL)"], capture_output=True).returncode, \
+        "R's SPARQL package is missing: run the tests with scripts/test, which installs Debian's r-cran-sparql"
+    script = tmp_path / "client.R"
+    script.write_text(
+        "suppressMessages(library(SPARQL))\n"
+        "args <- commandArgs(trailingOnly = TRUE)\n"
+        'res <- SPARQL(url = args[1], query = "PREFIX schema: <https://schema.org/> '
+        'SELECT ?post ?headline WHERE { ?post a schema:BlogPosting ; schema:headline ?headline }")\n'
+        'cat("rows", nrow(res$results), "\\n")\n'
+        'cat("headline", as.character(res$results$headline[1]), "\\n")\n', encoding="utf-8")
+    done = subprocess.run([rscript, str(script), endpoint], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "rows 1" in done.stdout and "Pasadena" in done.stdout, done.stdout
