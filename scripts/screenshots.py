@@ -65,7 +65,8 @@ def main() -> int:
         area.click()
         area.press("Control+End")
         area.type("\n# schema:orga")
-        page.wait_for_selector("#query-suggestions:not([hidden]) li")
+        page.wait_for_function("[...document.querySelectorAll('#query-suggestions li span')]"
+                               ".some(s => s.textContent.startsWith('schema:orga'))", timeout=20_000)
         page.screenshot(path=str(args.out / "query.png"), full_page=False)
         browser.close()
     server.close()

@@ -72,9 +72,9 @@ def test_query_editor_highlights_and_completes_terms_of_the_graph(page, osslat_s
     area = page.locator("#query-text")
     area.fill("")
     area.type("SELECT ?e WHERE { ?e schema:loc")
-    page.wait_for_selector("#query-suggestions:not([hidden]) li")
-    options = page.locator("#query-suggestions li span").all_inner_texts()
-    assert "schema:location" in options
+    page.wait_for_function("[...document.querySelectorAll('#query-suggestions li span')]"
+                           ".some(s => s.textContent === 'schema:location')", timeout=20_000)
+    assert page.locator("#query-suggestions").is_visible()
     page.keyboard.press("Tab")
     assert area.input_value().endswith("schema:location")
     assert page.locator("#query-highlight .tok-keyword").first.inner_text() == "SELECT"

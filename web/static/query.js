@@ -71,10 +71,13 @@
     area.focus();
   }
 
+  var asked = 0;  // the latest suggest() call: an earlier one's answer must not overwrite it
   function suggest() {
     var word = wordAtCursor();
+    var mine = ++asked;
     if (!word) { list.hidden = true; current = null; return; }
     loadTerms().then(function (known) {
+      if (mine !== asked) { return; }
       var wanted = word.text.toLowerCase();
       var options = [];
       if (word.text.indexOf(":") < 0) {
