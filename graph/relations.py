@@ -53,11 +53,13 @@ _NOT_THE_EVENTS_DATE = re.compile(
     r"deadline|submissions?|submit|nominations?|sponsors?hip|inscripci[oó]n|inscripciones|registro|boletos|"
     r"entradas|convocatoria|fecha l[ií]mite|propuestas|inscri[çc][ãa]o|inscri[çc][õo]es|ingressos|chamada|"
     r"prazo|submiss[ãa]o|patrocin\w*|founded|established|fundad[oa]|cread[oa]|criad[oa])\b", re.I)
+#: the nouns of en/es/pt that name an event ("its event", "the conference", "este evento")
+_EVENT_NOUNS = ("event|events|evento|eventos|conference|conferences|conferencia|conferencias|conferência|"
+                "conferências|summit|cumbre|encuentro|encontro")
 # "this event", "the conference", "this \"super-event\"", "este evento", "a conferência": the post's event
 _EVENT_ANAPHOR = re.compile(
     r"\b(?:this|the|our|este|esta|el|la|nuestro|nuestra|o|a|nosso|nossa|esse|essa)\s+[\"'“”]?(?:s[uú]per-?)?"
-    r"(?:event|conference|summit|meetup|gathering|edition|evento|conferencia|conferência|cumbre|encuentro|"
-    r"encontro|edición|edição)[\"'“”]?\s", re.I)
+    rf"(?:{_EVENT_NOUNS}|meetup|gathering|edition|edición|edição)[\"'“”]?\s", re.I)
 _CITY_HOSTS = re.compile(r"\s+(?:to host|hosts|will host|is hosting|es sede|será sede|é sede|será a sede|sedia)\b", re.I)
 _YEAR_IN = re.compile(r"\b(?:19|20)\d{2}\b")
 _WEEKDAYS = (r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|lunes|martes|miércoles|jueves|viernes|"
@@ -75,11 +77,9 @@ _ORG_HOSTS = re.compile(
     re.I)
 _POSSESSIVE = re.compile(r"\b(its|their|su|sus|seu|sua|seus|suas)\b", re.I)
 # "its event X", "su evento X", "seu evento X": an event noun may stand between the possessive and the name
-_EVENT_NOUN = re.compile(
-    r"\W{0,4}(?:own\s+|propi[oa]s?\s+|própri[oa]s?\s+)?(?:event|evento|eventos|events|conference|conferencia|"
-    r"conferência|conferences|conferencias|conferências|summit|cumbre|encuentro|encontro)\b", re.I)
-_EVENT_WORD = re.compile(r"\b(?:event|events|evento|eventos|conference|conferencia|conferência|summit|cumbre|"
-                         r"meetup|day|días?|dia|edition|edición|edição|it|este|esta|this)\b", re.I)
+_EVENT_NOUN = re.compile(rf"\W{{0,4}}(?:own\s+|propi[oa]s?\s+|própri[oa]s?\s+)?(?:{_EVENT_NOUNS})\b", re.I)
+_EVENT_WORD = re.compile(rf"\b(?:{_EVENT_NOUNS}|meetup|day|días?|dia|edition|edición|edição|it|este|esta|this)\b",
+                         re.I)
 _AT_PLACE = re.compile(r"\b(in|en|em|at|no|na|hosted in|held in|celebrad[oa] en|realizad[oa] em)\s*$", re.I)
 _GENERIC_HEADINGS = re.compile(
     r"^(abstract|introduc|conclusi|conclus|summary|resumen|resumo|what|qué|que|o que|why|por qu|agenda|venue|sede|"
