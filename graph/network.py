@@ -36,6 +36,10 @@ RELATION_LABELS = {"colocatedWith": "co-located with", "superEvent": "part of", 
                    "theme": "theme", "containedInPlace": "in", "sourceOrganization": "by",
                    "parentOrganization": "part of", "isPartOf": "part of", "startDate": "starts",
                    "endDate": "ends"}
+#: How the other end reads a link: "SCaLE 2025" is *part of* SCaLE, SCaLE *has edition* SCaLE 2025
+INVERSE_LABELS = {"superEvent": "has edition", "location": "place of", "organizer": "organizes",
+                  "sponsor": "sponsors", "features": "featured at", "theme": "theme of", "containedInPlace": "contains",
+                  "sourceOrganization": "makes", "parentOrganization": "has part", "isPartOf": "has part"}
 #: Properties whose two directions are one fact: one link on the graph
 SYMMETRIC = {"colocatedWith"}
 
@@ -171,7 +175,9 @@ def facts(eg: EntityGraph, iri: str) -> dict[str, Any]:
     relations: dict[str, list[dict[str, str]]] = {}
     for other in g.neighbors(iri):
         for s, p, _o in g.edges[iri, other]["relations"]:
-            name = p.rsplit("#", 1)[-1].rsplit("/", 1)[-1] + ("" if s == iri else " (of)")
+            local = p.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+            name = relation_label(local) if s == iri or local in SYMMETRIC else \
+                INVERSE_LABELS.get(local, relation_label(local) + " (of)")
             relations.setdefault(name, []).append({"iri": other, "label": eg.label(other)})
     posts = eg.posts_of.get(iri, set())
     years = sorted({y for p in posts if (y := eg.post_meta.get(p, ("", None))[1])})

@@ -173,3 +173,15 @@ def test_embedded_ego_graph_is_whole_and_quiet(page, osslat_server) -> None:
     inside = page.evaluate("""(() => { const net = window.postgraph.network; const pos = net.getPositions();
         return Object.values(pos).map(p => net.canvasToDOM(p)); })()""")
     assert inside and all(0 <= p["x"] <= box[0] and 0 <= p["y"] <= box[1] for p in inside)
+
+
+def test_side_panel_reads_relations_in_words(page, osslat_server) -> None:
+    """The panel names each relation the way the link reads, from this entity's side ("part of",
+    "has edition", "co-located with"), not by the property's local name."""
+    iri = "https://oss.lat/id/event/scale/2025"
+    _open(page, osslat_server, "?" + urllib.parse.urlencode({"focus": iri, "limit": 25}))
+    page.evaluate(f"window.postgraph.network.emit('click', {{nodes: [{iri!r}], edges: []}})")
+    page.wait_for_selector("#panel:not([hidden]) #panel-facts dt")
+    terms = page.locator("#panel-facts dt").all_inner_texts()
+    assert "part of" in terms and "co-located with" in terms, terms
+    assert not any(t in ("superEvent", "colocatedWith") for t in terms)
