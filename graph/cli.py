@@ -16,7 +16,7 @@ from rich.table import Table
 from . import __version__
 from .build import BuildFailed, BuildOptions, BuildReport, build
 from .export import FORMATS, export
-from .query import GRAPH_FORMATS, RESULT_FORMATS, QueryError, rows, run, site_ids_of, stats, write
+from .query import GRAPH_FORMATS, RESULT_FORMATS, QueryError, rows, run, stats, write
 from .store import DEFAULT_STORE, Store, StoreError, open_store
 
 log = logging.getLogger("postgraph")
@@ -180,7 +180,8 @@ def query_cmd(query: str | None, query_file, store_spec: str, fmt: str | None) -
         text = query
     else:
         raise click.UsageError("give a QUERY, -f FILE, or '-' to read standard input")
-    snap = _snapshot(_open(store_spec))
+    store = _open(store_spec)
+    snap = _snapshot(store)
     try:
         answer = run(snap, text)
     except QueryError as exc:
@@ -193,10 +194,7 @@ def query_cmd(query: str | None, query_file, store_spec: str, fmt: str | None) -
         if answer.kind == "ask":
             click.echo("true" if bool(answer.result) else "false")
             return
-        try:
-            ids = site_ids_of(snap)
-        except Exception:  # a remote store that cannot answer this: full IRIs
-            ids = None
+        ids = store.info().get("entity_base") or None  # what the last build minted entity IRIs under
         # prefixed names (the site's own entities as id:…), literals cut at 80 characters, one line
         # per row that fits the terminal (rich shortens with …); --format csv/tsv/json gives it all
         console = Console()

@@ -174,6 +174,8 @@ class Extractor:
         self._sites: dict[str, set[str]] | None = None  # entity -> its web sites and repositories (host/owner)
         self._narrower: dict[str, list[Entry]] | None = None  # series -> its regional series
         self._page_sites: set[str] = set()  # the sites the page being extracted links to
+        self._starts: list[int] = []  # the page's match starts, and the entities it names in full
+        self._full_named: set[str] = set()
         # what the site is named after ("Helm" for helm.sh's blog): its name needs no other context
         self.site_subjects = frozenset(self._named_exactly(site_title)) if site_title else frozenset()
 
@@ -204,8 +206,11 @@ class Extractor:
         tags = {key_of(t) for terms in page.taxonomies.values() for t in terms}
         named = _written_as_names(doc, matches)
         self._page_sites = {_site_of(u) for u in _URL.findall(page.text)}
+        # asked for each ambiguous match: computed once per page, so a page repeating a name stays linear
+        self._starts = [o.start for o in matches]  # matches come in text order
+        self._full_named = {i for o in matches if " " in key_of(doc.masked[o.start:o.end]) for i in o.iris}
         kept: list[Match] = []
-        for m in matches:
+        for index, m in enumerate(matches):
             entries = [e for e in (self.entity(i) for i in m.iris) if e is not None]
             if not entries:
                 continue
@@ -214,7 +219,7 @@ class Extractor:
             common = any(sf.common_word for sf in m.surfaces)
             ambiguous = common or (entry.needs_context and one_word)
             if ambiguous and entry.iri not in named and not self._has_context(doc, m, entry, matches, tags,
-                                                                               strict=common):
+                                                                               strict=common, index=index):
                 continue
             kept.append(m)
             self._add_known(out, doc, m, entry, year)
@@ -249,7 +254,7 @@ class Extractor:
 
     # -- known entities -------------------------------------------------------------------------
     def _has_context(self, doc: Prose, m: Match, entry: Entry, matches: list[Match], tags: set[str],
-                     strict: bool = False) -> bool:
+                     strict: bool = False, index: int | None = None) -> bool:
         """An ambiguous name counts only with a tag naming it, a kind word beside it ("the Helm
         project"), its full name elsewhere in the post, or — for names that are not everyday words —
         another thing of its kind in the same sentence. An everyday word ("Tempo") needs more: a
@@ -266,21 +271,23 @@ class Extractor:
                                              or _ORG_AFTER.match(doc.masked, m.end)
                                              or _PERSON_BRACKET.search(doc.masked[max(0, m.start - 60):m.start])):
             return True  # "software engineer at Buoyant", "Orange VP of Engineering", "Buoyant's CEO"
-        if any(o is not m and entry.iri in o.iris and " " in key_of(doc.masked[o.start:o.end]) for o in matches):
-            return True
-        block = doc.block_at(m.start)
-        if entry.part_of and block is not None and any(
-                entry.part_of in o.iris and block.start <= o.start < block.end for o in matches):
-            return True  # "OpenStack … virtual machines (Nova)": a component beside its project
+        if entry.iri in self._full_named and " " not in key_of(doc.masked[m.start:m.end]):
+            return True  # its full name elsewhere in the post ("Helm charts" … "Helm")
         sentence = doc.sentence_at(m.start)
+        block = doc.blocks[sentence.block] if sentence else doc.block_at(m.start)
+        if entry.part_of and block is not None and any(
+                entry.part_of in o.iris for o in self._between(matches, block.start, block.end)):
+            return True  # "OpenStack … virtual machines (Nova)": a component beside its project
         lo, hi = (sentence.start, sentence.end) if sentence else (m.start - 80, m.end + 80)
         window = doc.masked[max(lo, m.start - 20):min(hi, m.end + 20)].lower().split()
         if any(w.strip(".,;:()") in _KIND_WORDS for w in window):
             return True
-        if self._in_long_list(doc, m, entry, matches):
+        if index is not None and self._in_long_list(doc, index, entry, matches):
             return True
-        for other in matches:
-            if other is m or not (lo <= other.start < hi):
+        # another thing of its kind in the sentence (a few hundred characters around it at most: a
+        # 2 MB "sentence" is not read once per name it holds)
+        for other in self._between(matches, max(lo, m.start - 400), min(hi, m.end + 400)):
+            if other is m:
                 continue
             e = self.entity(other.iris[0])
             if e is None or e.kind != entry.kind or e.needs_context:
@@ -306,12 +313,14 @@ class Extractor:
         link = _LINK_AFTER.match(text, m.end)
         return bool(link) and _site_of(link.group(1)) in self._sites_of(entry.iri)
 
-    def _in_long_list(self, doc: Prose, m: Match, entry: Entry, matches: list[Match]) -> bool:
+    def _between(self, matches: list[Match], start: int, end: int) -> list[Match]:
+        """The matches that start in [start, end), found by bisection of the page's match starts."""
+        return matches[bisect.bisect_left(self._starts, start):bisect.bisect_left(self._starts, end)]
+
+    def _in_long_list(self, doc: Prose, i: int, entry: Entry, matches: list[Match]) -> bool:
         """"near the LitmusChaos/Flux/Cortex/Falco booths": three or more names of one kind joined only by
-        separators are a list of such things, even when each name alone is also a word."""
-        i = next((k for k, o in enumerate(matches) if o is m), None)
-        if i is None:
-            return False
+        separators are a list of such things, even when each name alone is also a word. `i` is the
+        match's index in `matches` (walked outwards from there, not searched for)."""
         run = 1
         for step in (-1, 1):
             k = i
@@ -321,8 +330,10 @@ class Extractor:
                 if other is None or other.kind != entry.kind or not _LIST_SEPARATOR.fullmatch(doc.masked[a.end:b.start]):
                     break
                 run += 1
+                if run >= 3:
+                    return True  # enough: a long list is not walked to its end for each of its names
                 k += step
-        return run >= 3
+        return False
 
     def _add_known(self, out: Extraction, doc: Prose, m: Match, entry: Entry, year: int | None) -> None:
         block = doc.block_at(m.start)

@@ -9,7 +9,6 @@ pg: …) are predeclared.
 from __future__ import annotations
 
 import io
-import re
 from dataclasses import dataclass
 from typing import IO, Any
 
@@ -114,17 +113,6 @@ def rows(answer: Answer, site_ids: str | None = None, limit: int | None = None) 
     """SELECT solutions as text cells (for tables); see `term_text` for `site_ids` and `limit`."""
     names = answer.variables
     return [[term_text(sol[n], site_ids=site_ids, limit=limit) for n in names] for sol in answer.result]
-
-
-_SITE_IDS = re.compile(r"^(https?://[^/]+/(?:[^/]+/)*?id/)")
-
-
-def site_ids_of(store: ox.Store) -> str | None:
-    """The site's entity base (`https://oss.lat/id/`): where the IRIs of its entities start."""
-    for sol in store.query("SELECT ?e WHERE { ?p <https://schema.org/mentions> ?e } LIMIT 1"):
-        m = _SITE_IDS.match(sol[0].value)
-        return m.group(1) if m else None
-    return None
 
 
 def scalar(store: ox.Store, sparql: str) -> Any:

@@ -86,14 +86,18 @@ class Vocabulary:
     triples: list[ox.Triple] = field(default_factory=list)
     fingerprint: str = ""
     by_subject: dict[str, list[ox.Triple]] = field(default_factory=dict, repr=False)  # iri -> its triples
+    _editions: dict[str, dict[int, Entry]] | None = field(default=None, repr=False, compare=False)
 
     def editions_of(self, series: str) -> dict[int, Entry]:
-        """year -> the known edition of a series (several per year keep the first)."""
-        out: dict[int, Entry] = {}
-        for entry in self.entries.values():
-            if entry.series == series and entry.year is not None and not entry.is_series:
-                out.setdefault(entry.year, entry)
-        return out
+        """year -> the known edition of a series (several per year keep the first). An index built
+        once: extraction asks for every series mention."""
+        if self._editions is None:
+            index: dict[str, dict[int, Entry]] = {}
+            for entry in self.entries.values():
+                if entry.series and entry.year is not None and not entry.is_series:
+                    index.setdefault(entry.series, {}).setdefault(entry.year, entry)
+            self._editions = index
+        return dict(self._editions.get(series, {}))
 
     def quads(self, graph: ox.NamedNode) -> list[ox.Quad]:
         """The curated list for curators (its own named graph), without the matcher's hints."""
