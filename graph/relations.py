@@ -21,6 +21,7 @@ from .namespaces import PG, SCHEMA, SEO
 from .patterns import REGIONS
 from .post import Page
 from .text import Block, Prose
+from .theme_claims import ANNOUNCED, LISTED, announced_sections, listed_topics
 from .vocabulary import Entry
 
 COLOCATED = str(SEO.colocatedWith)
@@ -659,10 +660,9 @@ class RelationFinder:
     # -- themes and featured projects -------------------------------------------------------------
     def _themes(self, doc: Prose, ext: Extraction, events: list[Mention], main: list[str],
                 page: Page) -> list[Claim]:
-        """Themes are concepts of the themes vocabulary, never headings: a theme named in the title,
-        in a sentence that names the event, or in a section heading of a post about one event. A
-        project is featured when a sentence of that post says the event showed it (a talk, a
-        session, a demo, a keynote on it)."""
+        """Themes only where the post announces them (see graph/theme_claims.py); a project is
+        featured when a sentence of that post says the event showed it (a talk, a session, a demo,
+        a keynote on it)."""
         if not main:
             return []
         del page
@@ -671,20 +671,12 @@ class RelationFinder:
         event = intro[-1] if intro else main[0]
         claims: list[Claim] = []
         topics = [m for m in ext.mentions if m.kind == "topic"]
-        spans = [(m.sentence or (m.start, m.end)) for m in events if m.iri == event]
-        for t in topics:
-            if t.block == "title" or any(s <= t.start < e for s, e in spans):
-                start, end = t.sentence or (t.start, t.end)
-                # confidence as measured on the gold of four sites (2026-12-04): about 4 in 10 are themes
-                # the reader would name; a theme is a weaker statement than a place or a date
-                claims.append(Claim(event, THEME, t.iri, start, end, 0.4, "pattern:event-sentence-topic"))
-        for index in doc.headings:
-            heading = doc.blocks[index]
-            bare = re.sub(r"^\W*\d+[.)]?\s*", "", doc.clean(heading.start, heading.end))
-            if not bare or _GENERIC_HEADINGS.match(bare) or _COLOCATED_HEADING.search(bare):
-                continue
-            for theme in dict.fromkeys(m.iri for m in topics if heading.start <= m.start < heading.end):
-                claims.append(Claim(event, THEME, theme, heading.start, heading.end, 0.35, "pattern:section-theme"))
+        for theme, start, end in announced_sections(doc, topics):
+            claims.append(Claim(event, THEME, theme, start, end, 0.8, ANNOUNCED))
+        others = [m for m in events if m.iri != event and m.iri not in main
+                  and self.x._series_of(event, ext) != m.iri]
+        for theme, start, end in listed_topics(doc, topics, others):
+            claims.append(Claim(event, THEME, theme, start, end, 0.75, LISTED))
         projects = [m for m in ext.mentions if m.kind == "project" and m.block != "front-matter"]
         for m in projects:
             sentence = doc.sentence_at(m.start)

@@ -98,16 +98,36 @@ def test_dates_in_three_languages() -> None:
 
 
 def test_event_dates_and_themes_from_sections(finder) -> None:
-    got = claims_of(finder, "KCD Colombia 2025 recap\nKCD Colombia 2025 took place on August 29, 2025 in Bogotá."
-                    "\n\n## Observability for everyone\n\nTalks covered Prometheus and OpenTelemetry.\n\n"
-                    "## Platform engineering\n\nBackstage was everywhere.\n", date="2025-09-01")
+    body = ("\n\n## Observability for everyone\n\nTalks covered Prometheus and OpenTelemetry.\n\n"
+            "## Security in the supply chain\n\nBackstage was everywhere; the community met at the party.\n")
+    text = "KCD Colombia 2025 recap\nKCD Colombia 2025 took place on August 29, 2025 in Bogotá."
     event = "event/kcd-colombia/2025"
+    got = claims_of(finder, text + body, date="2025-09-01")
     assert (event, "startDate", "2025-08-29") in got
     assert (event, "location", "place/co/bogota") in got
-    themes = {o for s, p, o in got if s == event and p == "theme"}
-    assert "topic/observability" in themes
     features = {o for s, p, o in got if s == event and p == "features"}
     assert {"project/prometheus", "project/opentelemetry"} <= features
+    # headings and a concept near the event are not themes unless the post announces them
+    assert not {o for s, p, o in got if p == "theme"}
+    announced = claims_of(finder, text + "\n\nHere is a recap of the key themes of the day." + body, date="2025-09-01")
+    assert {o for s, p, o in announced if s == event and p == "theme"} == {"topic/observability", "topic/security"}
+    # a paragraph that names concepts itself is a list, not an announcement of the headings after it
+    listed = claims_of(finder, text + "\n\nKey topics included security and observability." + body
+                       + "\n## The community party\n\nFun.\n", date="2025-09-01")
+    assert {o for s, p, o in listed if s == event and p == "theme"} == {"topic/observability", "topic/security"}
+
+
+def test_topic_list_sentences_in_three_languages(finder) -> None:
+    for text in ("KCD Colombia 2025 took place in Bogotá. The main topics were security and observability.",
+                 "KCD Colombia 2025 se realizó en Bogotá. Los temas principales fueron seguridad y observabilidad.",
+                 "KCD Colombia 2025 aconteceu em Bogotá. Os temas principais foram segurança e observabilidade."):
+        got = claims_of(finder, text, date="2025-09-01")
+        themes = {o for s, p, o in got if s == "event/kcd-colombia/2025" and p == "theme"}
+        assert themes == {"topic/security", "topic/observability"}, text
+    # a sentence about another event does not give this one its topics
+    got = claims_of(finder, "KCD Colombia 2025 took place in Bogotá. At KubeCon Europe 2025 the topics were "
+                    "security and observability.", date="2025-09-01")
+    assert not {o for s, p, o in got if s == "event/kcd-colombia/2025" and p == "theme"}
 
 
 # -- on the osslat site ----------------------------------------------------------------------------
@@ -156,7 +176,12 @@ def test_research_queries_featured_projects_themes_and_languages(osslat_store) -
     featured = list(run(store, _query("featured-projects-by-event")).result)
     assert featured and all(int(r["articles"].value) >= 1 for r in featured)
     themes = list(run(store, _query("themes-over-time")).result)
-    assert {int(r["year"].value) for r in themes} >= {2024, 2025}
+    # checked by reading the posts: only two announce or list their event's themes, both of 2025
+    # (OpenInfra Days NA: "the key themes that dominated" + three headings; KCD México: "Key topics
+    # included optimization, security, and scalability")
+    assert {int(r["year"].value) for r in themes} == {2025}
+    assert {r["theme"].value.rsplit("/", 1)[-1] for r in themes} >= {
+        "vmware-migration", "ai-infrastructure", "community", "security", "scalability"}
     across = list(run(store, _query("event-across-languages")).result)
     assert {r["lang"].value for r in across} == {"en", "es", "pt"}
 
