@@ -105,13 +105,13 @@ TITLES: dict[str, list[dict[str, str]]] = {
 
 OPENING: dict[str, dict[str, list[list[str]]]] = {
     "recap": {
-        "en": [["{E} took place {D} in {C}.", "It was organized by {O}, and the program leaned on {theme}."],
+        "en": [["{E} took place {D} in {C}.", "It was organized by {O}. The main topics were {theme} and the community around it."],
                ["This is our report from {E}, which took place {D} in {C}.",
                 "{O} organized it with help from local volunteers."]],
-        "es": [["{E} se celebró {D} en {C}.", "Fue organizado por {O} y el programa giró en torno a {theme}."],
+        "es": [["{E} se celebró {D} en {C}.", "Fue organizado por {O}. Los temas principales fueron {theme} y su comunidad."],
                ["Esta es nuestra crónica de {E}, que tuvo lugar {D} en {C}.",
                 "{O} lo organizó con la ayuda de voluntarios locales."]],
-        "pt": [["O {E} aconteceu {D} em {C}.", "Foi organizado pela {O} e a programação girou em torno de {theme}."],
+        "pt": [["O {E} aconteceu {D} em {C}.", "Foi organizado pela {O}. Os temas principais foram {theme} e a sua comunidade."],
                ["Este é o nosso relato do {E}, que aconteceu {D} em {C}.",
                 "A {O} organizou o encontro com a ajuda de voluntários locais."]],
     },
