@@ -37,11 +37,16 @@ _COLOCATION = re.compile(
 _PRONOUN_AFTER = re.compile(r"^\W{0,3}(it|them|él|ella|ello|ele|ela|dele|dela)\b", re.I)
 # A sentence that says an event showed a project (not merely that the project exists or was discussed)
 _FEATURING = re.compile(
-    r"\b(?:featur\w*|showcas\w*|demo(?:s|ed|nstrat\w*)?|keynotes?|"
+    r"^\W*\d{1,2}:\d\d\b|"  # a programme line: "14:00 Flux's Top 10 Features with …"
+    r"\b(?:featur(?:ed|ing)|showcas\w*|updates? on|demo(?:s|ed|nstrat\w*)?|keynotes?|"
     r"(?:talks?|sessions?|presentations?|workshops?|tracks?|panels?)\s+(?:on|about|covered|featured|showed|"
     r"presented|highlighted)|"
     r"presentad[oa]s?|present[óo]|demostr\w*|(?:charlas?|sesi[oó]n(?:es)?|talleres?|ponencias?)\s+(?:sobre|de)|"
     r"apresentad[oa]s?|apresentou|demonstr\w*|(?:palestras?|sess(?:ão|ões)|oficinas?)\s+(?:sobre|de))\b", re.I)
+# a sentence that proposes or supposes rather than reports ("We can do … lightning talks on Flux +
+# Helm … Whatever people want", "if you would like a demo of …"): the event showed nothing yet
+_SUPPOSED = re.compile(r"\b(?:we can|we could|could|would|might|whatever|if you|podr[íi]amos|podemos|"
+                       r"poder[íi]amos|se quiser|si quieres)\b", re.I)
 # a time of day right after a date: a session or a meeting ("June 24 at 9 a.m. PT", "12 de marzo, 10:00")
 _TIME_OF_DAY = re.compile(r"\W{0,3}(?:at|a las|às|as|from|de)?\s*\d{1,2}(?::\d\d)?\s*(?:a\.?\s?m\.?|p\.?\s?m\.?|h\b)|"
                           r"\W{0,3}(?:at|a las|às)?\s*\d{1,2}:\d\d", re.I)
@@ -680,10 +685,14 @@ class RelationFinder:
         projects = [m for m in ext.mentions if m.kind == "project" and m.block != "front-matter"]
         for m in projects:
             sentence = doc.sentence_at(m.start)
-            if sentence is None or not _FEATURING.search(doc.masked[sentence.start:sentence.end]):
+            said = doc.masked[sentence.start:sentence.end] if sentence is not None else ""
+            if sentence is None or not _FEATURING.search(said) or _SUPPOSED.search(said):
                 continue
-            if len(main) > 1 and not any(e.iri == event and sentence.start <= e.start < sentence.end for e in events):
-                continue  # a post about several events: only a sentence that names the event decides
+            named = {e.iri for e in events if sentence.start <= e.start < sentence.end}
+            if event not in named and (len(main) > 1 or named - {self.x._series_of(event, ext)}):
+                # a post about several events, or a line of another event's programme ("11:40
+                # Prometheus Days: …"): only a sentence that names the event decides
+                continue
             claims.append(Claim(event, FEATURES, m.iri, sentence.start, sentence.end, 0.7, "pattern:featured-project"))
         return claims
 

@@ -130,6 +130,22 @@ def test_topic_list_sentences_in_three_languages(finder) -> None:
     assert not {o for s, p, o in got if s == "event/kcd-colombia/2025" and p == "theme"}
 
 
+def test_featured_projects_only_where_the_event_showed_them(finder) -> None:
+    head = "KubeCon Europe 2022 recap\nKubeCon Europe 2022 took place in Valencia, Spain.\n\n"
+    event = "event/kubecon-europe/2022"
+
+    def featured(text: str) -> set[str]:
+        return {o for s, p, o in claims_of(finder, head + text, date="2022-05-25") if s == event and p == "features"}
+
+    assert featured("AppsFlyer talks about Linkerd at the core of their infrastructure.") == {"project/linkerd"}
+    # a proposal is not a report; "features" as a noun is not a cue
+    assert not featured("We can do lightning talks on Linkerd + Terraform. Whatever people want.")
+    assert not featured("We've added a number of new features to Linkerd.")
+    # a programme line is a session of the event, unless it names another event's programme
+    assert featured("14:00 Linkerd's Top 10 Tricks with Stefan Prodan") == {"project/linkerd"}
+    assert not featured("11:40 - 12:10 Prometheus Days: Automate your SLO validation with Terraform")
+
+
 # -- on the osslat site ----------------------------------------------------------------------------
 
 def test_every_claim_is_asserted_and_has_evidence(osslat_store) -> None:
