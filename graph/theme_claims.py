@@ -24,6 +24,7 @@ Community Days", "CloudNativeCon") was a gold theme 10 times in 28.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterable
 
 from .extract import Mention
@@ -43,17 +44,27 @@ _LIST_CUE = re.compile(
 ANNOUNCED, LISTED = "pattern:announced-themes", "pattern:topic-list"
 
 
-def _first_topic(topics: list[Mention], start: int, end: int) -> str | None:
-    inside = [m for m in topics if start <= m.start < end]
-    return min(inside, key=lambda m: m.start).iri if inside else None
+class _Spans:
+    """Mentions sorted by start, to find those inside a span in logarithmic time (a page of
+    thousands of headings or sentences stays linear)."""
+
+    def __init__(self, mentions: list[Mention]) -> None:
+        self.mentions = sorted(mentions, key=lambda m: m.start)
+        self.starts = [m.start for m in self.mentions]
+
+    def inside(self, start: int, end: int) -> list[Mention]:
+        return self.mentions[bisect_left(self.starts, start):bisect_left(self.starts, end)]
 
 
 def announced_sections(doc: Prose, topics: list[Mention]) -> Iterable[tuple[str, int, int]]:
     """(theme, heading start, heading end) for each heading of a run of headings announced as themes."""
-    blocks = doc.blocks
-    for n, index in enumerate(doc.headings):
+    blocks, spans = doc.blocks, _Spans(topics)
+    n = 0
+    while n < len(doc.headings):
+        index = doc.headings[n]
         heading = blocks[index]
         before = blocks[index - 1] if index > 0 else None
+        n += 1
         if before is None:
             continue
         if before.kind == "heading":
@@ -62,27 +73,31 @@ def announced_sections(doc: Prose, topics: list[Mention]) -> Iterable[tuple[str,
         else:
             # the paragraph just before the run's first heading announces it, naming no theme
             # itself (a paragraph that names them is a list: listed_topics reads it)
-            announced = bool(_THEMES_WORD.search(doc.clean(before.start, before.end))) and not any(
-                before.start <= m.start < before.end for m in topics)
+            announced = bool(_THEMES_WORD.search(doc.clean(before.start, before.end))) and not spans.inside(
+                before.start, before.end)
         if not announced:
             continue
         run: list[tuple[str, int, int]] = []
-        for later in doc.headings[n:]:
-            block = blocks[later]
+        at = n - 1
+        while at < len(doc.headings):
+            block = blocks[doc.headings[at]]
             if block.level < heading.level:
                 break  # the run ends where a higher heading begins
+            at += 1
             if block.level > heading.level:
                 continue  # a subsection of a theme
-            theme = _first_topic(topics, block.start, block.end)
-            if theme is not None:
-                run.append((theme, block.start, block.end))
+            inside = spans.inside(block.start, block.end)
+            if inside:
+                run.append((inside[0].iri, block.start, block.end))  # the heading's first concept
         if len(run) >= 2:  # an announcement of themes is followed by more than one
             yield from run
             return  # one announced run per post
+        n = max(n, at)  # the run's headings are not announcements of their own
 
 
 def listed_topics(doc: Prose, topics: list[Mention], other_events: list[Mention]) -> Iterable[tuple[str, int, int]]:
     """(theme, sentence start, sentence end) for each concept a topic-list sentence names after its cue."""
+    spans, events = _Spans(topics), _Spans(other_events)
     seen: set[int] = set()
     for topic in topics:
         sentence = doc.sentence_at(topic.start)
@@ -96,9 +111,8 @@ def listed_topics(doc: Prose, topics: list[Mention], other_events: list[Mention]
         cue = _LIST_CUE.match(text, word.end()) if word else None
         if cue is None:
             continue
-        if any(sentence.start <= e.start < sentence.end for e in other_events):
+        if events.inside(sentence.start, sentence.end):
             continue  # the sentence speaks of another event
         after = sentence.start + cue.end()
-        for iri in dict.fromkeys(m.iri for m in topics if after <= m.start < sentence.end):
+        for iri in dict.fromkeys(m.iri for m in spans.inside(after, sentence.end)):
             yield iri, sentence.start, sentence.end
-
