@@ -178,6 +178,10 @@ def test_research_query_colocated_with_scale(osslat_store) -> None:
     assert "event/openinfra-days-north-america/2025" in events
     row = next(r for r in rows if r["event"].value.endswith("openinfra-days-north-america/2025"))
     assert row["placeName"].value == "Pasadena" and re.search(r"(?i)\bAI\b|community", row["themes"].value)
+    # which posts say so: the founding post's three language versions, each stating the pair
+    seed = [r for r in rows if r["event"].value.endswith("openinfra-days-north-america/2025")]
+    assert {r["lang"].value for r in seed} == {"en", "es", "pt"}
+    assert all("openinfra-scale-2025-recap" in r["post"].value and "Pasadena" in r["headline"].value for r in seed)
 
 
 def test_research_query_claim_evidence_in_three_languages(osslat_store) -> None:

@@ -85,3 +85,25 @@ def test_query_editor_highlights_and_completes_terms_of_the_graph(page, osslat_s
     page.keyboard.press("Control+Enter")
     page.wait_for_selector("#row-count")
     assert "row(s)" in page.inner_text("#row-count")
+
+
+def test_colocated_with_scale_2025_where_and_which_posts_from_the_query_page(page, osslat_server) -> None:
+    """Issue 16's researcher task, "which events were co-located with SCaLE 2025, where, and which
+    posts say so", from the query page: one click on the example, and the answer is on the page
+    as labels linked to the entity pages and the posts (two actions after the page opens)."""
+    page.goto(osslat_server.url + "/query")
+    page.get_by_role("link", name="colocated-events").click()
+    page.wait_for_selector("#row-count")
+    table = page.locator("table.results")
+    headers = table.locator("thead th").all_inner_texts()
+    assert {"event", "with", "placeName", "post", "lang"} <= set(headers)
+    rows = table.locator("tbody tr")
+    texts = [rows.nth(i).inner_text() for i in range(rows.count())]
+    scale = [t for t in texts if "SCaLE" in t and "2025" in t]
+    assert scale and all("OpenInfra Days North America 2025" in t and "Pasadena" in t for t in scale)
+    assert {t.split("\t")[headers.index("lang")].strip() for t in scale} == {"en", "es", "pt"}
+    post_links = table.locator("tbody td:nth-child(%d) a" % (headers.index("post") + 1))
+    assert post_links.count() == len(scale)
+    post_links.first.click()  # the post's own page in the graph: its headline is there
+    page.wait_for_load_state()
+    assert "Pasadena" in page.inner_text("body")
