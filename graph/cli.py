@@ -237,14 +237,16 @@ def _fair_widths(names: list[str], cells: list[list[str]], width: int) -> list[i
                    "then renamed, so a failed export never leaves half a file.")
 def export_cmd(store_spec: str, fmt: str, output: Path | None) -> None:
     """Export the whole graph as Turtle, N-Triples, N-Quads, TriG, JSON-LD or RDF/XML."""
-    snap = _snapshot(_open(store_spec))
+    store = _open(store_spec)
+    snap = _snapshot(store)
+    ids = store.info().get("entity_base") or None
     if output is None:
-        export(snap, fmt, sys.stdout.buffer)
+        export(snap, fmt, sys.stdout.buffer, entity_base=ids)
         sys.stdout.buffer.flush()
         return
     tmp = output.with_name(f".{output.name}.tmp")
     with open(tmp, "wb") as f:
-        export(snap, fmt, f)
+        export(snap, fmt, f, entity_base=ids)
     tmp.replace(output)
     err.print(f"wrote {output} ({output.stat().st_size:,} bytes, {fmt})", highlight=False)
 

@@ -48,9 +48,12 @@ def knowledge_triples(store: ox.Store) -> list[ox.Triple]:
     return triples
 
 
-def export(store: ox.Store, fmt: str, out: IO[bytes], extra: Iterable[ox.Triple] = ()) -> None:
+def export(store: ox.Store, fmt: str, out: IO[bytes], extra: Iterable[ox.Triple] = (),
+           entity_base: str | None = None) -> None:
     """Write the whole graph to `out` in format `fmt` (a key of FORMATS). `extra` triples (a
-    dataset description) are written in the same document, in the default graph, whatever the format."""
+    dataset description) are written in the same document, in the default graph, whatever the format.
+    `entity_base` (the IRI the build minted the site's entities under, `store.info()["entity_base"]`)
+    gets the prefix `id:` in the formats that take prefixes, as in `postgraph query`'s tables."""
     extra = list(extra)
     if not isinstance(store, ox.Store):  # a remote store's graph: streamed over HTTP (graph.remote)
         store.export(fmt, out)
@@ -61,8 +64,11 @@ def export(store: ox.Store, fmt: str, out: IO[bytes], extra: Iterable[ox.Triple]
             out.write(b"\n" + (ox.serialize(extra, format=_triple_format(spec.rdf_format)) or b""))
         return
     spec = FORMATS[fmt]
-    prefixes = PREFIXES if spec.rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG,
-                                               ox.RdfFormat.RDF_XML) else None
+    prefixes = None
+    if spec.rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.RDF_XML):
+        prefixes = dict(PREFIXES)
+        if entity_base and spec.rdf_format != ox.RdfFormat.RDF_XML and "id" not in prefixes:
+            prefixes["id"] = entity_base  # RDF/XML names need no slashes: left out there
     if spec.dataset:
         store.dump(out, format=spec.rdf_format, prefixes=prefixes)
         if extra:  # N-Quads and TriG: triples are in the default graph

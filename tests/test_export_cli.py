@@ -74,10 +74,28 @@ def test_turtle_accepted_by_rapper(built: ox.Store, tmp_path: Path) -> None:
         pytest.skip("rapper (Debian raptor2-utils) is not installed; scripts/test installs it")
     path = tmp_path / "g.ttl"
     with open(path, "wb") as f:
-        export(built, "turtle", f)
+        export(built, "turtle", f, entity_base=_entity_base(built))
     out = subprocess.run(["rapper", "-i", "turtle", "-c", str(path)], capture_output=True, text=True, check=False)
     assert out.returncode == 0, out.stderr
     assert f"returned {_distinct_triples(built)} triples" in out.stderr
+
+
+def _entity_base(store: ox.Store) -> str:
+    subject = next(q.subject.value for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph())
+                   if "/id/" in getattr(q.subject, "value", ""))
+    return subject.split("/id/")[0] + "/id/"
+
+
+def test_turtle_names_the_sites_entities_with_the_id_prefix(built: ox.Store) -> None:
+    base = _entity_base(built)
+    buf = io.BytesIO()
+    export(built, "turtle", buf, entity_base=base)
+    text = buf.getvalue().decode()
+    assert f"@prefix id: <{base}> ." in text and "\nid:event\\/" in text
+    assert f"<{base}event/" not in text  # every entity IRI under the base is written with the prefix
+    parsed = ox.Store()
+    parsed.load(buf.getvalue(), format=ox.RdfFormat.TURTLE)
+    assert len(parsed) == _distinct_triples(built)
 
 
 # -- CLI -------------------------------------------------------------------------------------------

@@ -425,7 +425,8 @@ def dump(ext: str) -> Response:
             old.unlink(missing_ok=True)
         tmp = path.with_suffix(f".{ext}.tmp{os.getpid()}")
         with open(tmp, "wb") as f:  # every dump carries the same dataset description (VoID), JSON-LD too
-            export(snapshot, fmt, f, extra=void_description(snapshot, request.host_url.rstrip("/"), store.info()))
+            export(snapshot, fmt, f, extra=void_description(snapshot, request.host_url.rstrip("/"), store.info()),
+                   entity_base=store.info().get("entity_base") or None)
         tmp.replace(path)
     response = send_file(path, mimetype=FORMATS[fmt].media_type, conditional=True, etag=f"{generation}-{ext}",
                          download_name=f"postgraph.{ext}", max_age=0)

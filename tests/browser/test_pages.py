@@ -102,7 +102,7 @@ def test_colocated_with_scale_2025_where_and_which_posts_from_the_query_page(pag
     scale = [t for t in texts if "SCaLE" in t and "2025" in t]
     assert scale and all("OpenInfra Days North America 2025" in t and "Pasadena" in t for t in scale)
     assert {t.split("\t")[headers.index("lang")].strip() for t in scale} == {"en", "es", "pt"}
-    post_links = table.locator("tbody td:nth-child(%d) a" % (headers.index("post") + 1))
+    post_links = table.locator(f"tbody td:nth-child({headers.index('post') + 1}) a")
     assert post_links.count() == len(scale)
     post_links.first.click()  # the post's own page in the graph: its headline is there
     page.wait_for_load_state()
