@@ -261,6 +261,8 @@ class Extractor:
         neighbour of its kind in the same enumeration ("k3s, MicroK8s, Kind, & Minikube")."""
         if entry.iri in self.site_subjects or any(key_of(label) in tags for label, _ in entry.labels):
             return True
+        if entry.part_of and entry.part_of in self.site_subjects:
+            return True  # on Flux's own site, Flagger (a part of Flux) is that Flagger
         if entry.kind == "project" and _VERSION_AFTER.match(doc.masked, m.end):
             return True  # "Helm v3", "Flux 2.8": software has versions
         if self._links_to_itself(doc.text, m, entry):
@@ -290,8 +292,8 @@ class Extractor:
             if other is m:
                 continue
             e = self.entity(other.iris[0])
-            if e is None or e.kind != entry.kind or e.needs_context:
-                continue
+            if e is None or e.kind != entry.kind or (e.needs_context and e.iri not in self.site_subjects):
+                continue  # an ambiguous neighbour proves nothing, unless it is what the site is about
             between = doc.masked[min(m.end, other.end):max(m.start, other.start)]
             if not strict or (len(between) <= 6 and re.fullmatch(r"\s*(,|&|/|and|y|e|or|o|ou)?\s*,?\s*&?\s*",
                                                                    between)):

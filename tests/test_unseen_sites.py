@@ -364,3 +364,13 @@ def test_the_vocabularys_venue_of_a_named_edition_picks_the_right_town(extractor
     assert "place/us/ca/pasadena" in got and "place/us/tx/pasadena" not in got
     got = mentioned(extractor, "Trip\nWe stayed in Pasadena on the way home.", date="2025-03-12")
     assert "place/us/tx/pasadena" in got  # no edition says which: the most populous, as before
+
+
+def test_on_a_projects_own_site_its_parts_and_neighbours_have_context(vocabulary) -> None:
+    """On Flux's site (its title names Flux), Flagger — a part of Flux — needs no other cue, and
+    "Flux and Vault" makes Vault the project: the site's own subject is a certain neighbour."""
+    text = "Roadmap\nPlanning to adopt **Flagger** for canary deployments.\n\nSnapshots via Flux and Vault."
+    elsewhere = mentioned(Extractor(vocabulary, gazetteer()), text)
+    assert "project/flagger" not in elsewhere and "project/vault" not in elsewhere
+    on_flux = mentioned(Extractor(vocabulary, gazetteer(), site_title="Flux"), text)
+    assert on_flux.get("project/flagger") == "Flagger" and on_flux.get("project/vault") == "Vault"
