@@ -34,7 +34,7 @@ from .namespaces import (
 from .post import DateValue, Page
 
 #: Bumped whenever mapping or extraction changes what a page yields; part of every page's fingerprint.
-EXTRACTOR_VERSION = "0.3.0"  # extraction rules of issue 14: older graphs are rebuilt
+EXTRACTOR_VERSION = "0.3.1"  # themes only where announced, featured projects from reports: older graphs are rebuilt
 
 #: Taxonomies with a schema.org property of their own; any other taxonomy links with dcterms:subject.
 TAXONOMY_PROPERTIES = {
