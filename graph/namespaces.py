@@ -2,6 +2,7 @@
 
 rdflib's `Namespace` objects are the single source of every IRI we use; `OxNamespace` gives the
 same terms as `pyoxigraph.NamedNode` for the code that writes quads straight into the store.
+`short_iri` is the one way to write an IRI for people (`schema:name`).
 """
 
 from __future__ import annotations
@@ -33,6 +34,27 @@ PREFIXES: dict[str, str] = {
     "dcterms": str(DCTERMS),
     "pg": str(PG),
 }
+
+
+#: The prefix of the site's own entities (the build's entity base, `…/id/`) in tables and exports.
+SITE_PREFIX = "id"
+
+
+def short_iri(iri: str, site_ids: str | None = None) -> str:
+    """An IRI as people read it: `schema:name` under a prefix of `PREFIXES` (when the rest has no
+    slash), `id:event/scale/2025` under the site's entity base `site_ids` (`…/id/`), else the IRI."""
+    for prefix, ns in PREFIXES.items():
+        if iri.startswith(ns) and "/" not in iri[len(ns):]:
+            return f"{prefix}:{iri[len(ns):]}"
+    if site_ids and iri.startswith(site_ids) and len(iri) > len(site_ids):
+        return f"{SITE_PREFIX}:{iri[len(site_ids):]}"
+    return iri
+
+
+def local_name(iri: str) -> str:
+    """The last segment of an IRI (after its last `/` or `#`, a trailing slash ignored): `Event`
+    for schema:Event, `2025` for …/id/event/scale/2025; the IRI itself when that is empty."""
+    return iri.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1] or iri
 
 
 def sparql_prologue() -> str:
