@@ -9,9 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from graph.build import BuildOptions, build
 from graph.query import run
-from graph.store import MemoryStore
 
 BENCH = Path(__file__).resolve().parents[1] / "bench"
 
@@ -92,12 +90,9 @@ def test_known_names_come_from_the_vocabulary() -> None:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory):
-    site = tmp_path_factory.mktemp("generated")
-    summary = gen.generate(site, 60, seed=1)
-    store = MemoryStore()
-    report = build(store, BuildOptions(site=site))
-    return summary, report, store.snapshot()
+def built(generated_build):
+    """(summary, report, snapshot) of conftest's generated site: 60 posts, seed 1."""
+    return generated_build
 
 
 def _count(snapshot, where: str) -> int:

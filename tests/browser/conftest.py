@@ -15,7 +15,6 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from graph.build import BuildOptions, build
 from graph.store import LocalStore
 
 from ..helpers import free_port
@@ -56,11 +55,9 @@ def _serve(store: LocalStore) -> Iterator[LiveServer]:
 
 
 @pytest.fixture(scope="session")
-def content_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    """The repository's own content/ (the founding post), built and served."""
-    store = LocalStore(tmp_path_factory.mktemp("content") / "store")
-    build(store, BuildOptions(site=REPO))
-    yield from _serve(store)
+def content_server(content_store: LocalStore) -> Iterator[LiveServer]:
+    """The repository's own content/ (the founding post), built once a session, served."""
+    yield from _serve(content_store)
 
 
 @pytest.fixture(scope="session")
