@@ -124,6 +124,7 @@ FLOOR = Path(__file__).resolve().parents[2] / "shared" / "tools" / "floor_build.
 
 
 @pytest.mark.skipif(not FLOOR.exists(), reason="../shared/tools/floor_build.py is absent (a user's clone)")
+@pytest.mark.slow
 def test_bench_stages_runs_every_stage(tmp_path: Path) -> None:
     """bench/bench_stages.py on a small site prints every stage against the floor (a smoke test:
     the figures themselves are for people, not asserted)."""
@@ -138,6 +139,7 @@ def test_bench_stages_runs_every_stage(tmp_path: Path) -> None:
 
 
 @pytest.mark.skipif(not FLOOR.exists(), reason="../shared/tools/floor_build.py is absent (a user's clone)")
+@pytest.mark.slow
 def test_bench_build_runs_every_phase(tmp_path: Path) -> None:
     """bench/bench_build.py on a small site, remote store included (a smoke test: it once broke
     when the test helpers it borrows became a package, and nothing noticed)."""

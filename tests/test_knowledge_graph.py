@@ -178,6 +178,7 @@ def test_incremental_build_equals_a_cold_build(shared_dir: Path, tmp_path: Path)
     assert [c.said.removeprefix(ID) for c in found] == ["place/mx/guadalajara"] and found[0].sentence
 
 
+@pytest.mark.slow
 def test_a_two_megabyte_paragraph_builds_in_seconds_with_bounded_memory(tmp_path: Path) -> None:
     site = tmp_path / "site"
     (site / "content" / "posts").mkdir(parents=True)
