@@ -62,9 +62,14 @@ class EntityGraph:
         return self.graph.graph["pagerank"]
 
 
-def fold(text: str) -> str:
-    """Case- and accent-insensitive form of a name, for matching what people type."""
+def search_key(text: str) -> str:
+    """Case- and accent-insensitive form of a name, for matching what people type ("Straße" and
+    "STRASSE" alike: full case folding, so the length may change; `matcher.fold_keeping_offsets`
+    is the fold for finding names in a text)."""
     return "".join(c for c in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(c))
+
+
+fold = search_key  # the name graph/search.py still imports: drop once it imports search_key
 
 
 def _pick_label(labels: list[tuple[str, str]], lang: str) -> str | None:
@@ -124,7 +129,7 @@ def project(snapshot: ox.Store, lang: str = "en", comentions: bool = True, comen
         kind = "series" if _SERIES in kinds else (kind_of(frozenset(kinds)) or "other")
         g.add_node(iri, kind=kind, label=_pick_label(labels.get(iri, []), lang) or iri.rsplit("/", 1)[-1],
                    posts=len({article_of.get(p, p) for p in posts}), names=tuple(sorted(aliases.get(iri, ()))),
-                   folded=frozenset(fold(n) for n in aliases.get(iri, ())))
+                   folded=frozenset(search_key(n) for n in aliases.get(iri, ())))
     values = " ".join(RELATIONS)
     for row in run(snapshot, f"""
             SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES ?p {{ {values} }} ?s ?p ?o FILTER(isIRI(?o)) }}""").result:
@@ -268,10 +273,10 @@ def resolve(eg: EntityGraph, ref: str) -> str:
     ignored); else the best-connected entity whose label contains the text."""
     if ref in eg.graph:
         return ref
-    wanted = fold(ref.strip())
-    found = [n for n, data in eg.graph.nodes(data=True) if wanted in data["folded"] or fold(data["label"]) == wanted]
+    wanted = search_key(ref.strip())
+    found = [n for n, data in eg.graph.nodes(data=True) if wanted in data["folded"] or search_key(data["label"]) == wanted]
     if not found:
-        found = [n for n, data in eg.graph.nodes(data=True) if wanted and wanted in fold(data["label"])]
+        found = [n for n, data in eg.graph.nodes(data=True) if wanted and wanted in search_key(data["label"])]
     if not found:
         raise AnalysisError(f"no entity is called {ref!r}; give its IRI or another of its names")
     return max(found, key=lambda n: (eg.graph.degree(n), -len(eg.label(n))))

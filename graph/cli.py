@@ -16,7 +16,8 @@ from rich.table import Table
 from . import __version__
 from .build import BuildFailed, BuildOptions, BuildReport, build
 from .export import FORMATS, export
-from .query import GRAPH_FORMATS, RESULT_FORMATS, QueryError, rows, run, stats, write
+from .namespaces import SITE_PREFIX
+from .query import QueryError, query_format_names, rows, run, stats, write
 from .store import DEFAULT_STORE, Store, StoreError, open_store
 
 log = logging.getLogger("postgraph")
@@ -161,7 +162,7 @@ def build_cmd(site: Path, store_spec: str, drafts: bool, future: bool, expired: 
               help="Read the query from this file ('-' for standard input).")
 @_store_option
 @click.option("--format", "fmt", default=None,
-              type=click.Choice(["table", *sorted(set(RESULT_FORMATS) | set(GRAPH_FORMATS))]),
+              type=click.Choice(["table", *query_format_names()]),
               help="Output format. SELECT/ASK: table (default), json, csv, tsv, xml. "
                    "CONSTRUCT/DESCRIBE: turtle (default), ntriples, jsonld, xml (RDF/XML).")
 def query_cmd(query: str | None, query_file, store_spec: str, fmt: str | None) -> None:
@@ -199,7 +200,7 @@ def query_cmd(query: str | None, query_file, store_spec: str, fmt: str | None) -
         # per row that fits the terminal (rich shortens with …); --format csv/tsv/json gives it all
         console = Console()
         cells = rows(answer, site_ids=ids, limit=80)
-        table = Table(show_lines=False, caption=f"id: = {ids}" if ids else None, caption_justify="left")
+        table = Table(show_lines=False, caption=f"{SITE_PREFIX}: = {ids}" if ids else None, caption_justify="left")
         for name, width in zip(answer.variables, _fair_widths(answer.variables, cells, console.width), strict=True):
             table.add_column(name, no_wrap=True, overflow="ellipsis", width=width)
         for row in cells:

@@ -12,7 +12,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from .entity import short
+from .namespaces import local_name
 from .store import DEFAULT_STORE, StoreError, open_store
 
 err = Console(stderr=True)
@@ -110,7 +110,7 @@ def cooccurrence_cmd(store_spec: str, fmt: str, lang: str, kind_a: str, kind_b: 
     """Pairs of entities of two kinds by the number of posts that mention both, and what is stated between them."""
     _snap, eg = _graph(store_spec, lang)
     rows = [{"a": p.a_label, "b": p.b_label, "posts": p.posts,
-             "stated": ", ".join(s.rsplit("/", 1)[-1].rsplit("#", 1)[-1] for s in p.stated),
+             "stated": ", ".join(local_name(s) for s in p.stated),
              "a_iri": p.a, "b_iri": p.b} for p in analysis.cooccurrence(eg, kind_a, kind_b, top)]
     _emit(rows, fmt, ["a", "b", "posts", "stated", "a_iri", "b_iri"])
 
@@ -144,7 +144,7 @@ def path_cmd(store_spec: str, fmt: str, lang: str, source: str, target: str, evi
     except analysis.AnalysisError as exc:
         raise click.ClickException(str(exc)) from exc
     rows = [{"hop": i + 1, "from": h.source_label, "to": h.target_label,
-             "stated": "; ".join(f"{eg.label(s)} {short(p)} {eg.label(o)}" for s, p, o in h.statements) or "-",
+             "stated": "; ".join(f"{eg.label(s)} {local_name(p)} {eg.label(o)}" for s, p, o in h.statements) or "-",
              "shared posts": h.posts,
              "evidence": " | ".join(f"{e.text or e.method} <{e.post}>" for e in h.evidence)}
             for i, h in enumerate(hops)]

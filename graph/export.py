@@ -10,34 +10,16 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import IO
 
 import pyoxigraph as ox
 
-from .namespaces import PREFIXES
+from .formats import GRAPH, Format, all_formats
+from .namespaces import SITE_PREFIX
 
+#: The formats a dump can be written in, by name: every RDF format of graph.formats.
+FORMATS: dict[str, Format] = {f.name: f for f in all_formats(GRAPH)}
 
-@dataclass(frozen=True)
-class ExportFormat:
-    name: str
-    rdf_format: ox.RdfFormat
-    extension: str
-    media_type: str
-    dataset: bool  # keeps named graphs
-
-
-FORMATS: dict[str, ExportFormat] = {
-    f.name: f
-    for f in (
-        ExportFormat("turtle", ox.RdfFormat.TURTLE, "ttl", "text/turtle", False),
-        ExportFormat("ntriples", ox.RdfFormat.N_TRIPLES, "nt", "application/n-triples", False),
-        ExportFormat("nquads", ox.RdfFormat.N_QUADS, "nq", "application/n-quads", True),
-        ExportFormat("trig", ox.RdfFormat.TRIG, "trig", "application/trig", True),
-        ExportFormat("jsonld", ox.RdfFormat.JSON_LD, "jsonld", "application/ld+json", False),
-        ExportFormat("rdfxml", ox.RdfFormat.RDF_XML, "rdf", "application/rdf+xml", False),
-    )
-}
 
 def knowledge_triples(store: ox.Store) -> list[ox.Triple]:
     """The default graph's triples, sorted by subject, predicate and object (so a Turtle writer
@@ -64,11 +46,9 @@ def export(store: ox.Store, fmt: str, out: IO[bytes], extra: Iterable[ox.Triple]
             out.write(b"\n" + (ox.serialize(extra, format=_triple_format(spec.rdf_format)) or b""))
         return
     spec = FORMATS[fmt]
-    prefixes = None
-    if spec.rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.RDF_XML):
-        prefixes = dict(PREFIXES)
-        if entity_base and spec.rdf_format != ox.RdfFormat.RDF_XML and "id" not in prefixes:
-            prefixes["id"] = entity_base  # RDF/XML names need no slashes: left out there
+    # RDF/XML names cannot hold the slashes of the site's IRIs: no id: there
+    own = {SITE_PREFIX: entity_base} if entity_base and spec.rdf_format != ox.RdfFormat.RDF_XML else {}
+    prefixes = spec.prefix_map(**own)
     if spec.dataset:
         store.dump(out, format=spec.rdf_format, prefixes=prefixes)
         if extra:  # N-Quads and TriG: triples are in the default graph

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from .ids import slugify
-from .matcher import Match, Matcher, entry_named, fold, key_of, label_index
+from .matcher import Match, Matcher, entry_named, fold_keeping_offsets, key_of, label_index
 from .patterns import (
     EVENT_HEADS,
     REGION_ADJECTIVES,
@@ -201,7 +201,7 @@ class Extractor:
         doc = prose(page.text, page.body_offset)
         out = Extraction(prose=doc)
         year = page.date.year if page.date is not None else None
-        folded_text = fold(doc.masked)
+        folded_text = fold_keeping_offsets(doc.masked)
         matches = self.matcher.find(doc.masked)
         tags = {key_of(t) for terms in page.taxonomies.values() for t in terms}
         named = _written_as_names(doc, matches)
@@ -226,7 +226,7 @@ class Extractor:
         self._resolve_discourse(out, doc)
         # where the vocabulary holds the editions the post names ("Pasadena, California") helps to
         # tell the post's Pasadena from the other ones
-        folded_text += "".join(" " + fold(t.object.value) for iri in {m.iri for m in out.mentions}
+        folded_text += "".join(" " + fold_keeping_offsets(t.object.value) for iri in {m.iri for m in out.mentions}
                                for t in self.vocabulary.by_subject.get(iri, ()) if t.predicate.value == _LOCATION_NAME)
         covered = Spans(len(page.text))
         for m in kept:
@@ -416,7 +416,7 @@ class Extractor:
                 continue
             candidates = self.gazetteer.lookup(city)
             if candidates:
-                place = self._choose_place(candidates, fold(t.object.value), city)
+                place = self._choose_place(candidates, fold_keeping_offsets(t.object.value), city)
                 self._add_place(out, doc, place, start + at.start(), start + at.end(), "en", at.group(),
                                 "gazetteer:edition-venue", kind_block)
             return

@@ -57,8 +57,10 @@ class _FoldTable(dict):
 _FOLD_TABLE = _FoldTable()
 
 
-def fold(text: str) -> str:
-    """Same length as `text`: lower case, accents dropped, apostrophes and hyphens normalised."""
+def fold_keeping_offsets(text: str) -> str:
+    """Same length as `text`, character for character, so offsets into it are offsets into `text`:
+    lower case, accents dropped, apostrophes and hyphens normalised. What labels and texts are
+    matched in (`analysis.search_key` is the other fold: for what people type, length not kept)."""
     if text.isascii():
         return text.lower().replace("-", " ").replace("_", " ").replace("`", "'")
     return text.translate(_FOLD_TABLE)
@@ -111,7 +113,7 @@ def _joins(neighbour: str, edge: str, trailing: bool = False) -> bool:
 
 
 def key_of(label: str) -> str:
-    return " ".join(_SLASH.sub("/", fold(label)).split())
+    return " ".join(_SLASH.sub("/", fold_keeping_offsets(label)).split())
 
 
 def _acronym_like(label: str) -> bool:
@@ -337,7 +339,7 @@ class Matcher:
         VMware" and VMware), and each layer resolves its own overlaps."""
         if not self.size:
             return []
-        norm, index = collapse(fold(text))
+        norm, index = collapse(fold_keeping_offsets(text))
         found: list[Match] = []
         n = len(norm)
         for end, (key, surfaces) in self.automaton.iter(norm):

@@ -14,21 +14,8 @@ from typing import IO, Any
 
 import pyoxigraph as ox
 
-from .namespaces import PREFIXES
-
-RESULT_FORMATS: dict[str, ox.QueryResultsFormat] = {
-    "json": ox.QueryResultsFormat.JSON,
-    "xml": ox.QueryResultsFormat.XML,
-    "csv": ox.QueryResultsFormat.CSV,
-    "tsv": ox.QueryResultsFormat.TSV,
-}
-GRAPH_FORMATS: dict[str, ox.RdfFormat] = {
-    "turtle": ox.RdfFormat.TURTLE,
-    "ntriples": ox.RdfFormat.N_TRIPLES,
-    "jsonld": ox.RdfFormat.JSON_LD,
-    "xml": ox.RdfFormat.RDF_XML,
-    "rdfxml": ox.RdfFormat.RDF_XML,
-}
+from . import formats
+from .namespaces import PREFIXES, local_name, short_iri
 
 
 class QueryError(Exception):
@@ -73,19 +60,23 @@ def run(store: ox.Store, sparql: str, *, union: bool = False,
 
 
 def write(answer: Answer, fmt: str, out: IO[bytes]) -> None:
-    """Serialise an answer; `fmt` must suit it (see RESULT_FORMATS and GRAPH_FORMATS)."""
-    if answer.kind == "graph":
-        if fmt not in GRAPH_FORMATS:
-            raise QueryError(f"a CONSTRUCT/DESCRIBE result cannot be written as {fmt}; "
-                             f"use one of {', '.join(sorted(GRAPH_FORMATS))}")
-        rdf_format = GRAPH_FORMATS[fmt]
-        prefixes = PREFIXES if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) else None
-        ox.serialize(answer.result, out, format=rdf_format, prefixes=prefixes)
-        return
-    if fmt not in RESULT_FORMATS:
-        raise QueryError(f"a SELECT/ASK result cannot be written as {fmt}; "
-                         f"use one of table, {', '.join(sorted(RESULT_FORMATS))}")
-    answer.result.serialize(out, format=RESULT_FORMATS[fmt])
+    """Serialise an answer; `fmt` must suit it (`query_format_names`, or an alias of one: `xml` is
+    RDF/XML for a CONSTRUCT, see graph.formats)."""
+    choices = formats.answer_formats(answer.kind)
+    spec = formats.find(fmt, among=choices)
+    if spec is None:
+        what, also = ("a CONSTRUCT/DESCRIBE", "") if answer.kind == "graph" else ("a SELECT/ASK", "table, ")
+        raise QueryError(f"{what} result cannot be written as {fmt}; "
+                         f"use one of {also}{', '.join(sorted(f.name for f in choices))}")
+    if spec.rdf_format is not None:
+        ox.serialize(answer.result, out, format=spec.rdf_format, prefixes=spec.prefix_map())
+    else:
+        answer.result.serialize(out, format=spec.results_format)
+
+
+def query_format_names() -> list[str]:
+    """What `postgraph query --format` offers besides `table`: every format some answer is written in."""
+    return sorted({f.name for kind in ("select", "graph") for f in formats.answer_formats(kind)})
 
 
 def term_text(term: Any, compact: bool = True, site_ids: str | None = None, limit: int | None = None) -> str:
@@ -95,13 +86,7 @@ def term_text(term: Any, compact: bool = True, site_ids: str | None = None, limi
     if term is None:
         return ""
     if isinstance(term, ox.NamedNode):
-        if compact:
-            for prefix, ns in PREFIXES.items():
-                if term.value.startswith(ns) and "/" not in term.value[len(ns):]:
-                    return f"{prefix}:{term.value[len(ns):]}"
-            if site_ids and term.value.startswith(site_ids) and len(term.value) > len(site_ids):
-                return f"id:{term.value[len(site_ids):]}"
-        return term.value
+        return short_iri(term.value, site_ids) if compact else term.value
     if isinstance(term, ox.Literal) and limit is not None and len(term.value) > limit:
         return term.value[:limit - 1].rstrip() + "…" + (f"@{term.language}" if term.language else "")
     if isinstance(term, ox.Literal):
@@ -210,7 +195,7 @@ def candidates(store: ox.Store, kind: str | None = None, min_posts: int = 1) -> 
         GROUP BY ?e ORDER BY DESC(?posts) DESC(?mentions) ?n""")
     out = []
     for row in answer.result:
-        type_name = row["t"].value.rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+        type_name = local_name(row["t"].value)
         found_kind = _KIND_OF_TYPE.get(type_name, type_name.lower())
         posts = int(row["posts"].value)
         if (kind and found_kind != kind) or posts < min_posts:

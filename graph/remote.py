@@ -44,6 +44,7 @@ from urllib.parse import urlencode
 
 import pyoxigraph as ox
 
+from . import formats
 from .namespaces import PREFIXES, X_PG
 from .remote_http import HttpClient, RemoteConfig, RemoteError, RemoteTimeout
 from .storebase import Store
@@ -57,16 +58,6 @@ META_GENERATION = ox.NamedNode("urn:postgraph:generation")
 
 _RESULTS_ACCEPT = ("application/sparql-results+json, application/sparql-results+xml;q=0.9, "
                    "application/n-triples;q=0.8, text/turtle;q=0.7")
-_GRAPH_CONTENT = {
-    "application/n-triples": ox.RdfFormat.N_TRIPLES, "text/plain": ox.RdfFormat.N_TRIPLES,
-    "text/turtle": ox.RdfFormat.TURTLE, "application/rdf+xml": ox.RdfFormat.RDF_XML,
-    "application/ld+json": ox.RdfFormat.JSON_LD, "application/n-quads": ox.RdfFormat.N_QUADS,
-}
-_RESULT_CONTENT = {
-    "application/sparql-results+json": ox.QueryResultsFormat.JSON, "application/json": ox.QueryResultsFormat.JSON,
-    "application/sparql-results+xml": ox.QueryResultsFormat.XML, "application/xml": ox.QueryResultsFormat.XML,
-    "text/tab-separated-values": ox.QueryResultsFormat.TSV,
-}
 
 
 _DATASET_CLAUSE = re.compile(r"\bFROM\s+(?:NAMED\s+)?<", re.I)
@@ -75,6 +66,13 @@ _DATASET_CLAUSE = re.compile(r"\bFROM\s+(?:NAMED\s+)?<", re.I)
 def _names_dataset(sparql: str) -> bool:
     """Whether a query names its own dataset (FROM / FROM NAMED): the protocol's parameters must not override it."""
     return bool(_DATASET_CLAUSE.search(sparql))
+
+
+def _graph_format(response: http.client.HTTPResponse) -> ox.RdfFormat:
+    """The RDF format of a Graph Store Protocol answer by its Content-Type; N-Triples (what we ask
+    for) when it names none we read."""
+    fmt = formats.by_media_type(response.getheader("Content-Type") or "", formats.GRAPH)
+    return fmt.rdf_format if fmt is not None else ox.RdfFormat.N_TRIPLES
 
 
 class RemoteGraph:
@@ -136,12 +134,13 @@ class RemoteGraph:
         except TimeoutError:
             raise RemoteTimeout(f"the SPARQL server did not finish its answer within "
                                 f"{self.timeout or self._http.config.timeout:g} s") from None
-        if media in _RESULT_CONTENT:
-            return ox.parse_query_results(body, _RESULT_CONTENT[media])
-        if media in _GRAPH_CONTENT:
+        fmt = formats.by_media_type(media) if media else None  # results first: application/json is JSON results
+        if fmt is not None and fmt.readable and fmt.results_format is not None:
+            return ox.parse_query_results(body, fmt.results_format)
+        if fmt is not None and fmt.readable:
             # A graph answer becomes a pyoxigraph QueryTriples, so callers treat it like a local one.
             scratch = ox.Store()
-            scratch.bulk_load(body, _GRAPH_CONTENT[media], to_graph=ox.DefaultGraph())
+            scratch.bulk_load(body, fmt.rdf_format, to_graph=ox.DefaultGraph())
             return scratch.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
         raise RemoteError(f"the SPARQL server answered in an unexpected format ({media or 'no Content-Type'})")
 
@@ -160,9 +159,7 @@ class RemoteGraph:
         response = self._http.request("GET", self._http.config.store_path, params=[("graph", iri)],
                                       headers={"Accept": "application/n-triples"}, stream=True)
         try:
-            media = (response.getheader("Content-Type") or "application/n-triples").split(";")[0].strip()
-            yield from ox.parse(response, _GRAPH_CONTENT.get(media, ox.RdfFormat.N_TRIPLES),
-                                without_named_graphs=True)
+            yield from ox.parse(response, _graph_format(response), without_named_graphs=True)
         finally:
             response.close()
 
@@ -173,12 +170,8 @@ class RemoteGraph:
 
     def export(self, fmt: str, out: IO[bytes]) -> None:
         """Stream the whole graph to `out` (see graph.export): never held in memory whole."""
-        from .export import FORMATS
-        from .namespaces import PREFIXES
-
-        spec = FORMATS[fmt]
-        prefixes = PREFIXES if spec.rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG,
-                                                   ox.RdfFormat.RDF_XML) else None
+        spec = formats.get(fmt, formats.GRAPH)
+        prefixes = spec.prefix_map()
         knowledge = sorted(self.knowledge_triples(), key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
         if spec.dataset:
             # The knowledge graph (as the default graph), then one GSP GET per post graph, each
@@ -197,9 +190,7 @@ class RemoteGraph:
         response = self._http.request("GET", self._http.config.store_path, params=self._http.config.knowledge_params(),
                                       headers={"Accept": "application/n-triples"}, stream=True)
         try:
-            media = (response.getheader("Content-Type") or "application/n-triples").split(";")[0].strip()
-            return list(ox.parse(response, _GRAPH_CONTENT.get(media, ox.RdfFormat.N_TRIPLES),
-                                 without_named_graphs=True))
+            return list(ox.parse(response, _graph_format(response), without_named_graphs=True))
         finally:
             response.close()
 

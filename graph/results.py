@@ -14,14 +14,11 @@ from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
-from .namespaces import PREFIXES
+from . import formats
 
-RESULT_MEDIA_TYPES = {"json": "application/sparql-results+json", "xml": "application/sparql-results+xml",
-                      "csv": "text/csv", "tsv": "text/tab-separated-values"}
-GRAPH_MEDIA_TYPES = {"turtle": "text/turtle", "ntriples": "application/n-triples",
-                     "jsonld": "application/ld+json", "rdfxml": "application/rdf+xml"}
-_GRAPH_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES,
-                  "jsonld": ox.RdfFormat.JSON_LD, "rdfxml": ox.RdfFormat.RDF_XML}
+#: format name → the media type an answer in it is sent with (graph.formats has the formats)
+RESULT_MEDIA_TYPES = formats.media_type_of(formats.answer_formats("select"))
+GRAPH_MEDIA_TYPES = formats.media_type_of(formats.answer_formats("graph"))
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _NS = "http://www.w3.org/2005/sparql-results#"
 
@@ -125,6 +122,5 @@ def serialize_triples(triples: ox.QueryTriples, fmt: str, max_rows: int) -> tupl
             truncated = True
             break
         kept.append(triple)
-    rdf_format = _GRAPH_FORMATS[fmt]
-    prefixes = PREFIXES if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) else None
-    return ox.serialize(kept, format=rdf_format, prefixes=prefixes) or b"", len(kept), truncated
+    spec = formats.get(fmt, formats.GRAPH)
+    return ox.serialize(kept, format=spec.rdf_format, prefixes=spec.prefix_map()) or b"", len(kept), truncated

@@ -90,6 +90,15 @@ def check_web_basics(client: Any, store: Any) -> str:
     return path
 
 
+def wait_until(page: Any, expression: str, timeout: float = 30) -> None:
+    """Poll an expression until it is true (page.wait_for_function evaluates strings with eval,
+    which our CSP forbids: it works only when the first try succeeds, so it fails under load)."""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        assert time.monotonic() < deadline, f"timed out waiting for {expression}"
+        page.wait_for_timeout(100)
+
+
 def site_generator() -> ModuleType:
     """bench/generate_site.py as a module (bench/ is not a package)."""
     spec = importlib.util.spec_from_file_location("generate_site", REPO / "bench" / "generate_site.py")

@@ -29,11 +29,9 @@ def ask(store: ox.Store, sparql: str) -> bool:
 
 
 @pytest.fixture(scope="module")
-def content_graph() -> ox.Store:
-    store = MemoryStore()
-    report = build(store, BuildOptions(site=REPO))
-    assert report.changed and report.mapped == 1 and not report.problems
-    return store.snapshot()
+def content_graph(content_store) -> ox.Store:
+    """The founding post's graph (conftest's content_store: built once, read-only)."""
+    return content_store.snapshot()
 
 
 def test_post_is_a_blog_posting_under_its_permalink(content_graph: ox.Store) -> None:

@@ -16,6 +16,8 @@ from graph.build import BuildOptions, build
 from graph.query import run
 from graph.store import LocalStore
 
+pytestmark = pytest.mark.slow  # processes killed mid-build, ten seconds each
+
 
 def _site(root: Path, posts: int, title: str) -> Path:
     (root / "content" / "posts").mkdir(parents=True, exist_ok=True)

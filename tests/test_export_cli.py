@@ -12,19 +12,15 @@ import pytest
 import rdflib
 from click.testing import CliRunner
 
-from graph.build import BuildOptions, build
 from graph.cli import main
 from graph.export import FORMATS, export
-from graph.store import MemoryStore
 
 REPO = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
-def built() -> ox.Store:
-    store = MemoryStore()
-    build(store, BuildOptions(site=REPO))
-    return store.snapshot()
+def built(content_store) -> ox.Store:
+    return content_store.snapshot()
 
 
 def _distinct_triples(store: ox.Store) -> int:

@@ -9,9 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from graph.build import BuildOptions, build
 from graph.query import run
-from graph.store import MemoryStore
 
 BENCH = Path(__file__).resolve().parents[1] / "bench"
 
@@ -92,12 +90,9 @@ def test_known_names_come_from_the_vocabulary() -> None:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory):
-    site = tmp_path_factory.mktemp("generated")
-    summary = gen.generate(site, 60, seed=1)
-    store = MemoryStore()
-    report = build(store, BuildOptions(site=site))
-    return summary, report, store.snapshot()
+def built(generated_build):
+    """(summary, report, snapshot) of conftest's generated site: 60 posts, seed 1."""
+    return generated_build
 
 
 def _count(snapshot, where: str) -> int:
@@ -129,6 +124,7 @@ FLOOR = Path(__file__).resolve().parents[2] / "shared" / "tools" / "floor_build.
 
 
 @pytest.mark.skipif(not FLOOR.exists(), reason="../shared/tools/floor_build.py is absent (a user's clone)")
+@pytest.mark.slow
 def test_bench_stages_runs_every_stage(tmp_path: Path) -> None:
     """bench/bench_stages.py on a small site prints every stage against the floor (a smoke test:
     the figures themselves are for people, not asserted)."""
@@ -143,6 +139,7 @@ def test_bench_stages_runs_every_stage(tmp_path: Path) -> None:
 
 
 @pytest.mark.skipif(not FLOOR.exists(), reason="../shared/tools/floor_build.py is absent (a user's clone)")
+@pytest.mark.slow
 def test_bench_build_runs_every_phase(tmp_path: Path) -> None:
     """bench/bench_build.py on a small site, remote store included (a smoke test: it once broke
     when the test helpers it borrows became a package, and nothing noticed)."""

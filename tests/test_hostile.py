@@ -19,6 +19,7 @@ from graph.mentions import parse_span
 from graph.query import run
 from graph.store import LocalStore
 
+pytestmark = pytest.mark.slow  # the big hostile build
 FIXTURE = Path(__file__).parent / "fixtures" / "hostile"
 MARKER = Path("/tmp/postgraph-pwned-MARKER")  # python-tag.md would create it if YAML tags ran
 REASONS = {  # file -> what its report must say

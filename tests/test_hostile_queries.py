@@ -32,10 +32,8 @@ def _get(url: str, data: bytes | None = None, headers: dict | None = None, timeo
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    store = LocalStore(tmp_path_factory.mktemp("hostile-q") / "store")
-    build(store, BuildOptions(site=REPO))
-    with postgraph_server(store.path, "--query-timeout", "2", "--max-rows", "100") as base:
+def server(content_store):
+    with postgraph_server(content_store.path, "--query-timeout", "2", "--max-rows", "100") as base:
         yield base
 
 

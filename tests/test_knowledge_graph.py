@@ -19,7 +19,6 @@ import pytest
 from graph.build import BuildOptions, build
 from graph.query import run
 from graph.store import LocalStore, MemoryStore
-from tests.helpers import site_generator
 
 ID = "https://oss.lat/id/"
 SEED = "openinfradays/openinfra-scale-2025-recap/"
@@ -73,12 +72,8 @@ def test_plain_queries_see_each_fact_once_on_osslat(osslat_store) -> None:
 
 
 @pytest.fixture(scope="module")
-def generated(tmp_path_factory: pytest.TempPathFactory) -> ox.Store:
-    site = tmp_path_factory.mktemp("kg") / "site"
-    site_generator().generate(site, 60, seed=5)
-    store = MemoryStore()
-    build(store, BuildOptions(site=site))
-    return store.snapshot()
+def generated(generated_build) -> ox.Store:
+    return generated_build[2]
 
 
 def test_plain_queries_see_each_fact_once_on_a_generated_site(generated: ox.Store) -> None:
@@ -183,6 +178,7 @@ def test_incremental_build_equals_a_cold_build(shared_dir: Path, tmp_path: Path)
     assert [c.said.removeprefix(ID) for c in found] == ["place/mx/guadalajara"] and found[0].sentence
 
 
+@pytest.mark.slow
 def test_a_two_megabyte_paragraph_builds_in_seconds_with_bounded_memory(tmp_path: Path) -> None:
     site = tmp_path / "site"
     (site / "content" / "posts").mkdir(parents=True)

@@ -6,10 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from graph.build import BuildOptions, build
 from graph.ontology import QUERIES_DIR
 from graph.query import run
-from graph.store import MemoryStore
+from graph.store import LocalStore, MemoryStore
 from web import create_app
 
 REPO = Path(__file__).resolve().parents[1]
@@ -17,10 +16,8 @@ QUERIES = sorted(QUERIES_DIR.glob("*.rq"))
 
 
 @pytest.fixture(scope="module")
-def store() -> MemoryStore:
-    s = MemoryStore()
-    build(s, BuildOptions(site=REPO))
-    return s
+def store(content_store) -> LocalStore:
+    return content_store
 
 
 def test_there_are_example_queries() -> None:
@@ -28,7 +25,7 @@ def test_there_are_example_queries() -> None:
 
 
 @pytest.mark.parametrize("path", QUERIES, ids=[p.stem for p in QUERIES])
-def test_example_query_is_documented_and_answers_on_content(store: MemoryStore, path: Path) -> None:
+def test_example_query_is_documented_and_answers_on_content(store: LocalStore, path: Path) -> None:
     text = path.read_text(encoding="utf-8")
     assert text.startswith("#"), "each example query starts with a comment saying what it answers"
     answer = run(store.snapshot(), text)
@@ -41,7 +38,7 @@ def test_example_query_is_documented_and_answers_on_content(store: MemoryStore, 
         assert rows, f"{path.name} returns nothing on content/"
 
 
-def test_home_page_shows_counts(store: MemoryStore) -> None:
+def test_home_page_shows_counts(store: LocalStore) -> None:
     client = create_app(store).test_client()
     page = client.get("/")
     assert page.status_code == 200
@@ -57,7 +54,7 @@ def test_home_page_without_graph() -> None:
     assert "postgraph build" in page.get_data(as_text=True)
 
 
-def test_query_page_shows_labels_linked_to_entity_pages_and_pages_long_results(store: MemoryStore) -> None:
+def test_query_page_shows_labels_linked_to_entity_pages_and_pages_long_results(store: LocalStore) -> None:
     """Result cells read as labels in the page's language, link to the entity's page and keep the
     IRI on hover; long results come 100 rows a page with the page in the URL."""
     import html

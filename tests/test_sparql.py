@@ -18,7 +18,6 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 
-from graph.build import BuildOptions, build
 from graph.store import LocalStore
 from web import create_app
 
@@ -30,10 +29,8 @@ COUNT = "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?p a schema:BlogPosting }"
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> LocalStore:
-    s = LocalStore(tmp_path_factory.mktemp("sparql") / "store")
-    build(s, BuildOptions(site=REPO))
-    return s
+def store(content_store) -> LocalStore:
+    return content_store
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pytest
 
-from graph.build import BuildOptions, build
 from graph.store import LocalStore
 from tests.helpers import free_port
 
@@ -26,14 +25,12 @@ CONSTRUCT = "CONSTRUCT { ?e schema:name ?n } WHERE { ?e a schema:Event ; schema:
 
 
 @pytest.fixture(scope="module")
-def endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def endpoint(content_store: LocalStore) -> Iterator[str]:
     from waitress.server import create_server
 
     from web.app import create_app
 
-    store = LocalStore(tmp_path_factory.mktemp("clients") / "store")
-    build(store, BuildOptions(site=REPO))
-    app = create_app(store, {"POSTGRAPH_QUERY_TIMEOUT": 20.0})
+    app = create_app(content_store, {"POSTGRAPH_QUERY_TIMEOUT": 20.0})
     port = free_port()
     server = create_server(app, host="127.0.0.1", port=port, threads=4)
     thread = threading.Thread(target=server.run, daemon=True)

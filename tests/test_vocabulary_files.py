@@ -105,7 +105,7 @@ def slug_of(term: URIRef) -> str | None:
     return text[len(BASE) :] if text.startswith(BASE) else None
 
 
-def fold(label: str) -> str:
+def label_key(label: str) -> str:
     """How the matcher compares labels: case-, accent- and space/hyphen-insensitively."""
     decomposed = unicodedata.normalize("NFKD", label.casefold())
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
@@ -252,7 +252,7 @@ def test_no_two_entries_share_a_label(union: Graph):
         for s, o in union.subject_objects(p):
             if slug_of(s) is None or slug_of(s).startswith("scheme/"):
                 continue
-            key = fold(str(o))
+            key = label_key(str(o))
             owners[key].add(s)
             spellings[key].add(str(o))
 
@@ -386,8 +386,8 @@ def test_knowledge_base_size(union: Graph):
 def test_seed_entities_are_present(union: Graph, slug: str, label: str):
     """The entities of the founding post (../shared/gold/seed.yaml) are known under these labels."""
     s = URIRef(BASE + slug)
-    labels = {fold(str(o)) for p in MATCHED_LABEL_PREDICATES for o in union.objects(s, p)}
-    assert fold(label) in labels, f"{slug} should carry the label {label!r}"
+    labels = {label_key(str(o)) for p in MATCHED_LABEL_PREDICATES for o in union.objects(s, p)}
+    assert label_key(label) in labels, f"{slug} should carry the label {label!r}"
 
 
 def test_seed_relations_are_present(union: Graph):

@@ -4,11 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from graph.build import BuildOptions, build
-from graph.store import LocalStore
 from web.app import CONTENT_SECURITY_POLICY, create_app
-
-from .test_queries_web import REPO
 
 ROUTES = ["/", "/search?q=zuul", "/graph", "/graph/data.json", "/analysis", "/query", "/sparql?query=ASK{}",
           "/id/project/zuul", "/export/postgraph.ttl", "/.well-known/void", "/static/postgraph.css",
@@ -16,10 +12,8 @@ ROUTES = ["/", "/search?q=zuul", "/graph", "/graph/data.json", "/analysis", "/qu
 
 
 @pytest.fixture(scope="module")
-def client(tmp_path_factory):
-    store = LocalStore(tmp_path_factory.mktemp("hardening") / "store")
-    build(store, BuildOptions(site=REPO))
-    app = create_app(store)
+def client(content_store):
+    app = create_app(content_store)
     yield app.test_client()
     app.extensions["postgraph.executor"].close()
 

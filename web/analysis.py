@@ -13,7 +13,7 @@ from typing import Any
 from flask import Blueprint, Flask, Response, jsonify, render_template, request
 
 from graph import __version__, analysis
-from graph.entity import short
+from graph.namespaces import local_name
 
 from .common import bad, entity_graph, home_summary, int_arg, page_lang, store
 
@@ -70,7 +70,7 @@ def index() -> Any:
     if _wants_json():
         return _as_json(data)
     return render_template("analysis.html", lang=lang, nodes=eg.graph.number_of_nodes(),
-                           links=eg.graph.number_of_edges(), short=short, version=__version__, **data)
+                           links=eg.graph.number_of_edges(), short=local_name, version=__version__, **data)
 
 
 @bp.get("/analysis/path")
@@ -89,11 +89,11 @@ def path() -> Any:
         if _wants_json():
             return jsonify(error=str(exc)), 404
         return render_template("path.html", error=str(exc), source=source, target=target, hops=[], eg=eg,
-                               short=short, version=__version__), 404
+                               short=local_name, version=__version__), 404
     if _wants_json():
         return _as_json(hops)
     return render_template("path.html", error=None, source=source, target=target, hops=hops, eg=eg,
-                           short=short, version=__version__)
+                           short=local_name, version=__version__)
 
 
 @bp.get("/analysis/themes.svg")

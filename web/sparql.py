@@ -26,26 +26,17 @@ from flask import (
     url_for,
 )
 
+from graph import formats
 from graph.executor import Executor, QueryInvalid, QueryRefused, QueryRequest, QueryTimeout, check
 from graph.export import FORMATS, export
-from graph.namespaces import PREFIXES, X_OA, X_RDF
+from graph.namespaces import PREFIXES, X_OA, X_RDF, short_iri
 from graph.ontology import QUERIES_DIR
-from graph.results import GRAPH_MEDIA_TYPES, RESULT_MEDIA_TYPES
 from graph.store import LocalStore, Store
 
 from .common import link, page_lang, per_generation
 from .explore import entity_page
 
 bp = Blueprint("sparql", __name__)
-
-_RESULT_BY_TYPE = {v: k for k, v in RESULT_MEDIA_TYPES.items()} | {"application/json": "json",
-                                                                   "application/xml": "xml", "text/xml": "xml"}
-_GRAPH_BY_TYPE = {v: k for k, v in GRAPH_MEDIA_TYPES.items()} | {"application/x-turtle": "turtle",
-                                                                 "text/plain": "ntriples",
-                                                                 "application/json": "jsonld",
-                                                                 "application/xml": "rdfxml"}
-_FORMAT_ALIASES = {"ttl": "turtle", "nt": "ntriples", "json-ld": "jsonld", "rdf": "rdfxml", "srj": "json",
-                   "srx": "xml"}
 
 
 def _store() -> Store:
@@ -68,26 +59,19 @@ def _cors(response: Response) -> Response:
     return response
 
 
-# The `format`/`output`/`results` values SPARQL clients send (SPARQLWrapper sends format=xml, rdf+xml,
-# n3 or json beside its Accept header; Jena's and R's clients output=…), for each kind of answer
-_RESULT_NAMES = {"json": "json", "srj": "json", "xml": "xml", "srx": "xml", "csv": "csv", "tsv": "tsv"}
-_GRAPH_NAMES = {"turtle": "turtle", "ttl": "turtle", "n3": "turtle", "xml": "rdfxml", "rdf+xml": "rdfxml",
-                "rdf/xml": "rdfxml", "rdfxml": "rdfxml", "rdf": "rdfxml", "json": "jsonld", "json-ld": "jsonld",
-                "jsonld": "jsonld", "nt": "ntriples", "ntriples": "ntriples", "n-triples": "ntriples"}
-
-
 def _choose(kind: str) -> str | None:
     """The output format: a `format` (or `output`, `results`) parameter the server understands wins,
     then the Accept header (q-values, */*), then the default. A parameter value it does not know
-    for this kind of answer (`format=csv` for CONSTRUCT) is ignored, as other endpoints do."""
-    table = _GRAPH_BY_TYPE if kind == "graph" else _RESULT_BY_TYPE
-    names = _GRAPH_NAMES if kind == "graph" else _RESULT_NAMES
+    for this kind of answer (`format=csv` for CONSTRUCT) is ignored, as other endpoints do. The
+    values SPARQL clients send (SPARQLWrapper: format=xml, rdf+xml, n3 or json beside its Accept
+    header; Jena's and R's clients: output=…) are the formats' aliases in graph.formats."""
+    offered = formats.answer_formats(kind)
+    table = formats.media_type_table(offered)
     for key in ("format", "output", "results"):
-        wanted = (request.values.get(key) or "").strip().lower()
-        if wanted:
-            found = names.get(_FORMAT_ALIASES.get(wanted, wanted)) or names.get(wanted) or table.get(wanted.split(";")[0])
-            if found:
-                return found
+        wanted = request.values.get(key) or ""
+        found = formats.find(wanted, among=offered) if wanted.strip() else None
+        if found:
+            return found.name
     if not request.accept_mimetypes or request.accept_mimetypes.provided is False:
         return "turtle" if kind == "graph" else "json"
     best = request.accept_mimetypes.best_match(list(table), default=None)
@@ -137,7 +121,7 @@ def sparql() -> Response:
         return _cors(_plain(400, f"malformed query: {exc}"))
     fmt = _choose(kind)
     if fmt is None:
-        offered = ", ".join(GRAPH_MEDIA_TYPES.values() if kind == "graph" else RESULT_MEDIA_TYPES.values())
+        offered = ", ".join(f.media_type for f in formats.answer_formats(kind))
         return _cors(_plain(406, f"cannot answer in any format the Accept header allows; available: {offered}"))
     req = QueryRequest(query=query, default_graphs=params.getlist("default-graph-uri"),
                        named_graphs=params.getlist("named-graph-uri"),
@@ -166,15 +150,13 @@ def sparql() -> Response:
 def service_description() -> Response:
     """A SPARQL 1.1 Service Description of this endpoint, in Turtle."""
     endpoint = request.base_url
+    answered = [*formats.answer_formats("select"), *formats.answer_formats("graph")]
     ttl = f"""@prefix sd: <http://www.w3.org/ns/sparql-service-description#> .
 @prefix void: <http://rdfs.org/ns/void#> .
 <{endpoint}> a sd:Service ;
     sd:endpoint <{endpoint}> ;
     sd:supportedLanguage sd:SPARQL11Query ;
-    sd:resultFormat <http://www.w3.org/ns/formats/SPARQL_Results_JSON>, <http://www.w3.org/ns/formats/SPARQL_Results_XML>,
-        <http://www.w3.org/ns/formats/SPARQL_Results_CSV>, <http://www.w3.org/ns/formats/SPARQL_Results_TSV>,
-        <http://www.w3.org/ns/formats/Turtle>, <http://www.w3.org/ns/formats/N-Triples>,
-        <http://www.w3.org/ns/formats/JSON-LD>, <http://www.w3.org/ns/formats/RDF_XML> ;
+    sd:resultFormat {", ".join(f"<{f.iri}>" for f in answered)} ;
     sd:feature sd:UnionDefaultGraph ;
     sd:defaultDataset [ a sd:Dataset ; void:sparqlEndpoint <{endpoint}> ] .
 """
@@ -209,9 +191,9 @@ def query_page() -> str | tuple[str, int]:
             _label_cells(table)
         except (QueryInvalid, QueryRefused, QueryTimeout) as exc:
             error = str(exc)
-    downloads = [(name, url_for("sparql.sparql", query=query, format=name))
-                 for name in (("turtle", "ntriples", "jsonld", "rdfxml") if table and table["kind"] == "graph"
-                              else ("json", "xml", "csv", "tsv"))] if query.strip() and not error else []
+    downloads = [(f.name, url_for("sparql.sparql", query=query, format=f.name))
+                 for f in formats.answer_formats(table["kind"] if table else "select")] \
+        if query.strip() and not error else []
     status = 400 if error else 200
     page, pages = 1, 1
     if table:  # 100 rows a page; the page number is in the URL, like the query
@@ -236,7 +218,7 @@ def query_terms() -> Response:
         for sparql in ("SELECT ?t (COUNT(*) AS ?n) WHERE { ?s ?t ?o } GROUP BY ?t",
                        "SELECT ?t (COUNT(*) AS ?n) WHERE { ?s a ?t } GROUP BY ?t"):
             for row in snapshot.query(sparql):
-                name = _short(row["t"].value)
+                name = short_iri(row["t"].value)
                 if name != row["t"].value:  # only terms of a declared vocabulary
                     counts[name] = counts.get(name, 0) + int(row["n"].value)
         return [{"name": n, "count": c} for n, c in sorted(counts.items(), key=lambda t: (-t[1], t[0]))]
@@ -298,7 +280,7 @@ def _table(answer, kind: str) -> dict:
 
 def _cell(term: object) -> dict:
     if isinstance(term, ox.NamedNode):
-        return {"iri": term.value, "text": _short(term.value)}
+        return {"iri": term.value, "text": short_iri(term.value)}
     if isinstance(term, ox.Literal):
         return {"text": term.value, "lang": term.language}
     return {"text": str(term)}
@@ -308,15 +290,8 @@ def _json_cell(binding: dict | None) -> dict:
     if binding is None:
         return {"text": ""}
     if binding["type"] == "uri":
-        return {"iri": binding["value"], "text": _short(binding["value"])}
+        return {"iri": binding["value"], "text": short_iri(binding["value"])}
     return {"text": binding["value"], "lang": binding.get("xml:lang")}
-
-
-def _short(iri: str) -> str:
-    for prefix, ns in PREFIXES.items():
-        if iri.startswith(ns) and "/" not in iri[len(ns):]:
-            return f"{prefix}:{iri[len(ns):]}"
-    return iri
 
 
 # -- Linked Data -------------------------------------------------------------------------------------
@@ -344,15 +319,21 @@ def describe_triples(snapshot: Any, iri: str) -> tuple[list[ox.Triple], bool]:
     return out[:DESCRIBE_OUT] + into[:DESCRIBE_IN], truncated
 
 
+#: What an IRI's description is offered in, in the order a tie in Accept is settled
+_DESCRIBE_ORDER = ("turtle", "jsonld", "ntriples", "rdfxml")
+
+
 def _describe(iri: str) -> Response:
     snapshot = _store().snapshot()
     if snapshot is None:
         abort(503)
-    graph_types = {"text/turtle": "turtle", "application/ld+json": "jsonld", "application/n-triples": "ntriples",
-                   "application/rdf+xml": "rdfxml"}
-    wanted = _FORMAT_ALIASES.get(request.args.get("format", ""), request.args.get("format", ""))
-    best = request.accept_mimetypes.best_match(["text/html", *graph_types], default="text/html")
-    fmt = wanted if wanted in GRAPH_MEDIA_TYPES else (None if best == "text/html" else graph_types[best])
+    offered = [formats.get(name, formats.GRAPH) for name in _DESCRIBE_ORDER]
+    wanted = request.args.get("format", "")
+    fmt = formats.find(wanted, among=offered) if wanted.strip() else None
+    if fmt is None:
+        best = request.accept_mimetypes.best_match(["text/html", *(f.media_type for f in offered)],
+                                                   default="text/html")
+        fmt = None if best == "text/html" else formats.by_media_type(best, among=offered)
     if fmt is None:  # a person: the entity page (bounded queries, evidence, related entities)
         response = entity_page(iri)
         response.headers["Vary"] = "Accept"
@@ -360,15 +341,12 @@ def _describe(iri: str) -> Response:
     triples, truncated = describe_triples(snapshot, iri)
     if not triples:
         return _plain(404, f"the graph holds nothing about <{iri}>")
-    body = ox.serialize(triples, format={"turtle": ox.RdfFormat.TURTLE, "jsonld": ox.RdfFormat.JSON_LD,
-                                         "ntriples": ox.RdfFormat.N_TRIPLES,
-                                         "rdfxml": ox.RdfFormat.RDF_XML}[fmt],
-                        prefixes=PREFIXES if fmt in ("turtle", "rdfxml") else None)
+    body = ox.serialize(triples, format=fmt.rdf_format, prefixes=fmt.prefix_map())
     note = (f"only the first {DESCRIBE_OUT:,} statements about it and {DESCRIBE_IN:,} pointing at it; "
             "ask /sparql for all")
-    if truncated and fmt in ("turtle", "ntriples"):
+    if truncated and fmt.name in ("turtle", "ntriples"):
         body = f"# {note}\n".encode() + (body or b"")
-    response = Response(body, mimetype=GRAPH_MEDIA_TYPES[fmt])
+    response = Response(body, mimetype=fmt.media_type)
     response.headers["Vary"] = "Accept"
     if truncated:
         response.headers["X-Postgraph-Truncated"] = note
@@ -402,6 +380,7 @@ def dereference(rest: str) -> Response:
 
 # -- dumps ---------------------------------------------------------------------------------------------
 
+#: The dumps, by file extension: every export format but RDF/XML (the README's list)
 _EXTENSIONS = {spec.extension: name for name, spec in FORMATS.items() if name != "rdfxml"}
 
 
@@ -462,12 +441,11 @@ def void() -> Response:
     if snapshot is None:
         abort(503)
     triples = void_description(snapshot, request.host_url.rstrip("/"), _store().info())
-    best = request.accept_mimetypes.best_match(["text/turtle", "application/ld+json", "application/n-triples"],
-                                               default="text/turtle")
-    fmt = {"text/turtle": ox.RdfFormat.TURTLE, "application/ld+json": ox.RdfFormat.JSON_LD,
-           "application/n-triples": ox.RdfFormat.N_TRIPLES}[best]
-    response = Response(ox.serialize(triples, format=fmt, prefixes=PREFIXES if fmt == ox.RdfFormat.TURTLE else None),
-                        mimetype=best)
+    offered = [formats.get(name, formats.GRAPH) for name in ("turtle", "jsonld", "ntriples")]
+    best = request.accept_mimetypes.best_match([f.media_type for f in offered], default=offered[0].media_type)
+    fmt = formats.by_media_type(best, among=offered)
+    response = Response(ox.serialize(triples, format=fmt.rdf_format, prefixes=fmt.prefix_map()),
+                        mimetype=fmt.media_type)
     response.headers["Vary"] = "Accept"
     return _cors(response)
 

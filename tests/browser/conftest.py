@@ -15,7 +15,6 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from graph.build import BuildOptions, build
 from graph.store import LocalStore
 
 from ..helpers import free_port
@@ -25,6 +24,15 @@ CHROMIUM = os.environ.get("POSTGRAPH_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = REPO / "test-artifacts"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
+
+
+@pytest.hookimpl(tryfirst=True)  # before `-m` deselects
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every browser test is `slow`: `pytest -m "not slow"` leaves Chromium out."""
+    here = Path(__file__).resolve().parent
+    for item in items:
+        if here in Path(item.path).resolve().parents:
+            item.add_marker(pytest.mark.slow)
 
 
 class LiveServer:
@@ -56,11 +64,9 @@ def _serve(store: LocalStore) -> Iterator[LiveServer]:
 
 
 @pytest.fixture(scope="session")
-def content_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    """The repository's own content/ (the founding post), built and served."""
-    store = LocalStore(tmp_path_factory.mktemp("content") / "store")
-    build(store, BuildOptions(site=REPO))
-    yield from _serve(store)
+def content_server(content_store: LocalStore) -> Iterator[LiveServer]:
+    """The repository's own content/ (the founding post), built once a session, served."""
+    yield from _serve(content_store)
 
 
 @pytest.fixture(scope="session")

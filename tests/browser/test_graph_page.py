@@ -2,18 +2,11 @@
 
 from __future__ import annotations
 
-import time
 import urllib.parse
 
+from ..helpers import wait_until
+
 WAIT = 30_000  # ms: a loaded 2-core CI machine lays out a few hundred nodes in seconds
-
-
-def wait_until(page, expression: str, timeout: float = WAIT / 1000) -> None:
-    """Poll an expression (page.wait_for_function evaluates strings with eval, which our CSP forbids)."""
-    deadline = time.monotonic() + timeout
-    while not page.evaluate(expression):
-        assert time.monotonic() < deadline, f"timed out waiting for {expression}"
-        page.wait_for_timeout(100)
 
 
 def _open(page, server, query: str = "") -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from ..helpers import wait_until
+
 
 def test_home_search_and_entity_page(page, osslat_server) -> None:
     page.goto(osslat_server.url + "/")
@@ -72,8 +74,8 @@ def test_query_editor_highlights_and_completes_terms_of_the_graph(page, osslat_s
     area = page.locator("#query-text")
     area.fill("")
     area.type("SELECT ?e WHERE { ?e schema:loc")
-    page.wait_for_function("[...document.querySelectorAll('#query-suggestions li span')]"
-                           ".some(s => s.textContent === 'schema:location')", timeout=20_000)
+    wait_until(page, "[...document.querySelectorAll('#query-suggestions li span')]"
+                     ".some(s => s.textContent === 'schema:location')", timeout=20)
     assert page.locator("#query-suggestions").is_visible()
     page.keyboard.press("Tab")
     assert area.input_value().endswith("schema:location")
