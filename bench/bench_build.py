@@ -46,8 +46,8 @@ _CHILD = r"""
 import json, resource, sys, time
 from pathlib import Path
 t0 = time.perf_counter()
-from graph.build import BuildOptions, build
-from graph.store import open_store
+from graph.build.pipeline import BuildOptions, build
+from graph.store.local import open_store
 site, spec, workers = sys.argv[1], sys.argv[2], sys.argv[3]
 report = build(open_store(spec), BuildOptions(site=Path(site), workers=int(workers) if workers else None))
 print(json.dumps({"seconds": time.perf_counter() - t0, "build_seconds": report.seconds, "mapped": report.mapped,
@@ -96,8 +96,8 @@ def edit(posts: list[Path], n: int, rng: random.Random, tag: str) -> list[Path]:
 
 
 def export_throughput(store_dir: str, tmp: Path, formats: list[str]) -> list[dict]:
-    from graph.export import FORMATS, export
-    from graph.store import open_store
+    from graph.query.export import FORMATS, export
+    from graph.store.local import open_store
 
     snap = open_store(store_dir).snapshot()
     out = []

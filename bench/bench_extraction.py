@@ -23,10 +23,10 @@ import ahocorasick
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from graph.extract import Extractor
-from graph.places import gazetteer
-from graph.post import Page, parse_source
-from graph.vocabulary import load_vocabulary
+from graph.extract.extractor import Extractor
+from graph.extract.places import gazetteer
+from graph.extract.vocabulary import load_vocabulary
+from graph.read.post import Page, parse_source
 
 WORDS = {
     "en": ["the", "community", "met", "to", "discuss", "how", "operators", "run", "clouds", "and", "why", "open", "source", "matters", "for", "teams", "building", "infrastructure", "with", "care", "while", "students", "learned", "about", "storage", "networks", "and", "security"],

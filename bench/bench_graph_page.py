@@ -36,9 +36,9 @@ sys.path.insert(0, str(REPO / "bench"))
 
 from bench_sparql import site_for  # noqa: E402
 
-from graph import analysis, network  # noqa: E402
-from graph.build import BuildOptions, build  # noqa: E402
-from graph.store import LocalStore  # noqa: E402
+from graph.build.pipeline import BuildOptions, build  # noqa: E402
+from graph.explore import analysis, network  # noqa: E402
+from graph.store.local import LocalStore  # noqa: E402
 
 CHROMIUM = os.environ.get("POSTGRAPH_CHROMIUM", "/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",

@@ -50,11 +50,11 @@ import generate_site  # noqa: E402
 import pyoxigraph as ox  # noqa: E402
 import rdflib  # noqa: E402
 
-from graph.build import BuildOptions, build  # noqa: E402
-from graph.export import export  # noqa: E402
+from graph.build.pipeline import BuildOptions, build  # noqa: E402
 from graph.namespaces import PREFIXES  # noqa: E402
-from graph.query import run  # noqa: E402
-from graph.store import LocalStore  # noqa: E402
+from graph.query.export import export  # noqa: E402
+from graph.query.sparql import run  # noqa: E402
+from graph.store.local import LocalStore  # noqa: E402
 
 QUERIES_DIR = REPO / "ontology" / "queries"
 RESULTS_JSON = "application/sparql-results+json"
@@ -398,7 +398,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def print_table(results: list[Measure], runs: int, http: bool) -> None:
-    way = "GET /sparql" if http else "graph.query.run"
+    way = "GET /sparql" if http else "graph.query.sparql.run"
     headers = ["query", "kind", "rows", f"ours ms ({way})", "direct ms", "rdflib ms", "ratio"]
     rows = []
     for m in results:

@@ -31,13 +31,13 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from bench_build import FLOOR, _generator, run_floor  # noqa: E402
 
-from graph.build import PageMapper, _nquads, mapping_context, series_of_editions  # noqa: E402
+from graph.build.pipeline import PageMapper, _nquads, mapping_context, series_of_editions  # noqa: E402
+from graph.extract.relations import RelationFinder  # noqa: E402
+from graph.extract.vocabulary import load_vocabulary  # noqa: E402
 from graph.ids import default_entity_base  # noqa: E402
-from graph.mapping import page_quads  # noqa: E402
-from graph.mentions import extraction_nquads  # noqa: E402
-from graph.relations import RelationFinder  # noqa: E402
-from graph.site import load_site  # noqa: E402
-from graph.vocabulary import load_vocabulary  # noqa: E402
+from graph.map.mentions import extraction_nquads  # noqa: E402
+from graph.map.pages import page_quads  # noqa: E402
+from graph.read.site import load_site  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:

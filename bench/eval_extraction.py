@@ -27,10 +27,10 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from graph.build import BuildOptions, build
-from graph.export import export
-from graph.store import MemoryStore
-from graph.vocabulary import kind_of
+from graph.build.pipeline import BuildOptions, build
+from graph.extract.vocabulary import kind_of
+from graph.query.export import export
+from graph.store.local import MemoryStore
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 LABELS = {"http://www.w3.org/2000/01/rdf-schema#label", "http://www.w3.org/2004/02/skos/core#prefLabel",

@@ -82,7 +82,7 @@ def export_site(site: str, site_dir: Path, data_dir: Path | None, build: bool, t
     if kept and kept.exists() and not build:
         return kept
     cli = Path(sys.executable).with_name("postgraph")
-    cmd = [str(cli)] if cli.exists() else [sys.executable, "-c", "from graph.cli import main; main()"]
+    cmd = [str(cli)] if cli.exists() else [sys.executable, "-c", "from graph.cli.commands import main; main()"]
     store, out = tmp / f"{site}.store", kept or tmp / f"{site}.nq"
     subprocess.run([*cmd, "build", str(site_dir), "--store", str(store)], check=True, capture_output=True, cwd=ROOT)
     subprocess.run([*cmd, "export", "--store", str(store), "--format", "nquads", "-o", str(out)],

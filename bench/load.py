@@ -58,8 +58,8 @@ def _free_port() -> int:
 
 def _pick_targets(store_path: Path) -> tuple[list[str], list[str], list[str]]:
     """Entity paths under /id/, post IRIs and search words, read from the store."""
-    from graph.query import run
-    from graph.store import open_store
+    from graph.query.sparql import run
+    from graph.store.local import open_store
 
     store = open_store(str(store_path))
     snap = store.snapshot()
@@ -87,8 +87,8 @@ def main() -> int:
 
     from bench_sparql import site_for
 
-    from graph.build import BuildOptions, build
-    from graph.store import LocalStore
+    from graph.build.pipeline import BuildOptions, build
+    from graph.store.local import LocalStore
 
     if not (args.store / "CURRENT").exists():
         site = site_for(args)

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from .namespaces import PREFIXES
+from graph.namespaces import PREFIXES
 
 #: What a format carries: SPARQL results (SELECT solutions, ASK booleans) or RDF triples (quads).
 RESULTS, GRAPH = "results", "graph"

@@ -17,8 +17,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from graph.build import BuildOptions, build  # noqa: E402
-from graph.store import LocalStore  # noqa: E402
+from graph.build.pipeline import BuildOptions, build  # noqa: E402
+from graph.store.local import LocalStore  # noqa: E402
 
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]

@@ -29,8 +29,8 @@ def shared_dir() -> Path:
 @pytest.fixture(scope="session")
 def osslat_store(shared_dir: Path, tmp_path_factory: pytest.TempPathFactory):
     """The osslat site (drafts included) built once into a real on-disk store for the whole session."""
-    from graph.build import BuildOptions, build
-    from graph.store import LocalStore
+    from graph.build.pipeline import BuildOptions, build
+    from graph.store.local import LocalStore
 
     store = LocalStore(tmp_path_factory.mktemp("osslat") / "store")
     report = build(store, BuildOptions(site=shared_dir / "corpora" / "osslat", drafts=True))
@@ -41,7 +41,7 @@ def osslat_store(shared_dir: Path, tmp_path_factory: pytest.TempPathFactory):
 @pytest.fixture(scope="session")
 def osslat_nquads(osslat_store, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """An N-Quads export of the osslat graph (what ../shared/tools/score_gold.py reads)."""
-    from graph.export import export
+    from graph.query.export import export
 
     path = tmp_path_factory.mktemp("export") / "osslat.nq"
     with open(path, "wb") as f:
@@ -52,8 +52,8 @@ def osslat_nquads(osslat_store, tmp_path_factory: pytest.TempPathFactory) -> Pat
 @pytest.fixture(scope="session")
 def content_store(tmp_path_factory: pytest.TempPathFactory):
     """The repository's own content/ (the founding post) built once into an on-disk store."""
-    from graph.build import BuildOptions, build
-    from graph.store import LocalStore
+    from graph.build.pipeline import BuildOptions, build
+    from graph.store.local import LocalStore
 
     store = LocalStore(tmp_path_factory.mktemp("content") / "store")
     report = build(store, BuildOptions(site=REPO))
@@ -65,8 +65,8 @@ def content_store(tmp_path_factory: pytest.TempPathFactory):
 def generated_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, Any, Any]:
     """A site of 60 posts from bench/generate_site.py (seed 1), built once:
     (the generator's summary, the build report, the graph's snapshot)."""
-    from graph.build import BuildOptions, build
-    from graph.store import LocalStore
+    from graph.build.pipeline import BuildOptions, build
+    from graph.store.local import LocalStore
 
     root = tmp_path_factory.mktemp("generated")
     summary = site_generator().generate(root / "site", 60, seed=1)

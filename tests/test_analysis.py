@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from graph import analysis
-from graph.build import BuildOptions, build
-from graph.cli import main
-from graph.store import LocalStore
+from graph.build.pipeline import BuildOptions, build
+from graph.cli.commands import main
+from graph.explore import analysis
+from graph.store.local import LocalStore
 from web.app import create_app
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -43,7 +43,7 @@ def test_projection_has_typed_labelled_entities_and_stated_relations(eg) -> None
 
 def test_projection_counts_articles(eg, snapshot) -> None:
     """An entity's weight is the articles that mention it: three language versions count once."""
-    from graph.query import run
+    from graph.query.sparql import run
     iri = analysis.resolve(eg, "Kubernetes")
     n = int(next(iter(run(snapshot, f"SELECT (COUNT(?a) AS ?n) WHERE {{ ?a a schema:CreativeWork ; "
                                     f"schema:mentions <{iri}> }}").result))["n"].value)
@@ -177,7 +177,7 @@ def test_theme_chart_legend_fits_its_margin() -> None:
     """Long theme names wrap to two lines and end in "…" instead of running off the chart."""
     import re as _re
 
-    from graph.analysis import line_chart_svg
+    from graph.explore.analysis import line_chart_svg
 
     label = "Mentoring and the next generation of open source contributors everywhere"
     svg = line_chart_svg([2024, 2025], {label: {2024: 1, 2025: 3}, "Security": {2025: 2}}, "Themes")

@@ -9,9 +9,9 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from graph.build import BuildFailed, BuildOptions, build
-from graph.query import run
-from graph.store import LocalStore, MemoryStore
+from graph.build.pipeline import BuildFailed, BuildOptions, build
+from graph.query.sparql import run
+from graph.store.local import LocalStore, MemoryStore
 
 REPO = Path(__file__).resolve().parents[1]
 SEED = REPO / "content" / "openinfradays" / "openinfra-scale-2025-recap.md"
@@ -241,7 +241,7 @@ def test_bare_folder_of_markdown(tmp_path: Path) -> None:
 
 
 def test_worker_processes_give_the_same_graph(small_site: Path, monkeypatch) -> None:
-    import graph.build as build_module
+    import graph.build.pipeline as build_module
 
     serial, parallel = MemoryStore(), MemoryStore()
     build(serial, BuildOptions(site=small_site, workers=1))

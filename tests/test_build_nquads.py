@@ -8,13 +8,13 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from graph.extract import Extractor
+from graph.extract.extractor import Extractor
+from graph.extract.places import gazetteer
+from graph.extract.relations import RelationFinder
+from graph.extract.vocabulary import load_vocabulary
 from graph.ids import default_entity_base
-from graph.mentions import extraction_nquads, extraction_quads
-from graph.places import gazetteer
-from graph.relations import RelationFinder
-from graph.site import load_site
-from graph.vocabulary import load_vocabulary
+from graph.map.mentions import extraction_nquads, extraction_quads
+from graph.read.site import load_site
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -49,7 +49,7 @@ def test_everyday_word_answers_are_kept_between_processes(tmp_path: Path) -> Non
     import subprocess
     import sys
 
-    script = ("import sys; from graph.matcher import is_common_word; "
+    script = ("import sys; from graph.extract.matcher import is_common_word; "
               "print(is_common_word('Tempo'), is_common_word('Kubernetes'), 'wordfreq' in sys.modules)")
     env = {**os.environ, "POSTGRAPH_CACHE": str(tmp_path / "c")}
     first = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, check=True)

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from graph.build import BuildOptions, build
-from graph.query import run
-from graph.store import LocalStore
+from graph.build.pipeline import BuildOptions, build
+from graph.query.sparql import run
+from graph.store.local import LocalStore
 
 pytestmark = pytest.mark.slow  # processes killed mid-build, ten seconds each
 
@@ -45,7 +45,7 @@ def test_sigkill_during_build_keeps_previous_graph(tmp_path: Path, seed: int) ->
     before = LocalStore(store_dir).generation()
     _site(site, POSTS, "New")  # every page changes: the next build rewrites everything
 
-    proc = subprocess.Popen([sys.executable, "-m", "graph.cli", "-q", "build", str(site), "--store", str(store_dir)],
+    proc = subprocess.Popen([sys.executable, "-m", "graph.cli.commands", "-q", "build", str(site), "--store", str(store_dir)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     time.sleep(random.Random(seed).uniform(0.5, 2.5))
     os.kill(proc.pid, signal.SIGKILL)

@@ -12,11 +12,11 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
-from graph.build import BuildOptions, build
-from graph.cli import main
-from graph.diff import diff_site, diff_stores, write_rdf_patch
-from graph.export import export
-from graph.store import LocalStore
+from graph.build.diff import diff_site, diff_stores, write_rdf_patch
+from graph.build.pipeline import BuildOptions, build
+from graph.cli.commands import main
+from graph.query.export import export
+from graph.store.local import LocalStore
 
 from .helpers import site_generator
 
@@ -126,7 +126,7 @@ def test_cli_diff_uses_the_recorded_site(base_site: Path, tmp_path: Path) -> Non
 
 
 def test_rdf_patch_of_nothing() -> None:
-    from graph.diff import Diff
+    from graph.build.diff import Diff
 
     buf = io.BytesIO()
     write_rdf_patch(Diff("a", "b"), buf)

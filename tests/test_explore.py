@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from graph.build import BuildOptions, build
-from graph.query import run
-from graph.store import LocalStore
+from graph.build.pipeline import BuildOptions, build
+from graph.query.sparql import run
+from graph.store.local import LocalStore
 from web.app import create_app
 
 SCALE_2025 = "https://oss.lat/id/event/scale/2025"

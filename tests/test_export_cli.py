@@ -12,8 +12,8 @@ import pytest
 import rdflib
 from click.testing import CliRunner
 
-from graph.cli import main
-from graph.export import FORMATS, export
+from graph.cli.commands import main
+from graph.query.export import FORMATS, export
 
 REPO = Path(__file__).resolve().parents[1]
 

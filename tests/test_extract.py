@@ -13,14 +13,14 @@ from pathlib import Path
 
 import pytest
 
-from graph.extract import Extraction, Extractor
-from graph.matcher import key_of
-from graph.mentions import parse_span
-from graph.places import gazetteer
-from graph.post import Page, parse_source
-from graph.query import candidates, run
-from graph.text import prose
-from graph.vocabulary import load_vocabulary
+from graph.extract.extractor import Extraction, Extractor
+from graph.extract.matcher import key_of
+from graph.extract.places import gazetteer
+from graph.extract.text import prose
+from graph.extract.vocabulary import load_vocabulary
+from graph.map.mentions import parse_span
+from graph.query.sparql import candidates, run
+from graph.read.post import Page, parse_source
 
 BASE = "https://example.org/id/"
 REPO = Path(__file__).resolve().parents[1]

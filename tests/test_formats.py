@@ -8,10 +8,10 @@ import dataclasses
 import pytest
 
 from graph import formats
-from graph.export import FORMATS
 from graph.formats import GRAPH, RESULTS, Format
 from graph.namespaces import PREFIXES
-from graph.query import query_format_names
+from graph.query.export import FORMATS
+from graph.query.sparql import query_format_names
 
 
 def test_every_format_once_with_its_media_type_extension_and_pyoxigraph_format() -> None:

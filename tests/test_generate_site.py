@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from graph.query import run
+from graph.query.sparql import run
 
 BENCH = Path(__file__).resolve().parents[1] / "bench"
 

@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from graph.build import BuildFailed, BuildOptions, build
-from graph.matcher import key_of
-from graph.mentions import parse_span
-from graph.query import run
-from graph.store import LocalStore
+from graph.build.pipeline import BuildFailed, BuildOptions, build
+from graph.extract.matcher import key_of
+from graph.map.mentions import parse_span
+from graph.query.sparql import run
+from graph.store.local import LocalStore
 
 pytestmark = pytest.mark.slow  # the big hostile build
 FIXTURE = Path(__file__).parent / "fixtures" / "hostile"
@@ -145,7 +145,7 @@ def test_strict_fails_and_leaves_the_store_as_it_was(hostile, tmp_path: Path) ->
 
 def test_time_and_memory_stay_bounded(tmp_path: Path) -> None:
     site = _hostile_site(tmp_path)
-    script = ("import sys; from graph.build import build, BuildOptions; from graph.store import LocalStore;"
+    script = ("import sys; from graph.build.pipeline import build, BuildOptions; from graph.store.local import LocalStore;"
               f"from pathlib import Path; r = build(LocalStore({str(tmp_path / 's')!r}), "
               f"BuildOptions(site=Path({str(site)!r}), workers=1));"
               "import json; print(json.dumps(len(r.problems)))")

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from graph.build import BuildOptions, build
-from graph.store import LocalStore
+from graph.build.pipeline import BuildOptions, build
+from graph.store.local import LocalStore
 
 from .helpers import postgraph_server
 

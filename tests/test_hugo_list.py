@@ -18,8 +18,8 @@ from urllib.parse import urljoin
 
 import pytest
 
-from graph.post import DateValue, Page, to_instant
-from graph.site import Site, discover_sources, load_site
+from graph.read.post import DateValue, Page, to_instant
+from graph.read.site import Site, discover_sources, load_site
 
 _CORPORA = Path(__file__).resolve().parents[1].parent / "shared" / "corpora"
 #: How many rows each CSV has (SOURCE.md, shared/README.md): a truncated copy fails loudly.

@@ -16,9 +16,9 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from graph.build import BuildOptions, build
-from graph.query import run
-from graph.store import LocalStore, MemoryStore
+from graph.build.pipeline import BuildOptions, build
+from graph.query.sparql import run
+from graph.store.local import LocalStore, MemoryStore
 
 ID = "https://oss.lat/id/"
 SEED = "openinfradays/openinfra-scale-2025-recap/"
@@ -173,7 +173,7 @@ def test_incremental_build_equals_a_cold_build(shared_dir: Path, tmp_path: Path)
     # two posts to one: the knowledge graph keeps the value most posts say, and the entity page lists the other
     kept = _rows(store.snapshot(), f"SELECT ?p WHERE {{ <{ID}event/openinfra-days-north-america/2025> schema:location ?p }}")
     assert [p.removeprefix(ID) for (p,) in kept] == ["place/us/ca/pasadena"]
-    from graph.entity import conflicts
+    from graph.explore.entity import conflicts
     found = conflicts(store.snapshot(), ID + "event/openinfra-days-north-america/2025")
     assert [c.said.removeprefix(ID) for c in found] == ["place/mx/guadalajara"] and found[0].sentence
 
@@ -185,8 +185,8 @@ def test_a_two_megabyte_paragraph_builds_in_seconds_with_bounded_memory(tmp_path
     (site / "hugo.toml").write_text('baseURL = "https://example.org/"\n', encoding="utf-8")
     (site / "content" / "posts" / "huge.md").write_text(
         "---\ntitle: Kubernetes everywhere\ndate: 2025-01-01\n---\n" + "Kubernetes " * 200_000 + "\n", encoding="utf-8")
-    script = ("import sys, resource; import pyoxigraph as ox; from graph.build import build, BuildOptions;"
-              "from graph.store import MemoryStore; from pathlib import Path; s = MemoryStore();"
+    script = ("import sys, resource; import pyoxigraph as ox; from graph.build.pipeline import build, BuildOptions;"
+              "from graph.store.local import MemoryStore; from pathlib import Path; s = MemoryStore();"
               "r = build(s, BuildOptions(site=Path(sys.argv[1])));"
               "post = ox.NamedNode('https://example.org/posts/huge/');"
               "n = len(list(s.snapshot().quads_for_pattern(None, None, None, post)));"
@@ -204,7 +204,7 @@ def test_a_two_megabyte_paragraph_builds_in_seconds_with_bounded_memory(tmp_path
 def test_theme_candidates_are_recurring_headings_no_theme_names(tmp_path: Path) -> None:
     from click.testing import CliRunner
 
-    from graph.cli import main
+    from graph.cli.commands import main
 
     site = tmp_path / "site"
     (site / "content" / "posts").mkdir(parents=True)

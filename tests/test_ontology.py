@@ -239,8 +239,8 @@ def prefixed_uses(text: str, where: Path) -> Iterator[tuple[URIRef, str]]:
 
 
 def test_scan_finds_the_terms_mapping_writes() -> None:
-    """Guard for the scan itself: it must see the pg: terms graph/mapping.py is known to write."""
-    found = {term for term, _ in uses_in_python(ROOT / "graph" / "mapping.py")}
+    """Guard for the scan itself: it must see the pg: terms graph/map/pages.py is known to write."""
+    found = {term for term, _ in uses_in_python(ROOT / "graph" / "map" / "pages.py")}
     assert {PG.section, PG.fingerprint, SCHEMA.headline, PROV.wasDerivedFrom, DCTERMS.subject} <= found
 
 

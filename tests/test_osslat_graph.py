@@ -13,9 +13,9 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from graph.query import run, stats
-from graph.store import LocalStore
-from graph.validate import validate
+from graph.query.sparql import run, stats
+from graph.query.validate import validate
+from graph.store.local import LocalStore
 
 
 def _rows(shared_dir: Path) -> list[dict[str, str]]:

@@ -7,11 +7,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from graph.extract import Extractor
-from graph.places import gazetteer
-from graph.post import Page, ParsedSource, Problem, parse_source
-from graph.text import prose
-from graph.vocabulary import load_vocabulary
+from graph.extract.extractor import Extractor
+from graph.extract.places import gazetteer
+from graph.extract.text import prose
+from graph.extract.vocabulary import load_vocabulary
+from graph.read.post import Page, ParsedSource, Problem, parse_source
 
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from graph.ontology import QUERIES_DIR
-from graph.query import run
-from graph.store import LocalStore, MemoryStore
+from graph.query.sparql import run
+from graph.store.local import LocalStore, MemoryStore
 from web import create_app
 
 REPO = Path(__file__).resolve().parents[1]

@@ -8,11 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from graph.extract import Extractor
-from graph.ontology import QUERIES_DIR
-from graph.places import gazetteer
-from graph.query import run, stats
-from graph.relations import (
+from graph.extract.extractor import Extractor
+from graph.extract.places import gazetteer
+from graph.extract.relations import (
     _DATE_PATTERNS,
     COLOCATED,
     END,
@@ -23,7 +21,9 @@ from graph.relations import (
     RelationFinder,
     parse_dates,
 )
-from graph.vocabulary import load_vocabulary
+from graph.extract.vocabulary import load_vocabulary
+from graph.ontology import QUERIES_DIR
+from graph.query.sparql import run, stats
 from tests.test_extract import BASE, page_of
 
 

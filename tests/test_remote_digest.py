@@ -1,4 +1,4 @@
-"""HTTP Digest authentication (graph/httpauth.py) - the RFCs' own examples, and a whole build,
+"""HTTP Digest authentication (graph/store/httpauth.py) - the RFCs' own examples, and a whole build,
 query and export through a Digest-checking proxy in front of a real `oxigraph serve`.
 
 The proxy checks answers with its own code written from RFC 7616 (not postgraph's), refuses
@@ -23,11 +23,11 @@ from typing import ClassVar
 import pytest
 from click.testing import CliRunner
 
-from graph.build import BuildOptions, build
-from graph.cli import main
-from graph.httpauth import DigestSession, digest_response, parse_challenge
-from graph.remote import RemoteError
-from graph.store import open_store
+from graph.build.pipeline import BuildOptions, build
+from graph.cli.commands import main
+from graph.store.httpauth import DigestSession, digest_response, parse_challenge
+from graph.store.local import open_store
+from graph.store.remote import RemoteError
 
 from .helpers import site_generator
 from .oxigraph_server import oxigraph_server

@@ -1,4 +1,4 @@
-"""The remote store (graph/remote.py) against a real `oxigraph serve` on a loopback port: build,
+"""The remote store (graph/store/remote.py) against a real `oxigraph serve` on a loopback port: build,
 incremental rebuilds, query, export, stats, the web app, batching and credentials."""
 
 from __future__ import annotations
@@ -16,13 +16,13 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
-from graph.build import BuildOptions, build
-from graph.cli import main
-from graph.diff import diff_site, diff_stores
-from graph.export import FORMATS, export
-from graph.remote import RemoteConfig, RemoteError, RemoteStore, RemoteWriter
-from graph.remote_http import HttpClient, redact_url
-from graph.store import LocalStore, open_store
+from graph.build.diff import diff_site, diff_stores
+from graph.build.pipeline import BuildOptions, build
+from graph.cli.commands import main
+from graph.query.export import FORMATS, export
+from graph.store.http import HttpClient, redact_url
+from graph.store.local import LocalStore, open_store
+from graph.store.remote import RemoteConfig, RemoteError, RemoteStore, RemoteWriter
 
 from .helpers import check_web_basics, site_generator
 from .oxigraph_server import oxigraph_server
@@ -287,7 +287,7 @@ def test_failed_build_is_redone_exactly_where_it_stopped(server: str, small_site
 def test_report_graph_setting() -> None:
     """The report's place: a named graph (never the default graph, which is the knowledge graph), and
     that must be an IRI."""
-    from graph.store import StoreError
+    from graph.store.local import StoreError
 
     assert RemoteConfig.from_env("http://h:1", {}).report_params() == [("graph", "urn:postgraph:store")]
     assert RemoteConfig.from_env("http://h:1", {}).knowledge_params() == [("default", "")]
@@ -313,7 +313,7 @@ def test_report_in_a_named_graph_on_oxigraph(server: str, small_site: Path, monk
 
 
 def test_html_error_pages_become_words() -> None:
-    from graph.remote_http import html_text
+    from graph.store.http import html_text
 
     page = ("<html><head><title>Error</title><style>h1{color:red}</style></head><body><h1>HTTP/1.1 500</h1>"
             "<xmp>contains &quot;default&quot; param</xmp></body></html>")

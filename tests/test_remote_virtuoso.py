@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from graph.build import BuildOptions, build
-from graph.cli import main
-from graph.remote import RemoteError
-from graph.store import open_store
+from graph.build.pipeline import BuildOptions, build
+from graph.cli.commands import main
+from graph.store.local import open_store
+from graph.store.remote import RemoteError
 
 from .helpers import check_web_basics, free_port, server_process, site_generator
 

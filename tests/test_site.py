@@ -18,11 +18,11 @@ from pathlib import Path
 
 import pytest
 
-from graph.cascade import build_options, inherit, parse_cascade
-from graph.config import PLACEHOLDER_BASE_URL, ConfigError, load_config
-from graph.globs import GlobSlice, glob_match
-from graph.post import DateValue, Page, ParsedSource, Problem, parse_hugo_date, parse_source, to_instant
-from graph.site import Site, discover_sources, load_site
+from graph.read.cascade import build_options, inherit, parse_cascade
+from graph.read.config import PLACEHOLDER_BASE_URL, ConfigError, load_config
+from graph.read.globs import GlobSlice, glob_match
+from graph.read.post import DateValue, Page, ParsedSource, Problem, parse_hugo_date, parse_source, to_instant
+from graph.read.site import Site, discover_sources, load_site
 
 UTC = dt.UTC
 
@@ -1121,8 +1121,8 @@ def test_relative_base_url_gives_absolute_iris_and_says_so(tmp_path: Path, base:
                                                            caplog: pytest.LogCaptureFixture) -> None:
     """Hugo accepts `baseURL: /` (many sites use it); RDF needs absolute IRIs. It used to crash the
     build ("Invalid base IRI '/id/'")."""
-    from graph.build import BuildOptions, build
-    from graph.store import MemoryStore
+    from graph.build.pipeline import BuildOptions, build
+    from graph.store.local import MemoryStore
 
     (tmp_path / "content" / "posts").mkdir(parents=True)
     (tmp_path / "hugo.yaml").write_text(f"baseURL: {base}\n", encoding="utf-8")
@@ -1150,7 +1150,7 @@ def test_module_mounts_give_the_content_folders(tmp_path: Path) -> None:
     for lang in ("en", "de"):
         (tmp_path / "docs" / lang / "blog" / "post.md").write_text(
             f"---\ntitle: Post {lang}\ndate: 2025-01-01\nslug: post-{lang}\n---\nText.\n", encoding="utf-8")
-    from graph.site import load_site
+    from graph.read.site import load_site
 
     pages = {p.rel_path: p for p in load_site(tmp_path).pages if p.kind == "page"}
     en, de = pages["docs/en/blog/post.md"], pages["docs/de/blog/post.md"]

@@ -18,7 +18,7 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 
-from graph.store import LocalStore
+from graph.store.local import LocalStore
 from web import create_app
 
 from .helpers import postgraph_server

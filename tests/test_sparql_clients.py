@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from graph.store import LocalStore
+from graph.store.local import LocalStore
 from tests.helpers import free_port
 
 REPO = Path(__file__).resolve().parents[1]

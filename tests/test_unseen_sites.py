@@ -7,12 +7,12 @@ import re
 
 import pytest
 
-from graph.extract import Extractor
-from graph.matcher import Matcher, is_everyday_label, key_of
-from graph.places import gazetteer
-from graph.relations import RelationFinder
-from graph.text import prose
-from graph.vocabulary import load_vocabulary
+from graph.extract.extractor import Extractor
+from graph.extract.matcher import Matcher, is_everyday_label, key_of
+from graph.extract.places import gazetteer
+from graph.extract.relations import RelationFinder
+from graph.extract.text import prose
+from graph.extract.vocabulary import load_vocabulary
 from tests.test_extract import BASE, page_of
 
 
@@ -220,7 +220,7 @@ def test_a_camel_case_name_matches_in_any_case_an_acronym_does_not(extractor) ->
 
 
 def test_a_speakers_affiliation_is_an_organisation() -> None:
-    from graph.patterns import find_affiliations
+    from graph.extract.patterns import find_affiliations
 
     def orgs(text: str) -> list[str]:
         return [c.name for c in find_affiliations(text, 0, len(text))]
@@ -244,7 +244,7 @@ def test_a_monthly_meetup_gets_its_month_and_its_city(extractor) -> None:
 
 
 def test_a_run_of_capitals_stops_at_a_sentence_end_and_a_time_is_not_a_name() -> None:
-    from graph.patterns import capitalised_runs, find_events
+    from graph.extract.patterns import capitalised_runs, find_events
 
     for text, absent in (("la celebración del Día de la Comunidad de Kubernetes 2025. Este evento reunió", "Este"),
                          ("9:45 - 10 Prometheus Days: talk", "10 ")):

@@ -29,7 +29,7 @@ def test_security_headers_everywhere(client, route: str) -> None:
 
 
 @pytest.mark.parametrize("path", [
-    "/id/../../etc/passwd", "/id/%2e%2e/%2e%2e/etc/passwd", "/static/../graph/cli.py", "/static/..%2fgraph%2fcli.py",
+    "/id/../../etc/passwd", "/id/%2e%2e/%2e%2e/etc/passwd", "/static/../graph/cli/commands.py", "/static/..%2fgraph%2fcli.py",
     "/export/..%2f..%2fpyproject.toml", "/vendor/vis-network/..%2f..%2f__init__.py", "/vendor/vis-network/../network.py",
     "/describe?iri=file:///etc/passwd", "/graph/node.json?iri=file:///etc/passwd",
 ])

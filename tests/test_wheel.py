@@ -53,8 +53,8 @@ def test_an_installed_wheel_builds_a_site_outside_the_repository(wheel: Path, tm
     script = (
         "import json, sys\n"
         "import graph, graph.ontology\n"
-        "from graph.build import BuildOptions, build\n"
-        "from graph.store import MemoryStore\n"
+        "from graph.build.pipeline import BuildOptions, build\n"
+        "from graph.store.local import MemoryStore\n"
         "store = MemoryStore()\n"
         f"build(store, BuildOptions(site=__import__('pathlib').Path({str(site)!r})))\n"
         "rows = store.snapshot().query('SELECT DISTINCT ?e WHERE { ?post <https://schema.org/mentions> ?e }')\n"

@@ -12,7 +12,8 @@ from typing import Any
 
 from flask import Blueprint, Flask, Response, jsonify, render_template, request
 
-from graph import __version__, analysis
+from graph import __version__
+from graph.explore import analysis
 from graph.namespaces import local_name
 
 from .common import bad, entity_graph, home_summary, int_arg, page_lang, store

@@ -7,8 +7,8 @@ from typing import Any
 from flask import Flask, Response, render_template
 
 from graph import __version__
-from graph.executor import Executor
-from graph.store import Store
+from graph.query.executor import Executor
+from graph.store.local import Store
 
 from .analysis import bp as analysis_bp
 from .common import entity_graph, home_summary, link, page_lang

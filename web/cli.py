@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 from waitress.server import create_server
 
-from graph.cli import _build_options, _open, _run_build, _store_option, err, main
+from graph.cli.commands import _build_options, _open, _run_build, _store_option, err, main
 
 from . import create_app
 from .analysis import warm_up

@@ -11,10 +11,10 @@ from typing import Any, NoReturn
 
 from flask import Response, abort, current_app, request, url_for
 
-from graph import analysis
-from graph.entity import LANGS
-from graph.query import posts_by_year, recent_posts, stats
-from graph.store import Store
+from graph.explore import analysis
+from graph.explore.entity import LANGS
+from graph.query.sparql import posts_by_year, recent_posts, stats
+from graph.store.local import Store
 
 _locks: dict[str, threading.Lock] = {}
 _locks_lock = threading.Lock()

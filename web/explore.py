@@ -10,8 +10,8 @@ from typing import Any
 from flask import Blueprint, Response, abort, jsonify, render_template, request
 
 from graph import __version__
-from graph.entity import LANGS, entity_view, short
-from graph.search import MAX_QUERY, SearchIndex
+from graph.explore.entity import LANGS, entity_view, short
+from graph.explore.search import MAX_QUERY, SearchIndex
 
 from .common import bad, entity_graph, link, page_lang, per_generation, store
 

@@ -22,9 +22,10 @@ from flask import (
     send_from_directory,
 )
 
-from graph import __version__, network
-from graph.entity import LANGS
-from graph.executor import QueryInvalid, QueryRefused, QueryRequest, QueryTimeout, check
+from graph import __version__
+from graph.explore import network
+from graph.explore.entity import LANGS
+from graph.query.executor import QueryInvalid, QueryRefused, QueryRequest, QueryTimeout, check
 
 from .common import bad, entity_graph, int_arg, page_lang
 

@@ -27,11 +27,11 @@ from flask import (
 )
 
 from graph import formats
-from graph.executor import Executor, QueryInvalid, QueryRefused, QueryRequest, QueryTimeout, check
-from graph.export import FORMATS, export
 from graph.namespaces import PREFIXES, X_OA, X_RDF, short_iri
 from graph.ontology import QUERIES_DIR
-from graph.store import LocalStore, Store
+from graph.query.executor import Executor, QueryInvalid, QueryRefused, QueryRequest, QueryTimeout, check
+from graph.query.export import FORMATS, export
+from graph.store.local import LocalStore, Store
 
 from .common import link, page_lang, per_generation
 from .explore import entity_page

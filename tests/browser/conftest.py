@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from graph.store import LocalStore
+from graph.store.local import LocalStore
 
 from ..helpers import free_port
 

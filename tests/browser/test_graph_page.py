@@ -101,8 +101,8 @@ def test_construct_query_drawn_as_a_network(page, osslat_server) -> None:
 
 
 def test_hostile_titles_are_text_everywhere(page, tmp_path) -> None:
-    from graph.build import BuildOptions, build
-    from graph.store import LocalStore
+    from graph.build.pipeline import BuildOptions, build
+    from graph.store.local import LocalStore
 
     from .conftest import LiveServer
 

@@ -1,0 +1,505 @@
+"""A build: read the site, map each changed page to quads, load them into the store atomically.
+
+Incremental by design: every page's graph records a fingerprint of everything it was made from
+(`mapping.page_fingerprint`). A page whose fingerprint is already in the store is not mapped
+again; a changed page replaces only its own named graph; a page that is gone loses its graph.
+The knowledge graph (the default graph) is then brought up to date for what changed only: the
+changed pages' own facts, the site-wide facts when they changed, and the entities the changed
+pages talk about, re-consolidated (graph.knowledge, graph.consolidate).
+When nothing changed, no new store generation is written at all.
+"""
+
+from __future__ import annotations
+
+import collections
+import ctypes
+import ctypes.util
+import datetime as dt
+import functools
+import gc
+import hashlib
+import importlib.util
+import io
+import logging
+import multiprocessing
+import os
+import subprocess
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from graph import __version__
+from graph.read.config import SiteConfig
+from graph.extract.extractor import Extractor
+from graph.ids import Minter, default_entity_base
+from graph.build.knowledge import KnowledgeUpdate, add_rdf
+from graph.map.pages import MappingContext, Translation, page_fingerprint, page_quads, site_quads
+from graph.extract.matcher import entry_named, label_index
+from graph.map.mentions import extraction_nquads, mentioned_entities
+from graph.namespaces import PREFIXES, RDF_TYPE, X_PG, X_PROV, X_SCHEMA
+from graph.ontology import ontology_quads
+from graph.extract.places import gazetteer
+from graph.read.post import Page, Problem
+from graph.extract.relations import RelationFinder
+from graph.read.site import MAX_FILE_BYTES, Site, load_site
+from graph.store.local import Store
+from graph.extract.vocabulary import Vocabulary, load_vocabulary
+
+log = logging.getLogger(__name__)
+
+#: Serialised quads are handed to Oxigraph's bulk loader in batches of about this many bytes.
+BATCH_BYTES = 32 * 1024 * 1024
+
+#: progress(stage, done, total): stage is "read" or "map"; total may be None while unknown.
+Progress = Callable[[str, int, int | None], None]
+
+
+class BuildFailed(Exception):
+    """The build was refused (e.g. `--strict` with problems); the store was not changed."""
+
+    def __init__(self, message: str, report: BuildReport) -> None:
+        super().__init__(message)
+        self.report = report
+
+
+@dataclass
+class BuildOptions:
+    site: Path
+    drafts: bool = False
+    future: bool = False
+    expired: bool = False
+    strict: bool = False
+    entity_base: str | None = None  # default: <baseURL>id/
+    workers: int | None = None  # processes that map pages; default: one per core
+    max_file_bytes: int = MAX_FILE_BYTES  # larger content files are skipped with a message
+
+
+@dataclass
+class BuildReport:
+    """What a build did, for the summary line, the logs and the web home page."""
+
+    site: str
+    pages: int = 0  # pages in the graph after the build
+    mapped: int = 0  # pages whose graph was (re)made
+    unchanged: int = 0
+    removed: int = 0
+    kept: list[str] = field(default_factory=list)  # graphs kept from the last build: their file is now unreadable
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
+    problems: list[Problem] = field(default_factory=list)
+    quads: int = 0  # quads written by this build
+    seconds: float = 0.0
+    changed: bool = False
+    generation: str | None = None
+    entity_base: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "site": self.site, "pages": self.pages, "mapped": self.mapped, "unchanged": self.unchanged,
+            "removed": self.removed, "kept": self.kept, "skipped": [list(s) for s in self.skipped],
+            "problems": [str(p) for p in self.problems], "quads": self.quads,
+            "seconds": round(self.seconds, 3), "changed": self.changed, "entity_base": self.entity_base,
+            "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "version": __version__,
+        }
+
+
+@functools.lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """A hash of the modules that decide what a page yields: changing any of them (a fix, a new
+    rule) makes the next build map every page again, without anyone having to bump a version."""
+    h = hashlib.sha256()
+    for name in ("graph.read.post", "graph.read.config", "graph.read.permalink", "graph.read.site", "graph.extract.text", "graph.extract.matcher", "graph.extract.patterns", "graph.extract.places", "graph.extract.extractor", "graph.extract.relations", "graph.extract.vocabulary", "graph.map.pages", "graph.map.mentions", "graph.ids", "graph.namespaces", "graph.build.consolidate", "graph.build.knowledge", "graph.extract.themes"):
+        h.update(Path(importlib.util.find_spec(name).origin).read_bytes())
+    return h.hexdigest()
+
+
+#: One page to map: (page, fingerprint, its translations, the author id it profiles).
+Job = tuple[Page, str, Sequence[Translation], "str | None"]
+
+#: A build that maps at least this fraction of the site's pages compacts the store afterwards.
+COMPACT_FRACTION = 0.1
+
+#: Allocations between two collections of young objects during a build (Python's default: 700).
+YOUNG_COLLECTION = 10_000
+
+#: Below this many pages, starting worker processes costs more than it saves.
+PARALLEL_FROM = 400
+
+
+@dataclass(frozen=True)
+class MappedPage:
+    """One page, mapped: its named graph, its own facts for the knowledge graph, and what it says
+    about entities (the input of consolidation)."""
+
+    graph: str
+    count: int  # quads: named graph + knowledge graph
+    own: bytes  # N-Quads of the page's named graph
+    knowledge: bytes  # N-Triples of the default graph whose subject is the page
+    statements: list[tuple[str, str, str]]  # what it says about entities (N-Triples terms)
+    mentioned: list[str]  # entities it mentions (`<iri>`)
+    links: set[tuple[str, str]]  # (schema:mentions or schema:about, entity): also its article's
+
+
+class PageMapper:
+    """Maps one page to its named graph and its facts. Picklable, so worker processes can each
+    hold one (with their own extractor, built on first use)."""
+
+    def __init__(self, ctx: MappingContext, entity_base: str, series_of: dict[str, str],
+                 build_time: dt.datetime) -> None:
+        self.ctx, self.entity_base, self.series_of, self.build_time = ctx, entity_base, series_of, build_time
+        self._extractor: Extractor | None = None
+
+    def __getstate__(self) -> dict:
+        return {**self.__dict__, "_extractor": None}
+
+    def extractor(self) -> Extractor:
+        if self._extractor is None:
+            self._extractor = Extractor(load_vocabulary(self.entity_base), gazetteer(), self.ctx.site_title)
+        return self._extractor
+
+    def __call__(self, job: Job) -> MappedPage:
+        page, fp, translations, profile_of = job
+        knowledge, provenance = page_quads(page, self.ctx, fingerprint=fp, build_time=self.build_time,
+                                           translations=translations, profile_of=profile_of)
+        extraction = self.extractor().extract(page)
+        claims = RelationFinder(self.extractor()).find(page, extraction)
+        said: list[tuple[str, str, str]] = []
+        count, own = extraction_nquads(page, extraction, ox.NamedNode(page.permalink), self.series_of,
+                                       claims, said, source=self.ctx.minter.source(page.rel_path).value)
+        mentioned = [f"<{iri}>" for iri in mentioned_entities(extraction, self.series_of, claims)]
+        post = f"<{page.permalink}>"
+        pairs = {(f"<{X_SCHEMA.mentions.value}>", e) for e in mentioned}
+        pairs |= {(f"<{X_SCHEMA.about.value}>", f"<{iri}>") for iri in extraction.about}
+        lines = "".join(f"{post} {p} {e} .\n" for p, e in sorted(pairs))
+        return MappedPage(page.permalink, len(knowledge) + len(provenance) + count + len(pairs),
+                          _nquads(provenance) + own, _nquads(knowledge) + lines.encode(), said, mentioned, pairs)
+
+
+_worker_mapper: PageMapper | None = None
+
+
+def _init_worker(mapper: PageMapper) -> None:  # pragma: no cover - runs in worker processes
+    global _worker_mapper
+    _worker_mapper = mapper
+
+
+def _map_chunk_in_worker(jobs: list[Job]) -> list[MappedPage]:  # pragma: no cover - in workers
+    assert _worker_mapper is not None
+    return [_worker_mapper(job) for job in jobs]
+
+
+#: Pages per task sent to a worker, and tasks in flight per worker (bounds the main process's memory).
+_CHUNK = 8
+_WINDOW_PER_WORKER = 4
+
+
+def _map_all(mapper: PageMapper, jobs: list[Job], workers: int | None) -> Iterator[MappedPage]:
+    """Results in job order; in worker processes when there are enough pages and cores."""
+    workers = workers if workers is not None else (os.cpu_count() or 1)
+    if workers <= 1 or len(jobs) < PARALLEL_FROM:
+        yield from map(mapper, jobs)
+        return
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_init_worker,
+                             initargs=(mapper,)) as pool:
+        # A bounded window of chunks in flight (not pool.map, which submits every job at once):
+        # when loading falls behind mapping, finished results would otherwise pile up in memory
+        # without limit (hundreds of MB per thousand posts).
+        chunks = (jobs[i:i + _CHUNK] for i in range(0, len(jobs), _CHUNK))
+        window: collections.deque = collections.deque()
+        for chunk in chunks:
+            window.append(pool.submit(_map_chunk_in_worker, chunk))
+            if len(window) >= workers * _WINDOW_PER_WORKER:
+                yield from window.popleft().result()
+        while window:
+            yield from window.popleft().result()
+
+
+def _fixed_mmap_threshold(threshold: int = 1 << 20) -> None:
+    """Make glibc serve every allocation over `threshold` bytes with its own mmap, returned to the
+    system when freed.
+
+    A build passes many big byte strings through the main process (workers' N-Quads, the batches
+    handed to the bulk loader). glibc raises its mmap threshold after such blocks are freed and then
+    carves later ones out of the heap, which fragments and is never given back: the main process
+    grew by about 25 MB per 1,000 pages for no live data. With a fixed threshold it stays flat
+    (2,000 posts: peak 598 -> 404 MB, same time). Elsewhere than glibc this does nothing.
+    """
+    name = ctypes.util.find_library("c")
+    try:
+        libc = ctypes.CDLL(name) if name else None
+        mallopt = libc.mallopt if libc is not None else None
+    except (OSError, AttributeError):
+        return
+    if mallopt is not None:
+        m_mmap_threshold = -3  # from glibc's malloc.h
+        mallopt(m_mmap_threshold, threshold)
+
+
+def git_commit(root: Path) -> str | None:
+    """The HEAD commit when the site is (inside) a git work tree, else None."""
+    try:
+        out = subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True,
+                             text=True, timeout=10, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    commit = out.stdout.strip()
+    return commit if out.returncode == 0 and len(commit) == 40 else None
+
+
+def translations_of(pages: Iterable[Page], default_language: str) -> dict[str, list[Translation]]:
+    """permalink -> the page's other language versions (the default-language one is the original).
+
+    Keyed by permalink: one file can be a page in several languages (a mount's
+    `sites.matrix.languages`), so its path alone does not name a page."""
+    by_path: dict[str, list[Page]] = {}
+    for p in pages:
+        by_path.setdefault(p.rel_path, []).append(p)
+    out: dict[str, list[Translation]] = {}
+    for versions in by_path.values():
+        for page in versions:
+            others = {o.permalink: o for r in page.translations for o in by_path.get(r, ())
+                      if o.permalink != page.permalink and o.lang != page.lang}
+            out[page.permalink] = [
+                Translation(o.permalink, o.lang, o.lang == default_language and page.lang != default_language)
+                for o in sorted(others.values(), key=lambda o: o.lang)
+            ]
+    return out
+
+
+def author_profiles(pages: Iterable[Page]) -> dict[str, str]:
+    """rel_path of each author profile page -> the author id it describes."""
+    return {p.rel_path: p.term[1] for p in pages if p.term and p.term[0] in ("authors", "author")}
+
+
+def profile_pages(pages: Iterable[Page]) -> dict[str, list[Page]]:
+    """author id -> its profile pages (one per language)."""
+    out: dict[str, list[Page]] = {}
+    for p in pages:
+        if p.term and p.term[0] in ("authors", "author"):
+            out.setdefault(p.term[1], []).append(p)
+    return out
+
+
+def existing_fingerprints(snapshot: ox.Store | None) -> dict[str, str]:
+    """Named graph IRI -> the fingerprint it was built from, for every graph that records one."""
+    if snapshot is None:
+        return {}
+    rows = snapshot.query("SELECT ?g ?fp WHERE { GRAPH ?g { ?g pg:fingerprint ?fp } }",
+                          prefixes={"pg": X_PG.fingerprint.value.removesuffix("fingerprint")})
+    return {row["g"].value: row["fp"].value for row in rows}
+
+
+def mapping_context(config: SiteConfig, entity_base: str) -> MappingContext:
+    """What mapping needs of the site beyond each page (the same for every page of a build)."""
+    return MappingContext(minter=Minter(entity_base), base_url=config.base_url,
+                          default_language=config.default_language, site_title=config.title,
+                          git_commit=git_commit(config.root), taxonomies=dict(config.taxonomies))
+
+
+def series_of_editions(vocabulary: Vocabulary) -> dict[str, str]:
+    """Event edition IRI -> its series, for the vocabulary's editions."""
+    return {e.iri: e.series for e in vocabulary.entries.values() if e.kind == "event" and not e.is_series and e.series}
+
+
+def _record_if_news(store: Store, report: BuildReport, options: BuildOptions) -> None:
+    """A build with nothing to write still replaces the stored report when what it has to tell
+    differs (a file that broke or was fixed, a page now kept or skipped): `stats` and the home
+    page must not go on saying "0 problems" about a site that has one."""
+    old = store.info()
+    new = report.as_dict()
+    if not old or all(old.get(k, []) == new[k] for k in ("problems", "kept", "skipped")):
+        return
+    # the graph is the last writing build's: its time and counts stay; what was found now is added
+    new.update({k: old[k] for k in ("seconds", "quads", "mapped", "changed", "built_at") if k in old})
+    new["checked_at"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    new["options"] = old.get("options") or _options_info(options)
+    store.update_info(new)
+
+
+def _options_info(options: BuildOptions) -> dict[str, Any]:
+    """What `postgraph diff` needs to redo this build's planning later (see graph.diff)."""
+    return {"drafts": options.drafts, "future": options.future, "expired": options.expired,
+            "entity_base": options.entity_base}
+
+
+def graphs_from_sources(snapshot: ox.Store | None, paths: set[str]) -> set[str]:
+    """Page graphs derived from any of these source files (site-relative paths)."""
+    if snapshot is None or not paths:
+        return set()
+    rows = snapshot.query("SELECT ?g ?path WHERE { GRAPH ?g { ?g prov:wasDerivedFrom ?src . ?src pg:sourcePath ?path } }",
+                          prefixes=PREFIXES)
+    return {row["g"].value for row in rows if row["path"].value in paths}
+
+
+def _nquads(quads: Iterable[ox.Quad]) -> bytes:
+    return ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b""
+
+
+def _fingerprint_quads(quads: list[ox.Quad]) -> str:
+    return hashlib.sha256(b"".join(sorted(_nquads(quads).splitlines()))).hexdigest()
+
+
+def build(store: Store, options: BuildOptions, progress: Progress | None = None) -> BuildReport:
+    """Build (or bring up to date) the graph of `options.site` in `store`.
+
+    Raises `BuildFailed` when `options.strict` and some file had a problem; the store is then
+    left as it was.
+    """
+    # The cyclic garbage collector, quieter while a build runs: what lives for the whole build is
+    # frozen out of its reach (here the modules and whatever the caller holds; below the site, the
+    # extractor...), and young objects are collected after 10,000 allocations instead of 700. At
+    # 1,000 posts it took 0.2 s of a ~1 s one-post rebuild, now 0.03 s. Frozen objects are still
+    # freed as usual by reference counting; all is given back to the collector at the end.
+    frozen_before = gc.get_freeze_count()
+    threshold = gc.get_threshold()
+    gc.set_threshold(max(threshold[0], YOUNG_COLLECTION), *threshold[1:])
+    gc.freeze()
+    try:
+        return _build(store, options, progress)
+    finally:
+        gc.set_threshold(*threshold)
+        if not frozen_before:  # a caller that froze objects itself keeps them frozen
+            gc.unfreeze()
+
+
+def _build(store: Store, options: BuildOptions, progress: Progress | None) -> BuildReport:
+    started = time.perf_counter()
+    report = BuildReport(site=str(options.site.resolve()))
+
+    def on_file(_path: str) -> None:
+        report.pages += 1
+        if progress:
+            progress("read", report.pages, None)
+
+    site: Site = load_site(options.site, drafts=options.drafts, future=options.future,
+                           expired=options.expired, on_file=on_file, max_file_bytes=options.max_file_bytes)
+    config = site.config
+    report.pages = len(site.pages)
+    report.problems = list(site.problems)
+    report.skipped = list(site.skipped)
+    entity_base = options.entity_base or default_entity_base(config.base_url)
+    report.entity_base = entity_base
+    ctx = mapping_context(config, entity_base)
+    if options.strict and any(p.fatal for p in site.problems):
+        report.seconds = time.perf_counter() - started
+        raise BuildFailed(f"{sum(p.fatal for p in site.problems)} file(s) could not be read (--strict)", report)
+
+    vocabulary = load_vocabulary(entity_base)
+    config_fp = hashlib.sha256("\0".join((config.fingerprint, entity_base, vocabulary.fingerprint,
+                                          code_fingerprint())).encode()).hexdigest()
+    translations = translations_of(site.pages, config.default_language)
+    profiles = author_profiles(site.pages)
+    wanted = {
+        p.permalink: (p, page_fingerprint(p, config_fp, [*(t.permalink for t in translations[p.permalink]),
+                                                         profiles.get(p.rel_path, "")]))
+        for p in site.pages
+    }
+    snapshot = store.snapshot()
+    old = existing_fingerprints(snapshot)
+    # The site and the vocabulary stay alive for the whole build: out of the collector's reach, its
+    # full collections (set off by extraction's allocations, and the store's commit) stop walking them.
+    gc.freeze()
+
+    # which known entity a tag or category names: a dictionary lookup (building the matcher, with
+    # its everyday-word checks, cost a second on every build, even one with nothing to do)
+    labels = label_index(vocabulary.entries.values())
+
+    def term_entity(term: str) -> tuple[str, str] | None:
+        entry = entry_named((), term, labels)
+        return (entry.iri, entry.kind) if entry is not None else None
+
+    site_facts = site_quads(site.pages, ctx, profiles=profile_pages(site.pages), term_entity=term_entity)
+    site_graph = ctx.minter.graph("site")
+    agent = ctx.minter.agent(ctx.extractor_version)
+    extra_graphs = {
+        # bookkeeping of the site-wide facts (which live in the default graph): the agent that made
+        # them, and (below) a fingerprint that changes whenever they do
+        site_graph.value: [ox.Quad(agent, RDF_TYPE, X_PROV.SoftwareAgent, site_graph),
+                           ox.Quad(agent, X_SCHEMA.name, ox.Literal("postgraph"), site_graph),
+                           ox.Quad(agent, X_SCHEMA.softwareVersion, ox.Literal(ctx.extractor_version), site_graph)],
+        ctx.minter.graph("ontology").value: ontology_quads(ctx.minter.graph("ontology")),
+        ctx.minter.graph("vocabulary").value: vocabulary.quads(ctx.minter.graph("vocabulary")),
+    }
+    extra_fps = {g: _fingerprint_quads(q) for g, q in extra_graphs.items()}
+    extra_fps[site_graph.value] = _fingerprint_quads([*extra_graphs[site_graph.value], *site_facts])
+
+    to_map = [(p, fp) for iri, (p, fp) in wanted.items() if old.get(iri) != fp]
+    stale_pages = [iri for iri in old if iri not in wanted and iri not in extra_graphs]
+    unreadable = {p.path for p in site.problems if p.fatal}
+    if stale_pages and unreadable:
+        # A typo in a post's front matter must not take the post out of the graph: its last good
+        # graph stays (stale, and reported) until the file reads again or is deleted.
+        kept = graphs_from_sources(snapshot, unreadable) & set(stale_pages)
+        stale_pages = [iri for iri in stale_pages if iri not in kept]
+        report.kept = sorted(kept)
+        for iri in report.kept:
+            log.warning("kept the last good graph of %s: its file could not be read this time", iri)
+    stale_extra = [g for g, fp in extra_fps.items() if old.get(g) != fp]
+    report.unchanged = len(wanted) - len(to_map)
+    report.removed = len(stale_pages)
+    if not to_map and not stale_pages and not stale_extra:
+        report.seconds = time.perf_counter() - started
+        report.generation = store.generation()
+        log.info("nothing changed since the last build: %d pages already in the graph", report.unchanged)
+        _record_if_news(store, report, options)
+        return report
+
+    build_time = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    series_of = series_of_editions(vocabulary)
+    # Compacting the database makes later reads fast after big loads, but costs seconds whatever was
+    # written: skip it when a build changes only a few pages (the database compacts in the background).
+    compact = not old or len(to_map) + len(stale_pages) >= COMPACT_FRACTION * max(1, len(wanted))
+    info = report.as_dict()
+    info["options"] = _options_info(options)
+    _fixed_mmap_threshold()
+    rewritten = {*stale_pages, *(p.permalink for p, _ in to_map)}
+    # what the pages about to be replaced or removed talked about, before the build
+    update = KnowledgeUpdate.start(snapshot, entity_base, rewritten, set(old))
+    with store.transaction(info, compact=compact) as writable:
+        for iri in [*stale_pages, *stale_extra, *(p.permalink for p, _ in to_map)]:
+            node = ox.NamedNode(iri)
+            if writable.contains_named_graph(node):
+                writable.remove_graph(node)
+        extra = [q for graph in stale_extra for q in (
+            *extra_graphs[graph],
+            ox.Quad(ox.NamedNode(graph), X_PG.fingerprint, ox.Literal(extra_fps[graph]), ox.NamedNode(graph)))]
+        report.quads += len(extra)
+        # lenient: every term in these N-Quads was a pyoxigraph NamedNode or Literal, which checked
+        # its IRI or language tag when it was made; parsing them again spent ~10% of the bulk load.
+        add_rdf(writable, _nquads(extra), ox.RdfFormat.N_QUADS)
+        update.forget_pages(writable)
+        # Pages are mapped and loaded in batches, so memory stays bounded whatever the site's size;
+        # on big builds the mapping (extraction above all) runs in worker processes, one per core.
+        mapper = PageMapper(ctx, entity_base, series_of, build_time)
+        jobs = [(page, fp, translations.get(page.permalink, ()), profiles.get(page.rel_path)) for page, fp in to_map]
+        buffer = io.BytesIO()
+        total = len(jobs)
+        for done, mapped in enumerate(_map_all(mapper, jobs, options.workers), 1):
+            report.quads += mapped.count
+            buffer.write(mapped.own)
+            buffer.write(mapped.knowledge)  # N-Triples lines: the default graph's, in the same load
+            update.add(mapped.graph, mapped.statements, mapped.mentioned, mapped.links)
+            if buffer.tell() > BATCH_BYTES or done == total:
+                add_rdf(writable, buffer.getvalue(), ox.RdfFormat.N_QUADS)
+                buffer = io.BytesIO()
+            if progress:
+                progress("map", done, total)
+        gc.freeze()  # likewise the extractor (vocabulary matcher, gazetteer) and what the pages said
+        # the knowledge graph: the changed pages' facts, the site's, and the entities they touch
+        report.quads += update.apply(
+            writable, pages=site.pages, mapped=[p for p, _ in to_map], minter=ctx.minter, vocabulary=vocabulary,
+            gazetteer=gazetteer, other_graphs=set(extra_graphs),
+            site_facts=site_facts if site_graph.value in stale_extra else None)
+        report.mapped = len(to_map)
+        report.changed = True
+        report.seconds = time.perf_counter() - started
+        info.update(report.as_dict())
+    report.generation = store.generation()
+    log.info("built %d pages (%d unchanged, %d removed), %d quads written in %.2f s",
+             report.mapped, report.unchanged, report.removed, report.quads, report.seconds)
+    return report

@@ -1,0 +1,1 @@
+"""The `postgraph` command line (graph's commands; `serve` lives in web.cli)."""

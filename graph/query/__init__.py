@@ -1,0 +1,2 @@
+"""Querying: one SPARQL entry point, the killable executor, the format registry, result
+writers, exports and SHACL validation."""

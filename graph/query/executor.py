@@ -1,0 +1,267 @@
+"""Running untrusted SPARQL safely: read-only, no federation, a hard time limit, a cap on rows.
+
+pyoxigraph cannot cancel a query, so each query of an on-disk store runs in a worker process
+that opens the current generation read-only; a query that outlives its time limit is stopped by
+killing its worker (which is then replaced), while other requests go on in the other workers.
+An in-memory store cannot be shared with another process: its queries run in-process, without
+the hard limit (documented; `postgraph serve` always uses an on-disk or remote store).
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import re
+import threading
+import time
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from typing import Any
+
+import pyoxigraph as ox
+
+from graph.namespaces import PREFIXES
+from graph.query.results import (
+    GRAPH_MEDIA_TYPES,
+    RESULT_MEDIA_TYPES,
+    serialize_boolean,
+    serialize_solutions,
+    serialize_triples,
+)
+from graph.store.local import LocalStore, Store
+
+
+class QueryRefused(Exception):
+    """The request is not allowed (an update, SERVICE): HTTP 403."""
+
+
+class QueryInvalid(Exception):
+    """The query does not parse: HTTP 400 with the parser's message."""
+
+
+class QueryTimeout(Exception):
+    """The query ran longer than allowed and was stopped: HTTP 503."""
+
+
+@dataclass
+class QueryRequest:
+    query: str
+    result_format: str = "json"  # json, xml, csv, tsv for SELECT/ASK
+    graph_format: str = "turtle"  # turtle, ntriples, jsonld, rdfxml for CONSTRUCT/DESCRIBE
+    default_graphs: list[str] = field(default_factory=list)
+    named_graphs: list[str] = field(default_factory=list)
+    max_rows: int = 10_000
+
+
+@dataclass
+class QueryResponse:
+    kind: str  # select, ask, graph
+    body: bytes
+    media_type: str
+    rows: int
+    truncated: bool
+
+
+_STRINGS_AND_COMMENTS = re.compile(r'"""(?:.|\n)*?"""|\'\'\'(?:.|\n)*?\'\'\'|"(?:[^"\\\n]|\\.)*"|'
+                                   r"'(?:[^'\\\n]|\\.)*'|<[^<>\"{}|^`\\\s]*>|#[^\n]*")
+_SERVICE = re.compile(r"\bSERVICE\b", re.I)
+
+
+_PROLOGUE = re.compile(r"\A\s*(?:(?:PREFIX\s+[^\s:]*:|BASE)\s*)*", re.I)
+_FORM = re.compile(r"(SELECT|ASK|CONSTRUCT|DESCRIBE)\b|(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)\b",
+                   re.I)
+_KINDS = {"select": "select", "ask": "ask", "construct": "graph", "describe": "graph"}
+
+
+_PREFIX_DECLARED = re.compile(r"\bPREFIX\s+([A-Za-z][\w.-]*)?:", re.I)
+_PREFIXED_NAME = re.compile(r"(?<![\w:<?$\-.])([A-Za-z][\w.-]*)?:(?=[\w%\\]|\s|[;,.)\]}]|$)")
+_EXPECTED_LIST = re.compile(r"expected one of .*", re.S)
+
+
+def syntax_message(query: str, error: str) -> str:
+    """A parser error as a person reads it: "unknown prefix foaf: — declare it with PREFIX foaf: <…>"
+    (with the prefixes the service declares for every query) instead of the parser's list of the
+    Unicode ranges it expected."""
+    bare = _STRINGS_AND_COMMENTS.sub(" ", query)
+    declared = {m.group(1) or "" for m in _PREFIX_DECLARED.finditer(bare)} | set(PREFIXES)
+    used = [m.group(1) or "" for m in _PREFIXED_NAME.finditer(bare)]
+    unknown = list(dict.fromkeys(p for p in used if p not in declared))
+    if unknown and ("prefix not found" in error.lower() or "expected" in error.lower()):
+        first = unknown[0]
+        return (f"unknown prefix {first}: — declare it with PREFIX {first}: <…> before the query. "
+                f"This service declares these for every query: " + ", ".join(f"{p}:" for p in sorted(PREFIXES)))
+    short = _EXPECTED_LIST.sub(lambda m: m.group(0)[:160] + (" …" if len(m.group(0)) > 160 else ""), error)
+    return f"malformed query: {short}"
+
+
+def check(query: str, allow_service: bool = False) -> str:
+    """The query's kind ("select", "ask", "graph"); raises QueryRefused or QueryInvalid.
+
+    Decided from the text alone (strings, IRIs and comments blanked out), never by running it:
+    pyoxigraph cannot parse without evaluating, and evaluating here, outside the killable
+    workers, would let one query tie up a web thread (or, for LOAD, fetch a URL). Syntax errors
+    are found by the worker that runs the query, and come back as QueryInvalid."""
+    bare = _STRINGS_AND_COMMENTS.sub(" ", query)
+    if _SERVICE.search(bare) and not allow_service:
+        raise QueryRefused("SERVICE (federated queries) is disabled on this endpoint: it would make the "
+                           "server fetch other URLs")
+    form = _FORM.match(bare, _PROLOGUE.match(bare).end())
+    if form is None:
+        raise QueryInvalid("not a SPARQL query: after the PREFIX and BASE declarations it must start with "
+                           "SELECT, ASK, CONSTRUCT or DESCRIBE")
+    if form.group(2):
+        raise QueryRefused("this endpoint is read-only: SPARQL Update (INSERT, DELETE, LOAD, CLEAR, DROP …) "
+                           "is refused")
+    return _KINDS[form.group(1).lower()]
+
+
+def execute(store: ox.Store, request: QueryRequest) -> QueryResponse:
+    """Run a checked query on `store` and serialise at most `max_rows` results."""
+    kwargs: dict[str, Any] = {"prefixes": PREFIXES}
+    if request.default_graphs:  # the dataset the request names; else the knowledge graph
+        kwargs["default_graph"] = [ox.NamedNode(g) for g in request.default_graphs]
+    if request.named_graphs:
+        kwargs["named_graphs"] = [ox.NamedNode(g) for g in request.named_graphs]
+    result = store.query(request.query, **kwargs)
+    if isinstance(result, ox.QueryBoolean):
+        body = serialize_boolean(bool(result), request.result_format)
+        return QueryResponse("ask", body, RESULT_MEDIA_TYPES[request.result_format], 1, False)
+    if isinstance(result, ox.QueryTriples):
+        body, rows, truncated = serialize_triples(result, request.graph_format, request.max_rows)
+        return QueryResponse("graph", body, GRAPH_MEDIA_TYPES[request.graph_format], rows, truncated)
+    body, rows, truncated = serialize_solutions(result, request.result_format, request.max_rows)
+    return QueryResponse("select", body, RESULT_MEDIA_TYPES[request.result_format], rows, truncated)
+
+
+def _execute_remote(snapshot: Any, request: QueryRequest, timeout: float) -> QueryResponse:
+    """Run a query on a remote store's server (graph.remote): its answer is awaited at most `timeout` s."""
+    from graph.store.remote import RemoteError, RemoteTimeout
+
+    snapshot.timeout = timeout
+    try:
+        return execute(snapshot, request)
+    except RemoteTimeout as exc:
+        raise QueryTimeout(f"the SPARQL server did not answer within {timeout:g} s; add a LIMIT or narrow "
+                           "the query's patterns") from exc
+    except RemoteError as exc:
+        raise QueryInvalid(str(exc)) from exc
+    except SyntaxError as exc:
+        raise QueryInvalid(syntax_message(request.query, str(exc))) from exc
+
+
+def _worker(conn: Connection) -> None:  # pragma: no cover - runs in the worker process
+    stores: dict[str, ox.Store] = {}
+    while True:
+        try:
+            path, request = conn.recv()
+        except EOFError:
+            return
+        try:
+            store = stores.get(path)
+            if store is None:
+                stores.clear()
+                store = stores[path] = ox.Store.read_only(path)
+            conn.send(("ok", execute(store, request)))
+        except Exception as exc:
+            conn.send(("error", f"{type(exc).__name__}: {exc}"))
+
+
+class _Worker:
+    def __init__(self, ctx: Any) -> None:
+        self.conn, child = ctx.Pipe()
+        self.process = ctx.Process(target=_worker, args=(child,), daemon=True)
+        self.process.start()
+        child.close()
+
+    def kill(self) -> None:
+        self.process.kill()
+        self.process.join(5)
+        self.conn.close()
+
+
+class Executor:
+    """Runs queries against a store with a time limit that really stops the work."""
+
+    def __init__(self, store: Store, timeout: float = 10.0, workers: int = 2, max_rows: int = 10_000,
+                 allow_service: bool = False) -> None:
+        self.store = store
+        self.timeout = timeout
+        self.max_rows = max_rows
+        self.allow_service = allow_service
+        self._ctx = mp.get_context("spawn")
+        self._size = max(1, workers)
+        self._idle: list[_Worker] = []
+        self._count = 0
+        self._lock = threading.Condition()
+
+    def run(self, request: QueryRequest) -> QueryResponse:
+        """Check, then run the query; raises QueryInvalid, QueryRefused or QueryTimeout."""
+        check(request.query, self.allow_service)
+        request.max_rows = min(request.max_rows, self.max_rows)
+        snapshot = self.store.snapshot()
+        if snapshot is None:
+            raise QueryInvalid("the store holds no graph yet: build it first")
+        if not isinstance(self.store, LocalStore):
+            if hasattr(snapshot, "timeout"):  # a remote store: the server runs it, we wait at most `timeout`
+                return _execute_remote(snapshot, request, self.timeout)
+            try:
+                return execute(snapshot, request)
+            except SyntaxError as exc:
+                raise QueryInvalid(syntax_message(request.query, str(exc))) from exc
+            except (OSError, ValueError) as exc:
+                raise QueryInvalid(str(exc)) from exc
+        path = str(self.store.path / (self.store.generation() or ""))
+        worker = self._acquire()
+        try:
+            worker.conn.send((path, request))
+            if not worker.conn.poll(self.timeout):
+                worker.kill()
+                worker = None
+                raise QueryTimeout(f"the query ran longer than {self.timeout:g} s and was stopped; "
+                                   "add a LIMIT, narrow its patterns, or ask the operator for a longer "
+                                   "--query-timeout")
+            status, payload = worker.conn.recv()
+        except (EOFError, OSError, BrokenPipeError) as exc:
+            if worker is not None:
+                worker.kill()
+                worker = None
+            raise QueryInvalid(f"the query worker failed: {exc}") from exc
+        finally:
+            self._release(worker)
+        if status == "error":
+            kind, _, message = payload.partition(": ")
+            raise QueryInvalid(syntax_message(request.query, message) if kind == "SyntaxError" else payload)
+        return payload
+
+    def _acquire(self) -> _Worker:
+        deadline = time.monotonic() + self.timeout
+        with self._lock:
+            while not self._idle and self._count >= self._size:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise QueryTimeout("all query workers are busy; try again in a moment")
+                self._lock.wait(left)
+            if self._idle:
+                return self._idle.pop()
+            self._count += 1
+        try:
+            return _Worker(self._ctx)
+        except Exception:
+            with self._lock:
+                self._count -= 1
+                self._lock.notify()
+            raise
+
+    def _release(self, worker: _Worker | None) -> None:
+        with self._lock:
+            if worker is None:
+                self._count -= 1
+            else:
+                self._idle.append(worker)
+            self._lock.notify()
+
+    def close(self) -> None:
+        with self._lock:
+            for worker in self._idle:
+                worker.kill()
+            self._idle.clear()
+            self._count = 0

@@ -1,0 +1,1 @@
+"""Storage: the Store interface, the embedded Oxigraph store and remote SPARQL stores."""

@@ -1,0 +1,222 @@
+"""Where the graph lives: an embedded Oxigraph store on disk, or one in memory.
+
+The only module that opens the database. A build never writes into the graph readers use:
+it writes a new *generation* (a hard-linked copy of the current one, made by Oxigraph's backup,
+so unchanged data costs nothing), and only when the new generation is complete does a single
+atomic rename of the `CURRENT` file make it the graph everyone sees. A build that fails or is
+killed leaves the previous generation untouched; the next build removes the debris.
+
+Layout of a store directory (default `./.postgraph/`):
+
+    CURRENT            name of the generation readers use, e.g. "gen-1732460000123456789"
+    gen-…/             Oxigraph (RocksDB) databases; the current and the previous one are kept
+    gen-….json         what the build that made the generation reported (counts, time, site)
+    build.lock         held (flock) by the one build allowed to run at a time
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import gc
+import json
+import logging
+import os
+import shutil
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from graph.store.base import GraphView, Store, StoreBusy, StoreError  # noqa: F401 - the interface, re-exported here
+
+log = logging.getLogger(__name__)
+
+MEMORY = "memory"
+DEFAULT_STORE = ".postgraph"
+
+
+class MemoryStore(Store):
+    """An in-memory store (`--store memory`): for tests and one-off builds, gone at exit."""
+
+    def __init__(self) -> None:
+        self.spec = MEMORY
+        self._store: ox.Store | None = None
+        self._gen = 0
+        self._info: dict[str, Any] = {}
+        self._lock = threading.Lock()
+
+    def snapshot(self) -> ox.Store | None:
+        return self._store
+
+    def generation(self) -> str | None:
+        return f"mem-{self._gen}" if self._store is not None else None
+
+    def info(self) -> dict[str, Any]:
+        return dict(self._info)
+
+    def update_info(self, info: dict[str, Any]) -> None:
+        if self._store is not None:
+            self._info = dict(info)
+
+    @contextlib.contextmanager
+    def transaction(self, info: dict[str, Any] | None = None, *, compact: bool = True) -> Iterator[ox.Store]:
+        if not self._lock.acquire(blocking=False):
+            raise StoreBusy("another build is writing this in-memory store")
+        try:
+            new = ox.Store()
+            if self._store is not None:
+                new.bulk_extend(self._store.quads_for_pattern(None, None, None, None))
+            info = info if info is not None else {}
+            yield new
+            self._store, self._info = new, dict(info)
+            self._gen += 1
+        finally:
+            self._lock.release()
+
+
+class LocalStore(Store):
+    """An Oxigraph database directory with atomic generations (see the module docstring)."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        self.spec = str(self.path)
+        self._lock = threading.Lock()
+        self._open_gen: str | None = None
+        self._open_store: ox.Store | None = None
+        if self.path.exists() and not self.path.is_dir():
+            raise StoreError(f"{self.path} is not a directory; --store takes a directory, 'memory' or a URL")
+
+    # -- reading ---------------------------------------------------------------------------------
+    def generation(self) -> str | None:
+        try:
+            name = (self.path / "CURRENT").read_text(encoding="utf-8").strip()
+        except FileNotFoundError:
+            return None
+        return name if name and (self.path / name).is_dir() else None
+
+    def snapshot(self) -> ox.Store | None:
+        gen = self.generation()
+        if gen is None:
+            return None
+        with self._lock:
+            if gen != self._open_gen:
+                try:
+                    self._open_store = ox.Store.read_only(str(self.path / gen))
+                except OSError as exc:
+                    raise StoreError(f"cannot open the graph in {self.path / gen}: {exc}") from exc
+                self._open_gen = gen
+            return self._open_store
+
+    def info(self) -> dict[str, Any]:
+        gen = self.generation()
+        if gen is None:
+            return {}
+        try:
+            return json.loads((self.path / f"{gen}.json").read_text(encoding="utf-8"))
+        except (FileNotFoundError, json.JSONDecodeError):
+            return {}
+
+    # -- writing ---------------------------------------------------------------------------------
+    @contextlib.contextmanager
+    def _build_lock(self) -> Iterator[None]:
+        """Held by whatever writes the store (one build at a time, across processes)."""
+        self.path.mkdir(parents=True, exist_ok=True)
+        with open(self.path / "build.lock", "a+") as lock_file:
+            try:
+                fcntl.flock(lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError as exc:
+                raise StoreBusy(f"another build is running on {self.path}; wait for it to finish") from exc
+            yield
+
+    def update_info(self, info: dict[str, Any]) -> None:
+        if self.generation() is None:
+            return
+        with self._build_lock():
+            gen = self.generation()
+            if gen is not None:  # readers see the old report or the new one, never half of one
+                _atomic_write(self.path / f"{gen}.json", json.dumps(info, indent=2, default=str))
+
+    @contextlib.contextmanager
+    def transaction(self, info: dict[str, Any] | None = None, *, compact: bool = True) -> Iterator[ox.Store]:
+        with self._build_lock():
+            current = self.generation()
+            self._remove_debris(keep={current})
+            new_name = f"gen-{time.time_ns()}"
+            new_dir = self.path / new_name
+            if current is not None:
+                self._source(current).backup(str(new_dir))
+            writable = ox.Store(str(new_dir))
+            info = info if info is not None else {}
+            try:
+                yield writable
+                writable.flush()
+                if compact:
+                    writable.optimize()
+            except BaseException:
+                del writable
+                gc.collect()
+                shutil.rmtree(new_dir, ignore_errors=True)
+                raise
+            del writable  # closes the database before readers open it
+            gc.collect()
+            (self.path / f"{new_name}.json").write_text(json.dumps(info, indent=2, default=str), encoding="utf-8")
+            _atomic_write(self.path / "CURRENT", new_name)
+            log.debug("store %s now at %s", self.path, new_name)
+            self._remove_debris(keep={new_name, current})
+
+    def _source(self, gen: str) -> ox.Store:
+        """The generation a build copies: the snapshot readers already opened when it is that one
+        (a generation never changes once committed; opening it again cost 40 ms of each build)."""
+        with self._lock:
+            if gen == self._open_gen and self._open_store is not None:
+                return self._open_store
+        return ox.Store.read_only(str(self.path / gen))
+
+    def _remove_debris(self, keep: set[str | None]) -> None:
+        """Delete generations other than `keep`: old ones, and what killed builds left behind."""
+        for entry in self.path.glob("gen-*"):
+            name = entry.name.removesuffix(".json")
+            if name in keep:
+                continue
+            if entry.is_dir():
+                shutil.rmtree(entry, ignore_errors=True)
+            else:
+                entry.unlink(missing_ok=True)
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "w", encoding="utf-8") as f:
+        f.write(text)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+    dir_fd = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
+
+
+def open_store(spec: str | Path | None = None) -> Store:
+    """`memory`, an http(s) URL of a SPARQL 1.1 server (see graph.remote), or a directory
+    (created on first build). Default: `./.postgraph`."""
+    spec = str(spec) if spec is not None else DEFAULT_STORE
+    if spec == MEMORY:
+        return MemoryStore()
+    if spec.startswith(("http://", "https://")):
+        from graph.store.remote import RemoteStore
+
+        return RemoteStore.from_url(spec)
+    return LocalStore(spec)
+
+
+def query(store: ox.Store, sparql: str, **kwargs: Any) -> Any:
+    """Run a query over the knowledge graph (the default graph), with our prefixes."""
+    from graph.namespaces import PREFIXES
+
+    return store.query(sparql, prefixes=PREFIXES, **kwargs)
