@@ -1,7 +1,8 @@
 """The SPARQL 1.1 Protocol endpoint, Linked Data pages and downloadable dumps.
 
-Thin over graph.executor (safety: read-only, no SERVICE, time limit, row cap), graph.export
-(dumps) and graph.query (descriptions). See the README's "SPARQL service" section.
+Thin over graph.query.executor (safety: read-only, no SERVICE, time limit, row cap), graph.query.export
+(dumps) and graph.query.describe (terms, labels, descriptions, VoID): no SPARQL text here. See the
+README's "SPARQL service" section.
 """
 
 from __future__ import annotations
@@ -9,7 +10,6 @@ from __future__ import annotations
 import os
 import tempfile
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlencode
 
 import pyoxigraph as ox
@@ -27,8 +27,15 @@ from flask import (
 )
 
 from graph import formats
-from graph.namespaces import PREFIXES, X_OA, X_RDF, short_iri
+from graph.namespaces import PREFIXES, short_iri
 from graph.ontology import QUERIES_DIR
+from graph.query import describe as kg_describe
+from graph.query.describe import (
+    describe_triples,
+    graph_terms,
+    labels,
+    void_description,
+)
 from graph.query.executor import Executor, QueryInvalid, QueryRefused, QueryRequest, QueryTimeout, check
 from graph.query.export import FORMATS, export
 from graph.store.local import LocalStore, Store
@@ -213,51 +220,22 @@ def query_terms() -> Response:
     if snapshot is None:
         return jsonify({"terms": [], "prefixes": sorted(PREFIXES)})
 
-    def compute() -> list[dict[str, Any]]:
-        counts: dict[str, int] = {}
-        for sparql in ("SELECT ?t (COUNT(*) AS ?n) WHERE { ?s ?t ?o } GROUP BY ?t",
-                       "SELECT ?t (COUNT(*) AS ?n) WHERE { ?s a ?t } GROUP BY ?t"):
-            for row in snapshot.query(sparql):
-                name = short_iri(row["t"].value)
-                if name != row["t"].value:  # only terms of a declared vocabulary
-                    counts[name] = counts.get(name, 0) + int(row["n"].value)
-        return [{"name": n, "count": c} for n, c in sorted(counts.items(), key=lambda t: (-t[1], t[0]))]
-
-    return jsonify({"terms": per_generation("query-terms", None, compute), "prefixes": sorted(PREFIXES)})
+    return jsonify({"terms": per_generation("query-terms", None, lambda: graph_terms(snapshot)), "prefixes": sorted(PREFIXES)})
 
 
 PAGE_ROWS = 100
-_LABEL_PREDICATES = ("https://schema.org/name", "http://www.w3.org/2004/02/skos/core#prefLabel",
-                     "http://www.w3.org/2000/01/rdf-schema#label", "https://schema.org/headline")
-
-
 def _label_cells(table: dict) -> None:
     """Show each IRI of the results by its label in the page's language (from the knowledge graph),
     linked to its page, with the IRI on hover; IRIs without a label keep their prefixed form."""
-    iris = sorted({cell["iri"] for row in table["rows"] for cell in row if cell.get("iri")})[:5000]
     snapshot = _store().snapshot()
-    if not iris or snapshot is None:
-        return
-    lang = page_lang()
-    values = " ".join(f"<{i}>" for i in iris if ">" not in i and " " not in i)
-    preds = " ".join(f"<{p}>" for p in _LABEL_PREDICATES)
-    best: dict[str, tuple[int, str]] = {}
-    try:
-        rows = snapshot.query(f"SELECT ?s ?l WHERE {{ VALUES ?s {{ {values} }} VALUES ?p {{ {preds} }} ?s ?p ?l }}")
-    except (OSError, ValueError, SyntaxError):
-        return
-    for row in rows:
-        label = row["l"]
-        rank = 0 if getattr(label, "language", None) == lang else 1 if not getattr(label, "language", None) else 2
-        key = row["s"].value
-        if key not in best or rank < best[key][0]:
-            best[key] = (rank, label.value)
+    found = labels(snapshot, (cell["iri"] for row in table["rows"] for cell in row if cell.get("iri")),
+                   page_lang()) if snapshot is not None else {}
     for row in table["rows"]:
         for cell in row:
             if cell.get("iri"):
                 cell["href"] = link(cell["iri"])
-                if cell["iri"] in best:
-                    cell["text"] = best[cell["iri"]][1]
+                if cell["iri"] in found:
+                    cell["text"] = found[cell["iri"]]
 
 
 def _table(answer, kind: str) -> dict:
@@ -296,29 +274,6 @@ def _json_cell(binding: dict | None) -> dict:
 
 # -- Linked Data -------------------------------------------------------------------------------------
 
-#: What the RDF description of an IRI holds: the statements about it (up to DESCRIBE_OUT) and those
-#: pointing at it (up to DESCRIBE_IN), each once whatever the number of post graphs restating it.
-#: Statements that only carry evidence (an annotation's body, a claim's subject or object) are left
-#: out: a much-mentioned project is the body of tens of thousands of annotations, and a class such
-#: as oa:Annotation the object of millions of statements, which the web process would otherwise
-#: gather in memory. The entity page shows the evidence; /sparql has everything.
-DESCRIBE_OUT, DESCRIBE_IN = 10_000, 2_000
-_OUTGOING = "SELECT DISTINCT ?iri ?p ?o WHERE { ?iri ?p ?o } LIMIT %d"
-_EVIDENCE_LINKS = ", ".join(f"<{p.value}>" for p in (X_OA.hasBody, X_RDF.subject, X_RDF.object))
-_INCOMING = "SELECT DISTINCT ?iri ?s ?q WHERE { ?s ?q ?iri FILTER(?q NOT IN (" + _EVIDENCE_LINKS + ")) } LIMIT %d"
-
-
-def describe_triples(snapshot: Any, iri: str) -> tuple[list[ox.Triple], bool]:
-    """The bounded description of `iri` (see DESCRIBE_OUT), and whether a bound was reached."""
-    node, bind = ox.NamedNode(iri), {ox.Variable("iri"): ox.NamedNode(iri)}
-    out = [ox.Triple(node, r["p"], r["o"]) for r in snapshot.query(
-        _OUTGOING % (DESCRIBE_OUT + 1), substitutions=bind)]
-    into = [ox.Triple(r["s"], r["q"], node) for r in snapshot.query(
-        _INCOMING % (DESCRIBE_IN + 1), substitutions=bind)]
-    truncated = len(out) > DESCRIBE_OUT or len(into) > DESCRIBE_IN
-    return out[:DESCRIBE_OUT] + into[:DESCRIBE_IN], truncated
-
-
 #: What an IRI's description is offered in, in the order a tie in Accept is settled
 _DESCRIBE_ORDER = ("turtle", "jsonld", "ntriples", "rdfxml")
 
@@ -342,7 +297,7 @@ def _describe(iri: str) -> Response:
     if not triples:
         return _plain(404, f"the graph holds nothing about <{iri}>")
     body = ox.serialize(triples, format=fmt.rdf_format, prefixes=fmt.prefix_map())
-    note = (f"only the first {DESCRIBE_OUT:,} statements about it and {DESCRIBE_IN:,} pointing at it; "
+    note = (f"only the first {kg_describe.DESCRIBE_OUT:,} statements about it and {kg_describe.DESCRIBE_IN:,} pointing at it; "
             "ask /sparql for all")
     if truncated and fmt.name in ("turtle", "ntriples"):
         body = f"# {note}\n".encode() + (body or b"")
@@ -404,7 +359,7 @@ def dump(ext: str) -> Response:
             old.unlink(missing_ok=True)
         tmp = path.with_suffix(f".{ext}.tmp{os.getpid()}")
         with open(tmp, "wb") as f:  # every dump carries the same dataset description (VoID), JSON-LD too
-            export(snapshot, fmt, f, extra=void_description(snapshot, request.host_url.rstrip("/"), store.info()),
+            export(snapshot, fmt, f, extra=void_description(snapshot, request.host_url.rstrip("/"), store.info(), _EXTENSIONS),
                    entity_base=store.info().get("entity_base") or None)
         tmp.replace(path)
     response = send_file(path, mimetype=FORMATS[fmt].media_type, conditional=True, etag=f"{generation}-{ext}",
@@ -412,35 +367,12 @@ def dump(ext: str) -> Response:
     return response
 
 
-def void_description(snapshot: ox.Store, root: str, info: dict) -> list[ox.Triple]:
-    """VoID: counts, vocabularies, the endpoint and the dumps of this dataset."""
-    from graph.namespaces import X_DCTERMS, X_VOID
-
-    dataset = ox.NamedNode(root + "/.well-known/void#dataset")
-    triples = [ox.Triple(dataset, ox.NamedNode(PREFIXES["rdf"] + "type"), X_VOID.Dataset)]
-    # the knowledge graph (the default graph): what the Turtle dump and a plain query see
-    count = next(iter(snapshot.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")))[0]
-    entities = next(iter(snapshot.query("SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o FILTER isIRI(?s) }")))[0]
-    triples += [ox.Triple(dataset, X_VOID.triples, count), ox.Triple(dataset, X_VOID.entities, entities),
-                ox.Triple(dataset, X_VOID.sparqlEndpoint, ox.NamedNode(root + "/sparql")),
-                ox.Triple(dataset, X_DCTERMS.title, ox.Literal(f"postgraph graph of {info.get('site', 'a site')}")),
-                ox.Triple(dataset, X_VOID.uriSpace, ox.Literal(info.get("entity_base", "")))]
-    for ext in sorted(_EXTENSIONS):
-        triples.append(ox.Triple(dataset, X_VOID.dataDump, ox.NamedNode(f"{root}/export/postgraph.{ext}")))
-    for prefix in ("schema", "skos", "prov", "oa", "seo", "doap", "dcterms", "pg"):
-        triples.append(ox.Triple(dataset, X_VOID.vocabulary, ox.NamedNode(PREFIXES[prefix])))
-    if info.get("built_at"):
-        triples.append(ox.Triple(dataset, X_DCTERMS.modified, ox.Literal(
-            info["built_at"], datatype=ox.NamedNode(PREFIXES["xsd"] + "dateTime"))))
-    return triples
-
-
 @bp.get("/.well-known/void")
 def void() -> Response:
     snapshot = _store().snapshot()
     if snapshot is None:
         abort(503)
-    triples = void_description(snapshot, request.host_url.rstrip("/"), _store().info())
+    triples = void_description(snapshot, request.host_url.rstrip("/"), _store().info(), _EXTENSIONS)
     offered = [formats.get(name, formats.GRAPH) for name in ("turtle", "jsonld", "ntriples")]
     best = request.accept_mimetypes.best_match([f.media_type for f in offered], default=offered[0].media_type)
     fmt = formats.by_media_type(best, among=offered)
