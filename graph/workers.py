@@ -408,7 +408,7 @@ class PagePool:
             now = time.monotonic()
             for w in [w for w in self.workers if w.queue or not w.ready]:
                 if now > self._deadline(w, sizes) and not w.conn.poll(0):
-                    give_up(w, f"took longer than {self.budget.seconds(sizes[w.queue[0]]):.3g} s (--page-timeout)"
-                            if w.ready else None)
+                    late = f"took longer than {self.budget.seconds(sizes[w.queue[0]]):.3g} s" if w.ready else None
+                    give_up(w, late and late + (" to read" if kind == "read" else "") + " (--page-timeout)")
             if not self.workers:
                 self._start()
