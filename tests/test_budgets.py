@@ -145,3 +145,30 @@ def test_no_budgets_maps_in_this_process(tmp_path: Path) -> None:
          "&& !isBlank(?o)) } } ORDER BY ?g ?s ?p ?o")
     assert [tuple(map(str, r)) for r in run(inline.snapshot(), q).result] == \
         [tuple(map(str, r)) for r in run(workers.snapshot(), q).result]
+
+
+def test_a_file_that_grows_while_read_is_refused(tmp_path: Path) -> None:
+    """At most --max-file-size bytes are read, whatever the size was when the file was listed: a
+    FIFO (its size is 0) fed more than that stands for a file that grows while it is read."""
+    import threading
+
+    from graph.mounts import ContentFile
+
+    fifo = tmp_path / "growing.md"
+    os.mkfifo(fifo)
+
+    def feed() -> None:
+        try:
+            with open(fifo, "wb") as f:
+                f.write(b"---\ntitle: Growing\n---\n" + b"x" * (2 * 1024 * 1024))
+        except BrokenPipeError:
+            pass  # the reader stopped at the limit
+
+    writer = threading.Thread(target=feed)
+    writer.start()
+    try:
+        result = read_content(ContentFile("content/growing.md", fifo, 0, "", "growing.md"), 1024 * 1024)
+    finally:
+        writer.join(10)
+    assert str(result) == ("content/growing.md: file grew while it was read, over the limit of 1 MiB for one "
+                           "page (--max-file-size): skipped")
