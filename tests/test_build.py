@@ -241,11 +241,12 @@ def test_bare_folder_of_markdown(tmp_path: Path) -> None:
 
 
 def test_worker_processes_give_the_same_graph(small_site: Path, monkeypatch) -> None:
-    import graph.build.pipeline as build_module
+    import graph.build.workers as workers_module
 
     serial, parallel = MemoryStore(), MemoryStore()
-    build(serial, BuildOptions(site=small_site, workers=1))
-    monkeypatch.setattr(build_module, "PARALLEL_FROM", 1)
+    build(serial, BuildOptions(site=small_site, page_timeout=0))  # no budgets: all in this process
+    monkeypatch.setattr(workers_module, "PAGES_PER_WORKER", 1)  # two workers even for a few pages
+    monkeypatch.setattr(workers_module, "CHUNK", 1)
     build(parallel, BuildOptions(site=small_site, workers=2))
     q = ("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o FILTER(?p != prov:endedAtTime && !isBlank(?s) "
          "&& !isBlank(?o)) } } ORDER BY ?g ?s ?p ?o")

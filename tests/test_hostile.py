@@ -38,7 +38,7 @@ REASONS = {  # file -> what its report must say
     "huge.md": "--max-file-size",
 }
 KEPT = {"good.md", "html-in-front-matter.md", "unclosed-fence.md", "bom-crlf.md", "con espacios ñandú 日本.md",
-        "long-line.md", "nested-list.md"}
+        "long-line.md", "nested-list.md", "repeated-name.md"}
 
 
 def _hostile_site(tmp_path: Path) -> Path:
@@ -47,6 +47,9 @@ def _hostile_site(tmp_path: Path) -> Path:
     posts = site / "content" / "posts"
     (posts / "huge.md").write_text('---\ntitle: "Huge"\ndate: 2025-04-01\n---\n'
                                    + "Kubernetes and OpenStack in Pasadena, California. " * 600_000, encoding="utf-8")
+    # one 2 MB paragraph that names a project 200,000 times: slow to map, but a post (kept)
+    (posts / "repeated-name.md").write_text('---\ntitle: "Repeated name"\ndate: 2025-04-04\n---\n'
+                                            + "Kubernetes " * 200_000 + "\n", encoding="utf-8")
     (posts / "long-line.md").write_text('---\ntitle: "Long line"\ndate: 2025-04-02\n---\n' + "x" * (2 * 1024 * 1024)
                                         + " OpenStack\n", encoding="utf-8")
     bomb = 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n'
@@ -94,7 +97,7 @@ def test_the_good_posts_are_intact(hostile, tmp_path: Path) -> None:
     headlines = {r["h"].value for r in run(store.snapshot(), "SELECT ?h WHERE { ?p a schema:BlogPosting ; "
                                                              "schema:headline ?h }").result}
     assert {"Good post", "Unclosed fence", "BOM and CRLF", "Con espacios y ñandú", "Long line",
-            "Nested list", "<img src=x onerror=alert(1)>"} <= headlines
+            "Nested list", "Repeated name", "<img src=x onerror=alert(1)>"} <= headlines
     assert len(headlines) == len(KEPT)
     # the good post's graph is exactly what it is when built alone
     alone = tmp_path / "alone"
@@ -144,17 +147,24 @@ def test_strict_fails_and_leaves_the_store_as_it_was(hostile, tmp_path: Path) ->
 
 
 def test_time_and_memory_stay_bounded(tmp_path: Path) -> None:
+    """The whole hostile site (a 30 MB file, a 2 MB paragraph, an alias bomb…) builds to the end
+    with every process held to 2 GiB of address space, and the main process and its worker together
+    peak under 2 GB."""
     site = _hostile_site(tmp_path)
-    script = ("import sys; from graph.build.pipeline import build, BuildOptions; from graph.store.local import LocalStore;"
-              f"from pathlib import Path; r = build(LocalStore({str(tmp_path / 's')!r}), "
-              f"BuildOptions(site=Path({str(site)!r}), workers=1));"
-              "import json; print(json.dumps(len(r.problems)))")
+    script = ("import json, resource; from graph.build.pipeline import build, BuildOptions; from graph.store.local import LocalStore;"
+              "from graph.build import workers; from pathlib import Path;"
+              f"r = build(LocalStore({str(tmp_path / 's')!r}), BuildOptions(site=Path({str(site)!r}), workers=1));"
+              "workers.shutdown();"  # so that the worker's peak memory is counted
+              "print(json.dumps([len(r.problems), r.mapped, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,"
+              "resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss]))")
 
-    def limit() -> None:  # 3 GiB of address space, 300 s of CPU: far above what the build needs
-        resource.setrlimit(resource.RLIMIT_AS, (3 * 1024**3, 3 * 1024**3))
+    def limit() -> None:  # every process (the workers inherit it): 2 GiB of address space, 300 s of CPU
+        resource.setrlimit(resource.RLIMIT_AS, (2 * 1024**3, 2 * 1024**3))
         resource.setrlimit(resource.RLIMIT_CPU, (300, 300))
 
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300,
                           preexec_fn=limit, cwd=Path(__file__).parents[1])
     assert done.returncode == 0, done.stderr[-2000:]
-    assert json.loads(done.stdout.strip().splitlines()[-1]) >= len(REASONS)
+    problems, mapped, main_kb, worker_kb = json.loads(done.stdout.strip().splitlines()[-1])
+    assert problems >= len(REASONS) and mapped == len(KEPT)
+    assert (main_kb + worker_kb) * 1024 < 2 * 1000**3, f"main {main_kb // 1024} MB, worker {worker_kb // 1024} MB"

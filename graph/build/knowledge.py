@@ -208,10 +208,15 @@ class KnowledgeUpdate:
         return cls(snapshot, entity_base, rewritten, entities_of_graphs(snapshot, old, entity_base),
                    articles_of_graphs(snapshot, old))
 
-    def forget_pages(self, writable: Any) -> None:
-        """Before the mapped pages' own facts are loaded: drop what the default graph said of the
-        pages this build rewrites or removes."""
-        replace_default(writable, self.rewritten, b"")
+    def forget_pages(self, writable: Any, pages: set[str]) -> None:
+        """Before the mapped pages' own facts are loaded: drop what the default graph said of these
+        pages (of those this build rewrites or removes)."""
+        if pages:
+            replace_default(writable, pages, b"")
+
+    def keep(self, pages: set[str]) -> None:
+        """Pages whose mapping was given up: their stored graphs stay, and count as they were."""
+        self.rewritten -= pages
 
     def add(self, graph: str, statements: Iterable[tuple[str, str, str]], mentioned: Iterable[str],
             links: set[tuple[str, str]]) -> None:

@@ -11,7 +11,6 @@ When nothing changed, no new store generation is written at all.
 
 from __future__ import annotations
 
-import collections
 import ctypes
 import ctypes.util
 import datetime as dt
@@ -21,12 +20,9 @@ import hashlib
 import importlib.util
 import io
 import logging
-import multiprocessing
-import os
 import subprocess
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,8 +30,9 @@ from typing import Any
 import pyoxigraph as ox
 
 from graph import __version__
-from graph.read.config import SiteConfig
-from graph.extract.extractor import Extractor
+from graph.read.config import SiteConfig, load_config
+from graph.read.mounts import ContentFile
+from graph.extract.extractor import Extractor, new_extractor
 from graph.ids import Minter, default_entity_base
 from graph.build.knowledge import KnowledgeUpdate, add_rdf
 from graph.map.pages import MappingContext, Translation, page_fingerprint, page_quads, site_quads
@@ -44,11 +41,12 @@ from graph.map.mentions import extraction_nquads, mentioned_entities
 from graph.namespaces import PREFIXES, RDF_TYPE, X_PG, X_PROV, X_SCHEMA
 from graph.ontology import ontology_quads
 from graph.extract.places import gazetteer
-from graph.read.post import Page, Problem
+from graph.read.post import Page, ParsedSource, Problem
 from graph.extract.relations import RelationFinder
 from graph.read.site import MAX_FILE_BYTES, Site, load_site
 from graph.store.local import Store
 from graph.extract.vocabulary import Vocabulary, load_vocabulary
+from graph.build.workers import Budget, PagePool, Stopped
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +65,15 @@ class BuildFailed(Exception):
         self.report = report
 
 
+#: Seconds per MB of a page's file (and at least that many) that reading it, and mapping it, may
+#: take before the page is given up. Mapping costs at most about 3 s per MB of text on the
+#: adversarial shapes of bench/bench_shapes.py (bench/README.md), so a legitimate page stays far
+#: below it even on a busy machine, and a page that hangs costs 10 s of one worker.
+PAGE_TIMEOUT = 10.0
+#: MB of memory one page may take beyond what its worker holds already.
+PAGE_MEMORY = 1024.0
+
+
 @dataclass
 class BuildOptions:
     site: Path
@@ -75,8 +82,12 @@ class BuildOptions:
     expired: bool = False
     strict: bool = False
     entity_base: str | None = None  # default: <baseURL>id/
-    workers: int | None = None  # processes that map pages; default: one per core
+    workers: int | None = None  # processes that read and map pages; default: one per core
     max_file_bytes: int = MAX_FILE_BYTES  # larger content files are skipped with a message
+    # A page may take this many seconds per MB of its file (and at least this many) to be read, and
+    # again to be mapped; 0: no budgets, pages are read and mapped in this process (graph.workers).
+    page_timeout: float = PAGE_TIMEOUT
+    page_memory: float | None = PAGE_MEMORY  # MB one page may use (beyond its worker's own); None: no limit
 
 
 @dataclass
@@ -112,7 +123,7 @@ def code_fingerprint() -> str:
     """A hash of the modules that decide what a page yields: changing any of them (a fix, a new
     rule) makes the next build map every page again, without anyone having to bump a version."""
     h = hashlib.sha256()
-    for name in ("graph.read.post", "graph.read.config", "graph.read.permalink", "graph.read.site", "graph.extract.text", "graph.extract.matcher", "graph.extract.patterns", "graph.extract.places", "graph.extract.extractor", "graph.extract.relations", "graph.extract.vocabulary", "graph.map.pages", "graph.map.mentions", "graph.ids", "graph.namespaces", "graph.build.consolidate", "graph.build.knowledge", "graph.extract.themes"):
+    for name in ("graph.read.post", "graph.read.config", "graph.read.permalink", "graph.read.site", "graph.extract.text", "graph.extract.matcher", "graph.extract.patterns", "graph.extract.places", "graph.extract.extractor", "graph.extract.relations", "graph.extract.vocabulary", "graph.map.pages", "graph.map.mentions", "graph.ids", "graph.namespaces", "graph.build.consolidate", "graph.build.knowledge", "graph.extract.themes", "graph.extract.scan", "graph.extract.positions"):
         h.update(Path(importlib.util.find_spec(name).origin).read_bytes())
     return h.hexdigest()
 
@@ -125,10 +136,6 @@ COMPACT_FRACTION = 0.1
 
 #: Allocations between two collections of young objects during a build (Python's default: 700).
 YOUNG_COLLECTION = 10_000
-
-#: Below this many pages, starting worker processes costs more than it saves.
-PARALLEL_FROM = 400
-
 
 @dataclass(frozen=True)
 class MappedPage:
@@ -156,9 +163,14 @@ class PageMapper:
     def __getstate__(self) -> dict:
         return {**self.__dict__, "_extractor": None}
 
+    def use_extractor(self, extractor: Extractor) -> None:
+        """Map with `extractor`, one made by `new_extractor` for this mapper's entity base and site
+        title (a worker keeps it from one build to the next)."""
+        self._extractor = extractor
+
     def extractor(self) -> Extractor:
         if self._extractor is None:
-            self._extractor = Extractor(load_vocabulary(self.entity_base), gazetteer(), self.ctx.site_title)
+            self._extractor = new_extractor(self.entity_base, self.ctx.site_title)
         return self._extractor
 
     def __call__(self, job: Job) -> MappedPage:
@@ -177,46 +189,6 @@ class PageMapper:
         lines = "".join(f"{post} {p} {e} .\n" for p, e in sorted(pairs))
         return MappedPage(page.permalink, len(knowledge) + len(provenance) + count + len(pairs),
                           _nquads(provenance) + own, _nquads(knowledge) + lines.encode(), said, mentioned, pairs)
-
-
-_worker_mapper: PageMapper | None = None
-
-
-def _init_worker(mapper: PageMapper) -> None:  # pragma: no cover - runs in worker processes
-    global _worker_mapper
-    _worker_mapper = mapper
-
-
-def _map_chunk_in_worker(jobs: list[Job]) -> list[MappedPage]:  # pragma: no cover - in workers
-    assert _worker_mapper is not None
-    return [_worker_mapper(job) for job in jobs]
-
-
-#: Pages per task sent to a worker, and tasks in flight per worker (bounds the main process's memory).
-_CHUNK = 8
-_WINDOW_PER_WORKER = 4
-
-
-def _map_all(mapper: PageMapper, jobs: list[Job], workers: int | None) -> Iterator[MappedPage]:
-    """Results in job order; in worker processes when there are enough pages and cores."""
-    workers = workers if workers is not None else (os.cpu_count() or 1)
-    if workers <= 1 or len(jobs) < PARALLEL_FROM:
-        yield from map(mapper, jobs)
-        return
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_init_worker,
-                             initargs=(mapper,)) as pool:
-        # A bounded window of chunks in flight (not pool.map, which submits every job at once):
-        # when loading falls behind mapping, finished results would otherwise pile up in memory
-        # without limit (hundreds of MB per thousand posts).
-        chunks = (jobs[i:i + _CHUNK] for i in range(0, len(jobs), _CHUNK))
-        window: collections.deque = collections.deque()
-        for chunk in chunks:
-            window.append(pool.submit(_map_chunk_in_worker, chunk))
-            if len(window) >= workers * _WINDOW_PER_WORKER:
-                yield from window.popleft().result()
-        while window:
-            yield from window.popleft().result()
 
 
 def _fixed_mmap_threshold(threshold: int = 1 << 20) -> None:
@@ -336,6 +308,13 @@ def graphs_from_sources(snapshot: ox.Store | None, paths: set[str]) -> set[str]:
     return {row["g"].value for row in rows if row["path"].value in paths}
 
 
+def _remove_graphs(writable: Any, graphs: Iterable[str]) -> None:
+    for iri in graphs:
+        node = ox.NamedNode(iri)
+        if writable.contains_named_graph(node):
+            writable.remove_graph(node)
+
+
 def _nquads(quads: Iterable[ox.Quad]) -> bytes:
     return ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b""
 
@@ -359,15 +338,36 @@ def build(store: Store, options: BuildOptions, progress: Progress | None = None)
     threshold = gc.get_threshold()
     gc.set_threshold(max(threshold[0], YOUNG_COLLECTION), *threshold[1:])
     gc.freeze()
+    # Pages are read and mapped in worker processes, each page under a budget (graph.workers); the
+    # first worker starts now, while this process reads the configuration and lists the files.
+    pool = PagePool(Budget(options.page_timeout, options.page_memory or None), options.workers) \
+        if options.page_timeout > 0 else None
     try:
-        return _build(store, options, progress)
+        return _build(store, options, progress, pool)
     finally:
+        if pool is not None:
+            pool.close()
         gc.set_threshold(*threshold)
         if not frozen_before:  # a caller that froze objects itself keeps them frozen
             gc.unfreeze()
 
 
-def _build(store: Store, options: BuildOptions, progress: Progress | None) -> BuildReport:
+def _reader(pool: PagePool, max_file_bytes: int) -> Callable[[Sequence[ContentFile]], Iterator[ParsedSource | Problem]]:
+    """`load_site`'s `read_files`: each file read and parsed in a worker, under the pool's budget."""
+    def read_files(files: Sequence[ContentFile]) -> Iterator[ParsedSource | Problem]:
+        sizes = []
+        for f in files:
+            try:
+                sizes.append(f.path.stat().st_size)
+            except OSError:
+                sizes.append(0)
+        answers = pool.read([(f, max_file_bytes) for f in files], sizes, lambda i: files[i].rel_path)
+        for f, answer in zip(files, answers, strict=True):
+            yield Problem(f.rel_path, None, f"skipped, {answer.reason}") if isinstance(answer, Stopped) else answer
+    return read_files
+
+
+def _build(store: Store, options: BuildOptions, progress: Progress | None, pool: PagePool | None) -> BuildReport:
     started = time.perf_counter()
     report = BuildReport(site=str(options.site.resolve()))
 
@@ -376,13 +376,17 @@ def _build(store: Store, options: BuildOptions, progress: Progress | None) -> Bu
         if progress:
             progress("read", report.pages, None)
 
+    config = load_config(options.site)
+    entity_base = options.entity_base or default_entity_base(config.base_url)
+    if pool is not None:
+        pool.expect(entity_base, config.title)  # workers that read also get ready to map
     site: Site = load_site(options.site, drafts=options.drafts, future=options.future,
-                           expired=options.expired, on_file=on_file, max_file_bytes=options.max_file_bytes)
-    config = site.config
+                           expired=options.expired, on_file=on_file, max_file_bytes=options.max_file_bytes,
+                           read_files=_reader(pool, options.max_file_bytes) if pool is not None else None,
+                           config=config)
     report.pages = len(site.pages)
     report.problems = list(site.problems)
     report.skipped = list(site.skipped)
-    entity_base = options.entity_base or default_entity_base(config.base_url)
     report.entity_base = entity_base
     ctx = mapping_context(config, entity_base)
     if options.strict and any(p.fatal for p in site.problems):
@@ -401,6 +405,12 @@ def _build(store: Store, options: BuildOptions, progress: Progress | None) -> Bu
     }
     snapshot = store.snapshot()
     old = existing_fingerprints(snapshot)
+    to_map = [(p, fp) for iri, (p, fp) in wanted.items() if old.get(iri) != fp]
+    build_time = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    series_of = series_of_editions(vocabulary)
+    mapper = PageMapper(ctx, entity_base, series_of, build_time)
+    if pool is not None and to_map:
+        pool.prepare(mapper)  # the workers build their extractor while this process goes on
     # The site and the vocabulary stay alive for the whole build: out of the collector's reach, its
     # full collections (set off by extraction's allocations, and the store's commit) stop walking them.
     gc.freeze()
@@ -428,7 +438,6 @@ def _build(store: Store, options: BuildOptions, progress: Progress | None) -> Bu
     extra_fps = {g: _fingerprint_quads(q) for g, q in extra_graphs.items()}
     extra_fps[site_graph.value] = _fingerprint_quads([*extra_graphs[site_graph.value], *site_facts])
 
-    to_map = [(p, fp) for iri, (p, fp) in wanted.items() if old.get(iri) != fp]
     stale_pages = [iri for iri in old if iri not in wanted and iri not in extra_graphs]
     unreadable = {p.path for p in site.problems if p.fatal}
     if stale_pages and unreadable:
@@ -449,8 +458,6 @@ def _build(store: Store, options: BuildOptions, progress: Progress | None) -> Bu
         _record_if_news(store, report, options)
         return report
 
-    build_time = dt.datetime.now(dt.UTC).replace(microsecond=0)
-    series_of = series_of_editions(vocabulary)
     # Compacting the database makes later reads fast after big loads, but costs seconds whatever was
     # written: skip it when a build changes only a few pages (the database compacts in the background).
     compact = not old or len(to_map) + len(stale_pages) >= COMPACT_FRACTION * max(1, len(wanted))
@@ -461,10 +468,9 @@ def _build(store: Store, options: BuildOptions, progress: Progress | None) -> Bu
     # what the pages about to be replaced or removed talked about, before the build
     update = KnowledgeUpdate.start(snapshot, entity_base, rewritten, set(old))
     with store.transaction(info, compact=compact) as writable:
-        for iri in [*stale_pages, *stale_extra, *(p.permalink for p, _ in to_map)]:
-            node = ox.NamedNode(iri)
-            if writable.contains_named_graph(node):
-                writable.remove_graph(node)
+        # a page mapped again loses its old graph when its new one is loaded (below): one given up
+        # keeps it
+        _remove_graphs(writable, [*stale_pages, *stale_extra])
         extra = [q for graph in stale_extra for q in (
             *extra_graphs[graph],
             ox.Quad(ox.NamedNode(graph), X_PG.fingerprint, ox.Literal(extra_fps[graph]), ox.NamedNode(graph)))]
@@ -472,30 +478,55 @@ def _build(store: Store, options: BuildOptions, progress: Progress | None) -> Bu
         # lenient: every term in these N-Quads was a pyoxigraph NamedNode or Literal, which checked
         # its IRI or language tag when it was made; parsing them again spent ~10% of the bulk load.
         add_rdf(writable, _nquads(extra), ox.RdfFormat.N_QUADS)
-        update.forget_pages(writable)
+        update.forget_pages(writable, set(stale_pages))
         # Pages are mapped and loaded in batches, so memory stays bounded whatever the site's size;
-        # on big builds the mapping (extraction above all) runs in worker processes, one per core.
-        mapper = PageMapper(ctx, entity_base, series_of, build_time)
+        # the mapping (extraction above all) runs in the worker processes, one per core at most.
         jobs = [(page, fp, translations.get(page.permalink, ()), profiles.get(page.rel_path)) for page, fp in to_map]
+        if pool is not None:
+            answers: Iterable[MappedPage | Stopped] = pool.map(
+                jobs, [len(job[0].text) for job in jobs], lambda i: jobs[i][0].rel_path)
+        else:
+            answers = map(mapper, jobs)
         buffer = io.BytesIO()
-        total = len(jobs)
-        for done, mapped in enumerate(_map_all(mapper, jobs, options.workers), 1):
-            report.quads += mapped.count
-            buffer.write(mapped.own)
-            buffer.write(mapped.knowledge)  # N-Triples lines: the default graph's, in the same load
-            update.add(mapped.graph, mapped.statements, mapped.mentioned, mapped.links)
-            if buffer.tell() > BATCH_BYTES or done == total:
-                add_rdf(writable, buffer.getvalue(), ox.RdfFormat.N_QUADS)
-                buffer = io.BytesIO()
+        loaded: list[str] = []  # pages in `buffer`
+        stopped: set[str] = set()  # pages given up
+
+        def load() -> None:
+            nonlocal buffer
+            _remove_graphs(writable, loaded)
+            update.forget_pages(writable, set(loaded))
+            add_rdf(writable, buffer.getvalue(), ox.RdfFormat.N_QUADS)
+            buffer = io.BytesIO()
+            loaded.clear()
+
+        for done, ((page, _fp, _t, _a), mapped) in enumerate(zip(jobs, answers, strict=True), 1):
+            if isinstance(mapped, Stopped):
+                report.problems.append(Problem(page.rel_path, None, f"skipped, {mapped.reason}"))
+                stopped.add(page.permalink)
+                log.warning("%s: skipped, %s", page.rel_path, mapped.reason)
+            else:
+                report.quads += mapped.count
+                buffer.write(mapped.own)
+                buffer.write(mapped.knowledge)  # N-Triples lines: the default graph's, in the same load
+                loaded.append(mapped.graph)
+                update.add(mapped.graph, mapped.statements, mapped.mentioned, mapped.links)
+                if buffer.tell() > BATCH_BYTES:
+                    load()
             if progress:
-                progress("map", done, total)
+                progress("map", done, len(jobs))
+        load()
+        if stopped:
+            update.keep(stopped)  # their last graph stays, and counts as it was
+            report.kept = sorted({*report.kept, *(iri for iri in stopped if iri in old)})
+            if options.strict:
+                raise BuildFailed(f"{len(stopped)} page(s) over their budget (--strict)", report)
         gc.freeze()  # likewise the extractor (vocabulary matcher, gazetteer) and what the pages said
         # the knowledge graph: the changed pages' facts, the site's, and the entities they touch
         report.quads += update.apply(
-            writable, pages=site.pages, mapped=[p for p, _ in to_map], minter=ctx.minter, vocabulary=vocabulary,
-            gazetteer=gazetteer, other_graphs=set(extra_graphs),
+            writable, pages=site.pages, mapped=[p for p, _ in to_map if p.permalink not in stopped], minter=ctx.minter,
+            vocabulary=vocabulary, gazetteer=gazetteer, other_graphs=set(extra_graphs),
             site_facts=site_facts if site_graph.value in stale_extra else None)
-        report.mapped = len(to_map)
+        report.mapped = len(to_map) - len(stopped)
         report.changed = True
         report.seconds = time.perf_counter() - started
         info.update(report.as_dict())

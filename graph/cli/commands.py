@@ -14,7 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from graph import __version__
-from graph.build.pipeline import BuildFailed, BuildOptions, BuildReport, build
+from graph.build.pipeline import PAGE_MEMORY, PAGE_TIMEOUT, BuildFailed, BuildOptions, BuildReport, build
 from graph.namespaces import SITE_PREFIX
 from graph.query.export import FORMATS, export
 from graph.query.sparql import QueryError, query_format_names, rows, run, stats, write
@@ -70,13 +70,41 @@ def main(verbose: int, quiet: bool) -> None:
     _setup_logging(verbose, quiet)
 
 
+def _remember(ctx: click.Context, param: click.Parameter, value: object) -> object:
+    ctx.meta[f"postgraph.{param.name}"] = value
+    return value
+
+
+def _budgets() -> dict[str, float | None]:
+    """BuildOptions' page_timeout and page_memory, as given to the running command. They reach
+    `_run_build` through click's context, not as parameters, so that every command with the build
+    options (build, serve, diff) takes them without repeating them in its signature."""
+    ctx = click.get_current_context(silent=True)
+    meta = ctx.meta if ctx is not None else {}
+    memory = meta.get("postgraph.page_memory", PAGE_MEMORY)
+    return {"page_timeout": meta.get("postgraph.page_timeout", PAGE_TIMEOUT), "page_memory": memory or None}
+
+
 def _build_options(f):
+    f = click.option("--page-memory", default=PAGE_MEMORY, show_default=True, type=click.FloatRange(min=0),
+                     metavar="MB", expose_value=False, callback=_remember,
+                     help="Memory one page may use (beyond what its worker process holds already) to be read or "
+                          "mapped; a page that needs more is skipped and reported like --page-timeout. "
+                          "0: no limit.")(f)
+    f = click.option("--page-timeout", default=PAGE_TIMEOUT, show_default=True, type=click.FloatRange(min=0),
+                     metavar="SECONDS", expose_value=False, callback=_remember,
+                     help="Time one page may take to be read, and again to be mapped: this many seconds per MB "
+                          "of its file, and at least this many. Pages run in worker processes; one over its "
+                          "time is stopped, reported as 'skipped, took longer than …', and keeps its graph "
+                          "from the last build; the rest is built (--strict: the build fails). "
+                          "0: no budgets, pages are read and mapped in this process.")(f)
     f = click.option("--max-file-size", default=4.0, show_default=True, type=click.FloatRange(min=0.001),
                      metavar="MIB", help="Skip (and report) content files larger than this many MiB.")(f)
     f = click.option("--base-iri", default=None, metavar="IRI",
                      help="Base under which entity IRIs are minted (default: the site's baseURL + 'id/').")(f)
     f = click.option("--strict", is_flag=True,
-                     help="Fail (exit 1, store unchanged) if any file cannot be read, instead of skipping it.")(f)
+                     help="Fail (exit 1, store unchanged) if any file cannot be read or any page is over its "
+                          "--page-timeout or --page-memory, instead of skipping it.")(f)
     f = click.option("--expired", is_flag=True, help="Include pages whose expiryDate has passed.")(f)
     f = click.option("--future", is_flag=True, help="Include pages whose publishDate is in the future.")(f)
     f = click.option("--drafts", is_flag=True, help="Include pages with `draft: true`.")(f)
@@ -86,7 +114,7 @@ def _build_options(f):
 def _run_build(store: Store, site: Path, drafts: bool, future: bool, expired: bool, strict: bool,
                base_iri: str | None, max_file_size: float = 4.0) -> BuildReport:
     options = BuildOptions(site=site, drafts=drafts, future=future, expired=expired, strict=strict,
-                           entity_base=base_iri, max_file_bytes=int(max_file_size * 1024 * 1024))
+                           entity_base=base_iri, max_file_bytes=int(max_file_size * 1024 * 1024), **_budgets())
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=err, transient=True, disable=not err.is_terminal) as bar:
         read_task = bar.add_task("reading pages", total=None)
@@ -151,7 +179,8 @@ def build_cmd(site: Path, store_spec: str, drafts: bool, future: bool, expired: 
 
     SITE is a folder with Hugo configuration (hugo.toml, config.yaml, config/_default/ …) or just a
     folder of Markdown files. Files that cannot be read are reported as `path:line: reason` and
-    skipped; the rest is built. Unchanged pages are not processed again.
+    skipped; the rest is built. Unchanged pages are not processed again. No page can stop the
+    build: each is read and mapped in a worker process under --page-timeout and --page-memory.
     """
     _run_build(_open(store_spec), site, drafts, future, expired, strict, base_iri, max_file_size)
 
@@ -433,7 +462,7 @@ def diff_cmd(site: Path | None, store_spec: str, against_spec: str | None, draft
                                    future=future or bool(last and last.future),
                                    expired=expired or bool(last and last.expired), strict=strict,
                                    entity_base=base_iri or (last.entity_base if last else None),
-                                   max_file_bytes=int(max_file_size * 1024 * 1024))
+                                   max_file_bytes=int(max_file_size * 1024 * 1024), **_budgets())
             if not options.site.is_dir():
                 raise click.UsageError(f"the site folder {options.site} is gone: give SITE")
             with err.status("mapping the pages that changed…", spinner="dots") if err.is_terminal \

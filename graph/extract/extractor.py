@@ -34,6 +34,7 @@ from graph.extract.patterns import (
     find_venues,
 )
 from graph.extract.places import AMBIGUOUS_COUNTRIES, Gazetteer, Place
+from graph.extract.positions import ByStart
 from graph.extract.text import Prose, prose
 from graph.extract.vocabulary import Entry, Vocabulary
 from graph.ids import slugify
@@ -169,6 +170,7 @@ class Extractor:
         self.base = vocabulary.base
         self.matcher = Matcher(vocabulary.entries.values())
         self._region_memo: dict = {}  # see _region_named
+        self._keys: dict[tuple[str, str], frozenset[str]] = {}  # see _keys_of
         self._labels: dict | None = None  # see term_entity
         self._regional: set[str] | None = None  # series with regional series of their own (edition_of)
         self._sites: dict[str, set[str]] | None = None  # entity -> its web sites and repositories (host/owner)
@@ -470,13 +472,23 @@ class Extractor:
             for place in self.gazetteer.lookup(place_name)[:1]:
                 for ref in (place.country, place.admin):
                     if ref in self.gazetteer.places:
-                        names |= {key_of(n) for _l, n in self.gazetteer.places[ref].names}
+                        names |= self._keys_of("place", ref)
         for candidate in narrower:
-            label_words = {key_of(w) for label, _ in candidate.labels for w in label.split()}
-            own = label_words - {key_of(w) for label, _ in entry.labels for w in label.split()}
+            own = self._keys_of("entry", candidate.iri) - self._keys_of("entry", entry.iri)
             if own & names:
                 return candidate
         return entry
+
+    def _keys_of(self, kind: str, ref: str) -> frozenset[str]:
+        """The words of a vocabulary entry's labels, or the names of a gazetteer place, as keys:
+        asked for every mention of a series, so made once."""
+        if (kind, ref) not in self._keys:
+            if kind == "place":
+                keys = {key_of(n) for _l, n in self.gazetteer.places[ref].names}
+            else:
+                keys = {key_of(w) for label, _ in self.vocabulary.entries[ref].labels for w in label.split()}
+            self._keys[kind, ref] = frozenset(keys)
+        return self._keys[kind, ref]
 
     def edition_of(self, out: Extraction, series: Entry, year: int, _surface: str | None,
                    region: str | None = None) -> str | None:
@@ -614,16 +626,17 @@ class Extractor:
     # -- places ---------------------------------------------------------------------------------
     def _places(self, out: Extraction, doc: Prose, runs: dict[int, list[Run]], covered: Spans,
                 events: list[tuple[int, int]], folded: str, lang: str) -> None:
+        event_ends = {end for _start, end in events}
         for index, block_runs in runs.items():
             block = doc.blocks[index]
             for run in block_runs:
                 i = 0
                 while i < len(run):
-                    found = self._place_at(out, doc, run, i, covered, events, folded, lang, block.kind)
+                    found = self._place_at(out, doc, run, i, covered, event_ends, folded, lang, block.kind)
                     i = found if found > i else i + 1
 
     def _place_at(self, out: Extraction, doc: Prose, run: list[re.Match[str]], i: int,
-                  covered: Spans, events: list[tuple[int, int]], folded: str, lang: str,
+                  covered: Spans, event_ends: set[int], folded: str, lang: str,
                   block_kind: str) -> int:
         for j in range(min(len(run), i + 5), i, -1):
             if not run[j - 1].group()[:1].isupper() or not run[i].group()[:1].isupper():
@@ -653,7 +666,7 @@ class Extractor:
                 country_after = followed and key_of(followed.group(1).split(" ")[0]) in self.gazetteer.country_keys
                 gap_before = doc.masked[max(0, start - 2):start]
                 beside_event = next_word in _EVENT_WORDS or (bool(words_before) and words_before[-1] in _EVENT_WORDS) \
-                    or any(0 <= start - e <= 2 and not gap_before.strip(" ") for _s, e in events)
+                    or (not gap_before.strip(" ") and not event_ends.isdisjoint((start, start - 1, start - 2)))
                 # a town, unlike a big city, also needs its state or country named somewhere in the post
                 known_region = place.population >= 100_000 or self._region_named(place, folded)
                 # a big city with a name of several words ("Mexico City", "São Paulo") needs no context
@@ -694,21 +707,19 @@ class Extractor:
                     i += step
 
     def _region_named(self, place: Place, folded: str) -> bool:
-        # asked for every mention of a place: remember the answer per text, since each check scans it
-        key = (place.admin, place.country)
+        return any(self._place_named(ref, folded) for ref in (place.admin, place.country))
+
+    def _place_named(self, ref: str | None, folded: str) -> bool:
+        """Whether the (folded) text names the gazetteer's place `ref`. Asked for every mention of a
+        place, and each check scans the text: the answer is remembered per text."""
+        if not ref or ref not in self.gazetteer.places:
+            return False
         if self._region_memo.get("text") is not folded:
             self._region_memo.clear()
             self._region_memo["text"] = folded
-        if key not in self._region_memo:
-            self._region_memo[key] = self._region_named_in(place, folded)
-        return self._region_memo[key]
-
-    def _region_named_in(self, place: Place, folded: str) -> bool:
-        for ref in (place.admin, place.country):
-            if ref and ref in self.gazetteer.places and any(
-                    key_of(n) in folded for _l, n in self.gazetteer.places[ref].names):
-                return True
-        return False
+        if ref not in self._region_memo:
+            self._region_memo[ref] = any(key_of(n) in folded for _l, n in self.gazetteer.places[ref].names)
+        return self._region_memo[ref]
 
     def _choose_place(self, candidates: list[Place], folded: str, surface: str = "") -> Place:
         """The candidate whose own name this is (not an alternate name), whose state or country the
@@ -720,8 +731,7 @@ class Extractor:
             rank = {"Country": 3, "Continent": 2, "AdministrativeArea": 1}.get(p.kind, 0)
             bonus = 0
             for ref in (p.admin, p.country):
-                if ref and ref in self.gazetteer.places and any(
-                        key_of(n) in folded for _l, n in self.gazetteer.places[ref].names):
+                if self._place_named(ref, folded):
                     bonus += 2 if ref == p.admin else 1
             return own, rank, bonus, p.population
         return max(candidates, key=score)
@@ -763,11 +773,17 @@ class Extractor:
                                     if b.kind not in ("title", "heading")))
         # an event named after a known project or organisation ("Helm Summit EU 2019", "Linkerd Day")
         named_after = {m.start: m.end for m in out.mentions if m.kind in ("project", "organization")}
+        namers = ByStart(m for m in out.mentions if m.kind in ("project", "organization", "place"))
+        unnamed = len(out.mentions) - len(namers)  # out.mentions only grows: the rest is added below
         for c in sorted(candidates, key=lambda c: (-(c.end - c.start), c.start)):
+            for m in out.mentions[len(namers) + unnamed:]:  # what the last candidate added
+                if m.kind in ("project", "organization", "place"):
+                    namers.add(m)
+                else:
+                    unnamed += 1
             rest = named_after.get(c.start, c.start) if c.kind == "event" else c.start
             # "San Francisco Linkerd Meetup": a place and a project inside an event's name
-            inside = sorted((m.start, m.end) for m in out.mentions if m.kind in ("project", "organization", "place")
-                            and c.start <= m.start and m.end <= c.end and m.end < c.end) \
+            inside = sorted((m.start, m.end) for m in namers.within(c.start, c.end) if m.end < c.end) \
                 if (c.kind == "event" and ends_with_event_head(c.name)) or c.kind == "place" else []
             if rest >= c.end or _blocked(covered, rest, c.end, inside):  # not "Día de … Kubernetes"
                 continue
@@ -1021,3 +1037,12 @@ def _find_term(head: str, term: str, taxonomy: str) -> int | None:
 
 def _now_year() -> int:
     return dt.date.today().year
+
+
+def new_extractor(entity_base: str, site_title: str | None) -> Extractor:
+    """The extractor of a build: the vocabulary's matcher (entities minted under `entity_base`), the
+    gazetteer, and what the site is named after."""
+    from graph.extract.places import gazetteer
+    from graph.extract.vocabulary import load_vocabulary
+
+    return Extractor(load_vocabulary(entity_base), gazetteer(), site_title)

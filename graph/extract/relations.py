@@ -10,13 +10,18 @@ confidence; graph.mentions writes them as `pg:Claim`s next to the statements the
 
 from __future__ import annotations
 
+import bisect
+import collections
 import datetime as dt
 import itertools
+import math
 import re
 from dataclasses import dataclass
 
 from graph.extract.extractor import Extraction, Extractor, Mention, NewEntity
 from graph.extract.patterns import REGIONS
+from graph.extract.positions import ByStart
+from graph.extract.scan import finditer_bracketed
 from graph.extract.text import Block, Prose
 from graph.extract.themes import ANNOUNCED, LISTED, announced_sections, listed_topics
 from graph.extract.vocabulary import Entry
@@ -120,6 +125,9 @@ _DATE_PATTERNS = [
 ]
 
 
+_COLOCATED_LINK = re.compile(r"\[([^\]\n]+)\]\(([^)\s]*co-?located[^)\s]*)\)")
+
+
 @dataclass(frozen=True)
 class Claim:
     """One relation a post asserts, with the span of the source file that supports it."""
@@ -153,10 +161,11 @@ class RelationFinder:
         if doc is None:
             return []
         claims: list[Claim] = []
-        events = [m for m in ext.mentions if m.kind == "event" and m.block != "front-matter"]
-        editions = [m for m in events if self._is_edition(m.iri, ext)]
-        places = [m for m in ext.mentions if m.kind == "place"]
-        orgs = [m for m in ext.mentions if m.kind == "organization" and m.block != "front-matter"]
+        # by where they start: what a sentence names is found by bisection, not by walking them all
+        events = ByStart(m for m in ext.mentions if m.kind == "event" and m.block != "front-matter")
+        editions = ByStart(m for m in events if self._is_edition(m.iri, ext))
+        places = ByStart(m for m in ext.mentions if m.kind == "place")
+        orgs = ByStart(m for m in ext.mentions if m.kind == "organization" and m.block != "front-matter")
         year = page.date.year if page.date is not None else None
         main = [iri for iri in ext.about if self._is_edition(iri, ext)]
         claims += self._colocation(doc, ext, events, main, year)
@@ -250,7 +259,7 @@ class RelationFinder:
         return found[0] if len(found) == 1 else series
 
     # -- co-location ------------------------------------------------------------------------------
-    def _colocation(self, doc: Prose, ext: Extraction, events: list[Mention], main: list[str],
+    def _colocation(self, doc: Prose, ext: Extraction, events: ByStart[Mention], main: list[str],
                     year: int | None) -> list[Claim]:
         claims: list[Claim] = []
         self._day_dates: list[tuple[str, Block, re.Match[str]]] = []
@@ -260,7 +269,7 @@ class RelationFinder:
             if not cue:
                 claims += self._event_at_event(doc, ext, events, sentence)
                 continue
-            here = [m for m in events if sentence.start <= m.start < sentence.end]
+            here = events.within(sentence.start, sentence.end)
             pairs: list[tuple[str, str]] = []
             distinct = list(dict.fromkeys(m.iri for m in here))
             cue_at = sentence.start + cue.start()
@@ -288,14 +297,18 @@ class RelationFinder:
                 if a != b and self._is_edition(a, ext) and self._is_edition(b, ext):
                     claims.append(Claim(a, COLOCATED, b, sentence.start, sentence.end, 0.85, "pattern:co-located"))
         # a "Co-located events" section lists events held with the post's main event
+        by_section: dict[int, list[Mention]] | None = None
         for index in doc.headings:
             heading = doc.blocks[index]
             if not main or not _COLOCATED_HEADING.search(doc.masked[heading.start:heading.end]):
                 continue
-            section = heading.section
-            for m in events:
-                block = doc.block_at(m.start)
-                if block is not None and block.section == section and m.iri not in main:
+            if by_section is None:  # each event's section, found once
+                by_section = {}
+                for m in events:
+                    if (block := doc.block_at(m.start)) is not None:
+                        by_section.setdefault(block.section, []).append(m)
+            for m in by_section.get(heading.section, ()):
+                if m.iri not in main:
                     other = self._edition_like(m.iri, main[0], ext)
                     if not self._is_edition(other, ext):
                         continue
@@ -309,7 +322,7 @@ class RelationFinder:
                 day = _SCHEDULE_DAY.match(text.strip())
                 if not day:
                     continue
-                named = [m for m in events if heading.start <= m.start < heading.end and m.iri != main[0]]
+                named = [m for m in events.within(heading.start, heading.end) if m.iri != main[0]]
                 if len(named) != 1:
                     continue
                 other = self._edition_like(named[0].iri, main[0], ext)
@@ -318,9 +331,9 @@ class RelationFinder:
                                         "pattern:day-of-main-event"))
                     self._day_dates.append((other, heading, day))
         # links whose path says co-located
-        for link in re.finditer(r"\[([^\]\n]+)\]\(([^)\s]*co-?located[^)\s]*)\)", doc.text):
+        for link in finditer_bracketed(_COLOCATED_LINK, doc.text, "["):
             host = self._series_in_path(link.group(2))
-            for m in events:
+            for m in events.within(link.start(1), link.end(1)):
                 if host is not None and link.start(1) <= m.start < link.end(1) and self._is_edition(m.iri, ext):
                     # ".../kubecon-cloudnativecon-europe/co-located-events/fluxcon/": the path names the host
                     other = self._edition_like(host.iri, m.iri, ext)
@@ -337,10 +350,10 @@ class RelationFinder:
         del year
         return claims
 
-    def _event_at_event(self, doc: Prose, ext: Extraction, events: list[Mention], sentence) -> list[Claim]:
+    def _event_at_event(self, doc: Prose, ext: Extraction, events: ByStart[Mention], sentence) -> list[Claim]:
         """"Linkerd Day at KubeCon London", "Cloud Native Rust Day at KubeCon EU 2021": an event
         held at another event is held with it."""
-        here = [m for m in events if sentence.start <= m.start < sentence.end]
+        here = events.within(sentence.start, sentence.end)
         out = []
         for a, b in itertools.pairwise(here):
             between = doc.masked[a.end:b.start]
@@ -370,31 +383,34 @@ class RelationFinder:
         return self._slugs.get(segment)
 
     @staticmethod
-    def _antecedent(doc: Prose, events: list[Mention], offset: int, other_than: str) -> str | None:
+    def _antecedent(doc: Prose, events: ByStart[Mention], offset: int, other_than: str) -> str | None:
         """The event the paragraph named last before `offset` (for "alongside it", "junto a él")."""
         block = doc.block_at(offset)
         if block is None:
             return None
-        earlier = [m for m in events if block.start <= m.start < offset and m.iri != other_than]
+        earlier = [m for m in events.within(block.start, offset) if m.iri != other_than]
         return earlier[-1].iri if earlier else None
 
     # -- places -----------------------------------------------------------------------------------
-    def _locations(self, doc: Prose, ext: Extraction, editions: list[Mention], places: list[Mention],
-                   main: list[str], events: list[Mention] = ()) -> list[Claim]:
+    def _locations(self, doc: Prose, ext: Extraction, editions: ByStart[Mention], places: ByStart[Mention],
+                   main: list[str], events: ByStart[Mention]) -> list[Claim]:
         claims: list[Claim] = []
         self._unplaced: list[tuple[Mention, int, int]] = []
+        ending: dict[int, list[Mention]] = {}  # places by where they end
+        for p in places:
+            ending.setdefault(p.end, []).append(p)
         for place in places:
             start, end = _sentence_of(doc, place)
             before = doc.masked[max(start, place.start - 24):place.start]
             in_title = place.block == "title"
             after_place = re.search(r",\s*$", before) and any(  # "Guadalajara, Mexico": the city's country
-                0 < place.start - p.end <= 3 and self._contains(place.iri, p.iri, ext) for p in places)
+                self._contains(place.iri, p.iri, ext) for gap in (1, 2, 3) for p in ending.get(place.start - gap, ()))
             contextual = bool(_AT_PLACE.search(before)) or in_title or bool(after_place)
             if not contextual or place.method == "gazetteer:event-name" or "/place/region/" in place.iri:
                 continue  # a world region ("in North America") names where a series runs, not a venue
-            here = [m for m in editions if start <= m.start < end]
+            here = editions.within(start, end)
             subjects = list(dict.fromkeys(m.iri for m in here)) or ([*main] if in_title else [])
-            if not subjects and len(main) == 1 and not any(start <= m.start < end for m in events):
+            if not subjects and len(main) == 1 and not events.any_within(start, end):
                 city = place.iri in ext.entities and ext.entities[place.iri].place is not None and \
                     ext.entities[place.iri].place.kind not in ("Country", "Continent", "AdministrativeArea", "State")
                 if (city and _EVENT_ANAPHOR.search(doc.masked[max(start, place.start - 48):place.start])) or (
@@ -446,9 +462,13 @@ class RelationFinder:
             by_subject.setdefault(c.subject, []).append(c)
         kept: list[Claim] = []
         for subject_claims in by_subject.values():
-            specific = [c for c in subject_claims if not any(
-                self._contains(c.object, o.object, ext) for o in subject_claims if o is not c)]
-            kept += specific
+            # a claim goes when another claim's place lies in its place; counted, not compared pairwise
+            # (a post placing its event in the same city in every sentence made thousands of claims)
+            inside: collections.Counter[str] = collections.Counter()
+            for o in subject_claims:
+                inside.update(self._outer_places(o.object, ext))
+            kept += [c for c in subject_claims
+                     if inside[c.object] - (c.object in self._outer_places(c.object, ext)) == 0]
         return kept
 
     def _is_university(self, iri: str, ext: Extraction) -> bool:
@@ -460,12 +480,17 @@ class RelationFinder:
             re.search(r"universi|college|instituto|institute|facultad|faculdade", name, re.I))
 
     def _contains(self, outer: str, inner: str, ext: Extraction) -> bool:
+        return outer in self._outer_places(inner, ext)
+
+    @staticmethod
+    def _outer_places(inner: str, ext: Extraction) -> set[str]:
+        """The places (IRIs) a place lies in: its state or province, its country."""
         entity = ext.entities.get(inner)
         place = entity.place if entity else None
         if place is None:
-            return False
+            return set()
         base = inner[: len(inner) - len(place.path)]
-        return outer in {base + p for p in (place.admin, place.country) if p}
+        return {base + p for p in (place.admin, place.country) if p}
 
     @staticmethod
     def _shared_locations(claims: list[Claim]) -> list[Claim]:
@@ -535,9 +560,11 @@ class RelationFinder:
         block = doc.block_at(offset)
         return block is not None and block.kind == "heading"
 
-    def _dates(self, doc: Prose, ext: Extraction, editions: list[Mention], main: list[str], year: int | None,
+    def _dates(self, doc: Prose, ext: Extraction, editions: ByStart[Mention], main: list[str], year: int | None,
                page: Page) -> list[Claim]:
         claims: list[Claim] = []
+        series = ByStart(m for m in ext.mentions if m.kind == "event" and not self._is_edition(m.iri, ext))
+        longest = max((m.end - m.start for m in editions), default=0)
         timeline = self._timeline_items(doc)
         previous = None
         for sentence in doc.sentences:
@@ -546,21 +573,22 @@ class RelationFinder:
             lo = previous.start if previous is not None and _only_a_date(text) and not \
                 doc.masked[previous.end:sentence.start].strip(" \t\n*_[]()>\\") else sentence.start
             previous = sentence
-            here = list(dict.fromkeys(m.iri for m in editions if lo <= m.start < sentence.end))
+            here = list(dict.fromkeys(m.iri for m in editions.within(lo, sentence.end)))
             if not here and sentence.block in timeline:
                 continue  # "- August 16: CFP closes" in a list of key dates: each item dates its own milestone
             # "GitOps Days! June 8-9, 2022": a series named beside a date with its year is that year's edition
-            series_here = list(dict.fromkeys(m.iri for m in ext.mentions if m.kind == "event" and
-                                             lo <= m.start < sentence.end and not self._is_edition(m.iri, ext)))
+            series_here = list(dict.fromkeys(m.iri for m in series.within(lo, sentence.end)))
             subjects = here[:1] or (main[:1] if len(main) == 1 else [])
             if not here and not series_here and _EVENT_ANAPHOR.match(text.strip() + " "):
                 # "The conference is from 6th-9th November in Chicago.": the edition just named before it
-                before = [m for m in editions if m.start < sentence.start and sentence.start - m.end <= 400]
+                before = [m for m in editions.within(sentence.start - 400 - longest, sentence.start)
+                          if sentence.start - m.end <= 400]
                 if before:
                     here = [before[-1].iri]
                     subjects = here
             if not subjects and len(series_here) != 1:
                 continue
+            dated = len(claims)  # the claims of this sentence start here
             for pattern in _DATE_PATTERNS:
                 for m in pattern.finditer(text):
                     span = parse_dates(m, year, page.date)
@@ -595,7 +623,7 @@ class RelationFinder:
                     claims.append(Claim(subjects[0], START, first.isoformat(), s, e, 0.8, method, literal=True))
                     if last != first:
                         claims.append(Claim(subjects[0], END, last.isoformat(), s, e, 0.8, method, literal=True))
-                if any(c.predicate == START for c in claims if sentence.start <= c.start < sentence.end):
+                if any(c.predicate == START for c in claims[dated:] if sentence.start <= c.start < sentence.end):
                     break
         # one start date per event: the first date of a sentence that names the event, else the first at all
         out, seen = [], set()
@@ -607,12 +635,13 @@ class RelationFinder:
         return out
 
     # -- organizers -------------------------------------------------------------------------------
-    def _organizers(self, doc: Prose, ext: Extraction, events: list[Mention], orgs: list[Mention],
+    def _organizers(self, doc: Prose, ext: Extraction, events: ByStart[Mention], orgs: ByStart[Mention],
                     main: list[str]) -> list[Claim]:
         claims: list[Claim] = []
+        named = ByStart(m for m in ext.mentions if m.kind in ("project", "organization"))
         for sentence in doc.sentences:
-            here_events = [m for m in events if sentence.start <= m.start < sentence.end]
-            here_orgs = [m for m in orgs if sentence.start <= m.start < sentence.end]
+            here_events = events.within(sentence.start, sentence.end)
+            here_orgs = orgs.within(sentence.start, sentence.end)
             if not here_orgs:
                 continue
             text = doc.masked[sentence.start:sentence.end]
@@ -623,7 +652,7 @@ class RelationFinder:
                     continue  # a name known only because it follows "organized by" is too weak to state
                 before = [m for m in here_events if m.start < at]
                 subject = before[-1].iri if before else (main[0] if main and self._about_the_event(
-                    doc, ext, sentence.start, sentence.start + cue.start()) else None)
+                    doc, named, sentence.start, sentence.start + cue.start()) else None)
                 if subject:
                     subject = self._edition_like(subject, main[0], ext) if main else subject
                     claims.append(Claim(subject, ORGANIZER, org.iri, sentence.start, sentence.end, 0.8,
@@ -654,16 +683,16 @@ class RelationFinder:
         return claims
 
     @staticmethod
-    def _about_the_event(doc: Prose, ext: Extraction, start: int, cue: int) -> bool:
+    def _about_the_event(doc: Prose, named: ByStart[Mention], start: int, cue: int) -> bool:
         """Whether the words before an organising cue speak of an event ("The conference is hosted
         by …", "Este evento es organizado por …") rather than of a project or a company named there
         ("Linkerd is a community project and is hosted by the CNCF")."""
-        if any(start <= m.start < cue and m.kind in ("project", "organization") for m in ext.mentions):
+        if named.any_within(start, cue):  # a project or an organisation
             return False
         return bool(_EVENT_WORD.search(doc.masked[start:cue]))
 
     # -- themes and featured projects -------------------------------------------------------------
-    def _themes(self, doc: Prose, ext: Extraction, events: list[Mention], main: list[str],
+    def _themes(self, doc: Prose, ext: Extraction, events: ByStart[Mention], main: list[str],
                 page: Page) -> list[Claim]:
         """Themes only where the post announces them (see graph/extract/themes.py); a project is
         featured when a sentence of that post says the event showed it (a talk, a session, a demo,
@@ -683,18 +712,40 @@ class RelationFinder:
         for theme, start, end in listed_topics(doc, topics, others):
             claims.append(Claim(event, THEME, theme, start, end, 0.75, LISTED))
         projects = [m for m in ext.mentions if m.kind == "project" and m.block != "front-matter"]
+        featuring: dict[int, bool] = {}  # sentence start -> whether it says the event showed a project
         for m in projects:
             sentence = doc.sentence_at(m.start)
-            said = doc.masked[sentence.start:sentence.end] if sentence is not None else ""
-            if sentence is None or not _FEATURING.search(said) or _SUPPOSED.search(said):
+            if sentence is None:
                 continue
-            named = {e.iri for e in events if sentence.start <= e.start < sentence.end}
+            if sentence.start not in featuring:
+                said = doc.masked[sentence.start:sentence.end]
+                featuring[sentence.start] = bool(_FEATURING.search(said)) and not _SUPPOSED.search(said)
+            if not featuring[sentence.start]:
+                continue
+            named = {e.iri for e in events.within(sentence.start, sentence.end)}
             if event not in named and (len(main) > 1 or named - {self.x._series_of(event, ext)}):
                 # a post about several events, or a line of another event's programme ("11:40
                 # Prometheus Days: …"): only a sentence that names the event decides
                 continue
             claims.append(Claim(event, FEATURES, m.iri, sentence.start, sentence.end, 0.7, "pattern:featured-project"))
         return claims
+
+
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The spans as disjoint ones, in order (for `_inside`)."""
+    out: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if out and start <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], end))
+        else:
+            out.append((start, end))
+    return out
+
+
+def _inside(merged: list[tuple[int, int]], offset: int) -> bool:
+    """Whether `offset` lies in one of the disjoint, ordered spans."""
+    i = bisect.bisect_right(merged, (offset, math.inf)) - 1
+    return i >= 0 and merged[i][0] <= offset < merged[i][1]
 
 
 def _only_a_date(text: str) -> bool:

@@ -10,8 +10,11 @@ image alt texts) and sentences are spans of the same coordinates.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
+
+from graph.extract.scan import finditer_bracketed, finditer_closed, finditer_domains, finditer_emails
 
 _FENCE = re.compile(r"^( {0,3})(`{3,}|~{3,})")
 _HEADING = re.compile(r"^( {0,3})(#{1,6})(?=\s|$)")
@@ -19,7 +22,9 @@ _SETEXT = re.compile(r"^ {0,3}(=+|-+)\s*$")
 _LIST = re.compile(r"^(\s*)([*+-]|\d{1,9}[.)])(\s+)")
 _QUOTE = re.compile(r"^(\s*>\s?)+")
 _RULE = re.compile(r"^ {0,3}([-*_])( *\1){2,}\s*$")
-_TABLE_SEP = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+# (written so that no two parts can take the same spaces: "\s*\|?\s*" was quadratic in the
+# indentation of a deeply nested list)
+_TABLE_SEP = re.compile(r"^\s*(?:\|\s*)?:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*(?:\|\s*)?$")
 _LINK_DEF = re.compile(r"^ {0,3}\[[^\]]+\]:\s*\S+.*$")
 _COMMENT = re.compile(r"<!--.*?(-->|\Z)", re.S)
 _SHORTCODE = re.compile(r"\{\{[<%].*?[%>]\}\}", re.S)
@@ -33,12 +38,19 @@ _LINK = re.compile(r"\[([^\]\n]+)\]\(([^()\s]*(?:\([^()]*\))?[^()\s]*)(\s+\"[^\"
 _REF_LINK = re.compile(r"\[([^\]\n]+)\]\[[^\]\n]*\]")
 _AUTOLINK = re.compile(r"<(?:https?|ftp|mailto):[^>\s]+>")
 _URL = re.compile(r"\b(?:https?://|ftp://|www\.)[^\s<>()\[\]\"'`]+[^\s<>()\[\]\"'`.,;:!?]")
-_DOMAIN = re.compile(r"\b(?:[A-Za-z0-9-]+\.)+(?:com|org|net|io|dev|mx|lat|co|br|ar|cl|pe|es|pt|info|ai|app|"
-                     r"cloud|tech|us|ca|uk|de|fr|eu|gov|edu)\b(?:/[^\s)]*)?")
+_TLD = (r"(?:com|org|net|io|dev|mx|lat|co|br|ar|cl|pe|es|pt|info|ai|app|"
+        r"cloud|tech|us|ca|uk|de|fr|eu|gov|edu)\b")
+_DOMAIN = re.compile(r"\b(?:[A-Za-z0-9-]+\.)+" + _TLD + r"(?:/[^\s)]*)?")
+_TLD_AT = re.compile(_TLD)
 _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(\.[\w-]+)+\b")
 _EMPHASIS = re.compile(r"(\*{1,3}|(?<![\w])_{1,3}|_{1,3}(?![\w])|~~)")
 _SPACE_BEFORE_PUNCT = re.compile(r"\s+([.,;:!?)\]])")
-_NOT_AN_END = re.compile(r"(^|\s)(\d+|[A-Za-z]|e\.g|i\.e|etc|vs|Dr|Mr|Mrs|Ms|Sr|Sra|Jr|No|Nº|St|approx|aprox)$", re.I)
+#: A word after which a period ends no sentence (a number: "in 2024. Then" reads as one sentence).
+_NOT_AN_END = re.compile(r"\d+|[A-Za-z]|e\.g|i\.e|etc|vs|Dr|Mr|Mrs|Ms|Sr|Sra|Jr|No|Nº|St|approx|aprox", re.I)
+#: Longest sentence, in characters (real ones reach 2,500: long list items). A paragraph with no
+#: sentence end, or whose every period follows a number, is cut into sentences this long, so that
+#: what is done per sentence (per mention, in it) stays bounded whatever the paragraph's size.
+MAX_SENTENCE = 4000
 _SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s)")
 _TITLE_YAML = re.compile(r"^title\s*:\s*(?P<q>[\"']?)(?P<v>.*?)(?P=q)\s*(#.*)?$", re.M)
 _TITLE_TOML = re.compile(r"^title\s*=\s*(?P<q>\"\"\"|'''|[\"'])(?P<v>.*?)(?P=q)\s*(#.*)?$", re.M)
@@ -70,6 +82,8 @@ class Prose:
     blocks: list[Block] = field(default_factory=list)
     headings: list[int] = field(default_factory=list)  # indexes into blocks of heading blocks
     sentences: list[Sentence] = field(default_factory=list)
+    _outer: list[Block] = field(default_factory=list, repr=False, compare=False)  # see block_at
+    _starts: list[int] | None = field(default=None, repr=False, compare=False)
 
     def clean(self, start: int, end: int) -> str:
         """The prose between two offsets with markup removed and whitespace collapsed."""
@@ -89,10 +103,23 @@ class Prose:
         return None
 
     def block_at(self, offset: int) -> Block | None:
-        for block in self.blocks:
-            if block.start <= offset < block.end:
-                return block
-        return None
+        """The first block (in `blocks` order) that holds `offset`. Blocks other than alt texts do not
+        overlap, and an alt text comes after the block it lies in: found by bisection (asked for every
+        mention, a walk over the blocks made a post of thousands of headings quadratic)."""
+        if self._starts is None:
+            self._outer = [b for b in self.blocks if b.kind != "alt"]
+            self._starts = [b.start for b in self._outer]
+        i = bisect.bisect_right(self._starts, offset) - 1
+        if i >= 0 and offset < self._outer[i].end:
+            return self._outer[i]
+        return next((b for b in self.blocks if b.kind == "alt" and b.start <= offset < b.end), None)
+
+
+#: The shortcode patterns, with their opening and what must follow it for them to match at all.
+_OPENERS = {
+    _CODE_SHORTCODE: (re.compile(r"\{\{[<%]\s*(?:highlight|code|gist|raw)\b"), re.compile(r"[%>]\}\}")),
+    _SHORTCODE: (re.compile(r"\{\{[<%]"), re.compile(r"[%>]\}\}")),
+}
 
 
 def _blank(chars: list[str], start: int, end: int) -> None:
@@ -129,7 +156,7 @@ def prose(text: str, body_offset: int = 0) -> Prose:
     body = text[body_offset:]
     # Whole regions first: comments, code shortcodes, script/style/pre, fenced code.
     for pattern in (_COMMENT, _CODE_SHORTCODE, _SHORTCODE, _SCRIPT):
-        for m in pattern.finditer(body):
+        for m in finditer_closed(pattern, *_OPENERS[pattern], body) if pattern in _OPENERS else pattern.finditer(body):
             _blank(chars, body_offset + m.start(), body_offset + m.end())
     lines = body.splitlines(keepends=True)
     starts = []
@@ -236,25 +263,28 @@ def prose(text: str, body_offset: int = 0) -> Prose:
         _blank(chars, body_offset + m.start(), body_offset + m.end())
     masked_body = "".join(chars[body_offset:])
     alt_blocks = []
-    for m in _IMAGE.finditer(masked_body):
+    for m in finditer_bracketed(_IMAGE, masked_body, "!["):
         s = body_offset + m.start()
         _blank(chars, s, s + 2)
         _blank(chars, body_offset + m.end(1), body_offset + m.end())
         if m.group(1).strip():
             alt_blocks.append(Block(body_offset + m.start(1), body_offset + m.end(1), "alt"))
     masked_body = "".join(chars[body_offset:])
-    for m in _LINK.finditer(masked_body):
+    for m in finditer_bracketed(_LINK, masked_body, "["):
         s = body_offset + m.start()
         _blank(chars, s, s + 1)
         _blank(chars, body_offset + m.end(1), body_offset + m.end())
     masked_body = "".join(chars[body_offset:])
-    for m in _REF_LINK.finditer(masked_body):
+    for m in finditer_bracketed(_REF_LINK, masked_body, "["):
         s = body_offset + m.start()
         _blank(chars, s, s + 1)
         _blank(chars, body_offset + m.end(1), body_offset + m.end())
     masked_body = "".join(chars[body_offset:])
+    # (the e-mail and domain patterns were quadratic on a long word of dotted labels: graph.scan)
+    scans = {_EMAIL: lambda text: finditer_emails(_EMAIL, text),
+             _DOMAIN: lambda text: finditer_domains(_DOMAIN, _TLD_AT, text)}
     for pattern in (_AUTOLINK, _URL, _EMAIL, _DOMAIN, _TAG):
-        for m in pattern.finditer(masked_body):
+        for m in scans[pattern](masked_body) if pattern in scans else pattern.finditer(masked_body):
             _blank(chars, body_offset + m.start(), body_offset + m.end())
         masked_body = "".join(chars[body_offset:])
     for m in _EMPHASIS.finditer(masked_body):
@@ -286,13 +316,39 @@ def _sentences(doc: Prose) -> list[Sentence]:
         segment = doc.masked[block.start:block.end]
         cursor = 0
         for m in _SENTENCE_END.finditer(segment):
-            if block.kind in ("heading", "title") or _NOT_AN_END.search(segment[cursor:m.start()].rstrip()):
+            cursor = _cut_long(out, doc, segment, block, index, cursor, m.start())
+            if block.kind in ("heading", "title") or _ends_with_abbreviation(segment, cursor, m.start()):
                 continue
             _add_sentence(out, doc, block.start + cursor, block.start + m.end(), index)
             cursor = m.end()
+        cursor = _cut_long(out, doc, segment, block, index, cursor, len(segment))
         _add_sentence(out, doc, block.start + cursor, block.end, index)
     out.sort(key=lambda s: s.start)
     return out
+
+
+def _ends_with_abbreviation(segment: str, start: int, end: int) -> bool:
+    """Whether the last word of segment[start:end] is one after which a period ends no sentence.
+    Found by walking back over that word only: searching the whole span again at each period made a
+    paragraph of abbreviations quadratic."""
+    j = end
+    while j > start and segment[j - 1].isspace():
+        j -= 1
+    i = j
+    while i > start and not segment[i - 1].isspace():
+        i -= 1
+    return i < j and _NOT_AN_END.fullmatch(segment, i, j) is not None
+
+
+def _cut_long(out: list[Sentence], doc: Prose, segment: str, block: Block, index: int, cursor: int,
+              end: int) -> int:
+    """Sentences of at most MAX_SENTENCE characters from `cursor` while `end` is further than that,
+    each cut after a space when there is one in its second half; the new cursor."""
+    while end - cursor > MAX_SENTENCE:
+        cut = segment.rfind(" ", cursor + MAX_SENTENCE // 2, cursor + MAX_SENTENCE) + 1 or cursor + MAX_SENTENCE
+        _add_sentence(out, doc, block.start + cursor, block.start + cut, index)
+        cursor = cut
+    return cursor
 
 
 def _add_sentence(out: list[Sentence], doc: Prose, start: int, end: int, block: int) -> None:

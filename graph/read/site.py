@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import posixpath
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -104,6 +104,9 @@ def discover_sources(config: SiteConfig) -> list[tuple[str, str, Path]]:
     return out
 
 
+#: Reads content files and returns, in the same order, what each holds (see `read_content`).
+ReadFiles = Callable[[Sequence[ContentFile]], Iterable["ParsedSource | Problem"]]
+
 #: Largest content file read (bytes): a blog post is rarely over 200 KB; a bigger file is skipped
 #: with a message rather than tying up extraction and memory (`--max-file-size`).
 MAX_FILE_BYTES = 4 * 1024 * 1024
@@ -112,25 +115,31 @@ MAX_FILE_BYTES = 4 * 1024 * 1024
 def load_site(root: Path, *, drafts: bool = False, future: bool = False, expired: bool = False,
               now: dt.datetime | None = None, max_file_bytes: int = MAX_FILE_BYTES,
               read: Callable[[str, bytes], ParsedSource | Problem] = parse_source,
+              read_files: ReadFiles | None = None,
               on_file: Callable[[str], None] | None = None,
-              config_files: Sequence[Path | str] | None = None) -> Site:
+              config_files: Sequence[Path | str] | None = None,
+              config: SiteConfig | None = None) -> Site:
     """Read every content file of the site at `root` and return the pages Hugo would publish.
 
     Drafts, pages with a future publishDate and expired pages are left out (into `skipped`) unless
     the matching flag is set, as with `hugo --buildDrafts/--buildFuture/--buildExpired`. `read`
-    turns a file's bytes into a `ParsedSource` (swap in a cached or parallel one); `on_file` is
-    called with each file's rel_path as it is read, for progress bars. `config_files` replaces
-    the root config file, as `hugo --config a.toml,b.toml` does.
+    turns a file's bytes into a `ParsedSource` (swap in a cached one); `read_files` reads all the
+    content files at once, in order (swap in a parallel one: graph.build reads in worker
+    processes, each file under a time budget); `on_file` is called with each file's rel_path as it
+    is read, for progress bars. `config_files` replaces the root config file, as `hugo --config
+    a.toml,b.toml` does; `config`, when given, is the site's configuration already loaded.
     """
-    config = load_config(root, config_files=config_files)
+    if read_files is None:
+        def read_files(files: Sequence[ContentFile]) -> Iterable[ParsedSource | Problem]:
+            return (read_content(f, max_file_bytes, read) for f in files)
+    config = config or load_config(root, config_files=config_files)
     tz = config.tz
     now = to_instant(now or dt.datetime.now(dt.UTC), tz)
     files, refused = walk_mounts(config.root, config.mounts, config.ignore_files)
     skipped = list(refused)
     problems: list[Problem] = []
     sources = [(f, source_path(f.dir, f.name, config)) for f in files if _is_content(f.name)]
-    candidates = _candidates(sources, config, skipped, problems,
-                             lambda f: _read(f, max_file_bytes, read, on_file, problems))
+    candidates = _candidates(sources, config, skipped, problems, read_files, on_file)
     winners = _winners(candidates, skipped)
     plurals = set(config.taxonomies.values())
     cascades = {key: parse_cascade(_get(e.parsed.front_matter, "cascade"))
@@ -177,23 +186,34 @@ def load_site(root: Path, *, drafts: bool = False, future: bool = False, expired
 
 
 def _candidates(sources: list[tuple[ContentFile, SourcePath]], config: SiteConfig, skipped: list[tuple[str, str]],
-                problems: list[Problem], read: Callable[[ContentFile], ParsedSource | None]
+                problems: list[Problem], read_files: ReadFiles, on_file: Callable[[str], None] | None
                 ) -> dict[tuple[str, str], list[_Entry]]:
     """Every content file that can be a page, read once, by (language, logical path)."""
     leaves: dict[str, str] = {}  # logical folder of each leaf bundle -> its folder on disk
     for f, src in sources:
         if src.is_leaf:
             leaves.setdefault(src.dir, posixpath.dirname(f.rel_path))
-    parsed_files: dict[str, ParsedSource | None] = {}
-    candidates: dict[tuple[str, str], list[_Entry]] = {}
+    readable: list[tuple[ContentFile, SourcePath]] = []
+    to_read: dict[str, ContentFile] = {}  # a file in two mounts is read once
     for f, src in sources:
         owner = _bundle_owner(src, leaves)
         if owner is not None:
             skipped.append((f.rel_path, f"inside the leaf bundle {owner}/: Hugo makes it a resource of that page"))
-            continue
-        if f.rel_path not in parsed_files:  # a file in two mounts is read once
-            parsed_files[f.rel_path] = read(f)
-        parsed = parsed_files[f.rel_path]
+        else:
+            readable.append((f, src))
+            to_read.setdefault(f.rel_path, f)
+    parsed_files: dict[str, ParsedSource] = {}
+    for f, parsed in zip(to_read.values(), read_files(list(to_read.values())), strict=True):
+        if on_file is not None:
+            on_file(f.rel_path)
+        if isinstance(parsed, Problem):
+            problems.append(parsed)
+        else:
+            problems.extend(parsed.problems)
+            parsed_files[f.rel_path] = parsed
+    candidates: dict[tuple[str, str], list[_Entry]] = {}
+    for f, src in readable:
+        parsed = parsed_files.get(f.rel_path)
         if parsed is None:
             continue
         langs = _languages_of(src, f, config, parsed.front_matter)
@@ -221,27 +241,24 @@ def _winners(candidates: dict[tuple[str, str], list[_Entry]], skipped: list[tupl
     return winners
 
 
-def _read(f: ContentFile, max_file_bytes: int, read: Callable[[str, bytes], ParsedSource | Problem],
-          on_file: Callable[[str], None] | None, problems: list[Problem]) -> ParsedSource | None:
+def read_content(f: ContentFile, max_file_bytes: int = MAX_FILE_BYTES,
+                 parse: Callable[[str, bytes], ParsedSource | Problem] = parse_source) -> ParsedSource | Problem:
+    """One content file, parsed; a `Problem` when it is too big or cannot be read.
+
+    At most `max_file_bytes` + 1 bytes are read, whatever the file's size says: a file that grows
+    while it is read (a log someone writes into the content folder) is refused, not read forever."""
+    limit = f"over the limit of {max_file_bytes / 1024 / 1024:g} MiB for one page (--max-file-size): skipped"
     try:
         size = f.path.stat().st_size
         if size > max_file_bytes:
-            problems.append(Problem(f.rel_path, None, f"file of {size / 1024 / 1024:.1f} MiB, over the limit of "
-                                                      f"{max_file_bytes / 1024 / 1024:g} MiB for one page "
-                                                      "(--max-file-size): skipped"))
-            return None
-        data = f.path.read_bytes()
+            return Problem(f.rel_path, None, f"file of {size / 1024 / 1024:.1f} MiB, {limit}")
+        with open(f.path, "rb") as file:
+            data = file.read(max_file_bytes + 1)
     except OSError as e:
-        problems.append(Problem(f.rel_path, None, f"cannot read the file: {e.strerror}"))
-        return None
-    if on_file is not None:
-        on_file(f.rel_path)
-    parsed = read(f.rel_path, data)
-    if isinstance(parsed, Problem):
-        problems.append(parsed)
-        return None
-    problems.extend(parsed.problems)
-    return parsed
+        return Problem(f.rel_path, None, f"cannot read the file: {e.strerror}")
+    if len(data) > max_file_bytes:
+        return Problem(f.rel_path, None, f"file grew while it was read, {limit}")
+    return parse(f.rel_path, data)
 
 
 def _bundle_owner(src: SourcePath, leaves: dict[str, str]) -> str | None:

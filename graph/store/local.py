@@ -78,6 +78,19 @@ class MemoryStore(Store):
             self._lock.release()
 
 
+def _remove_generation(path: Path, patience: float = 5.0) -> None:
+    """Remove a failed generation's directory. The database may still be open (the exception being
+    raised holds the build's frames, and with them the store) and RocksDB's background compaction
+    may write a file into it while it is being removed: try again until it is gone, a few seconds
+    at most (what is left then is debris the next build removes)."""
+    deadline = time.monotonic() + patience
+    while True:
+        shutil.rmtree(path, ignore_errors=True)
+        if not path.exists() or time.monotonic() > deadline:
+            return
+        time.sleep(0.05)
+
+
 class LocalStore(Store):
     """An Oxigraph database directory with atomic generations (see the module docstring)."""
 
@@ -159,7 +172,7 @@ class LocalStore(Store):
             except BaseException:
                 del writable
                 gc.collect()
-                shutil.rmtree(new_dir, ignore_errors=True)
+                _remove_generation(new_dir)
                 raise
             del writable  # closes the database before readers open it
             gc.collect()
