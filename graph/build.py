@@ -65,11 +65,13 @@ class BuildFailed(Exception):
 
 
 #: Seconds per MB of a page's file (and at least that many) that reading it, and mapping it, may
-#: take before the page is given up. Mapping costs at most about 3 s per MB of text on the
-#: adversarial shapes of bench/bench_shapes.py (bench/README.md), so a legitimate page stays far
-#: below it even on a busy machine, and a page that hangs costs 10 s of one worker.
-PAGE_TIMEOUT = 10.0
-#: MB of memory one page may take beyond what its worker holds already.
+#: take before the page is given up. The costliest shape of bench/bench_shapes.py maps at 4.7 s
+#: per MB (a paragraph of names, places and dates; bench/README.md): three times that lets a
+#: legitimate 4 MB page through on a machine three times slower, and a page that hangs costs 15 s
+#: of one worker.
+PAGE_TIMEOUT = 15.0
+#: MB of memory one page may take beyond what its worker holds already: twice what the hungriest
+#: shape needs at 4 MB (the --max-file-size default): a name repeated 400,000 times, ~500 MB.
 PAGE_MEMORY = 1024.0
 
 
@@ -122,8 +124,9 @@ def code_fingerprint() -> str:
     """A hash of the modules that decide what a page yields: changing any of them (a fix, a new
     rule) makes the next build map every page again, without anyone having to bump a version."""
     h = hashlib.sha256()
-    for name in ("post", "config", "permalink", "site", "text", "matcher", "patterns", "places", "extract",
-                 "relations", "vocabulary", "mapping", "mentions", "ids", "namespaces", "consolidate", "knowledge"):
+    for name in ("post", "config", "permalink", "site", "text", "scan", "positions", "matcher", "patterns", "places",
+                 "extract", "relations", "vocabulary", "mapping", "mentions", "ids", "namespaces", "consolidate",
+                 "knowledge"):
         h.update((Path(__file__).parent / f"{name}.py").read_bytes())
     return h.hexdigest()
 
@@ -367,7 +370,7 @@ def _reader(pool: PagePool, max_file_bytes: int) -> Callable[[Sequence[ContentFi
                 sizes.append(f.path.stat().st_size)
             except OSError:
                 sizes.append(0)
-        answers = pool.read([(f, max_file_bytes) for f in files], sizes, lambda i: files[i].rel_path)
+        answers = pool.read([(f.rel_path, f.path, max_file_bytes) for f in files], sizes, lambda i: files[i].rel_path)
         for f, answer in zip(files, answers, strict=True):
             yield Problem(f.rel_path, None, f"skipped, {answer.reason}") if isinstance(answer, Stopped) else answer
     return read_files
@@ -384,8 +387,13 @@ def _build(store: Store, options: BuildOptions, progress: Progress | None, pool:
 
     config = load_config(options.site)
     entity_base = options.entity_base or default_entity_base(config.base_url)
-    if pool is not None:
-        pool.expect(entity_base, config.title)  # workers that read also get ready to map
+    if pool is not None:  # a build usually maps something: the workers get ready for it once they have read
+        pool.expect(entity_base, config.title)
+    # what does not depend on the pages, while the first worker starts
+    vocabulary = load_vocabulary(entity_base)
+    ctx = mapping_context(config, entity_base)
+    config_fp = hashlib.sha256("\0".join((config.fingerprint, entity_base, vocabulary.fingerprint,
+                                          code_fingerprint())).encode()).hexdigest()
     site: Site = load_site(options.site, drafts=options.drafts, future=options.future,
                            expired=options.expired, on_file=on_file, max_file_bytes=options.max_file_bytes,
                            read_files=_reader(pool, options.max_file_bytes) if pool is not None else None,
@@ -394,14 +402,10 @@ def _build(store: Store, options: BuildOptions, progress: Progress | None, pool:
     report.problems = list(site.problems)
     report.skipped = list(site.skipped)
     report.entity_base = entity_base
-    ctx = mapping_context(config, entity_base)
     if options.strict and any(p.fatal for p in site.problems):
         report.seconds = time.perf_counter() - started
         raise BuildFailed(f"{sum(p.fatal for p in site.problems)} file(s) could not be read (--strict)", report)
 
-    vocabulary = load_vocabulary(entity_base)
-    config_fp = hashlib.sha256("\0".join((config.fingerprint, entity_base, vocabulary.fingerprint,
-                                          code_fingerprint())).encode()).hexdigest()
     translations = translations_of(site.pages, config.default_language)
     profiles = author_profiles(site.pages)
     wanted = {
@@ -416,7 +420,7 @@ def _build(store: Store, options: BuildOptions, progress: Progress | None, pool:
     series_of = series_of_editions(vocabulary)
     mapper = PageMapper(ctx, entity_base, series_of, build_time)
     if pool is not None and to_map:
-        pool.prepare(mapper)  # the workers build their extractor while this process goes on
+        pool.prepare(mapper)  # the workers get ready to map (modules, extractor) while this process goes on
     # The site and the vocabulary stay alive for the whole build: out of the collector's reach, its
     # full collections (set off by extraction's allocations, and the store's commit) stop walking them.
     gc.freeze()
