@@ -154,12 +154,6 @@ class MappedPage:
     links: set[tuple[str, str]]  # (schema:mentions or schema:about, entity): also its article's
 
 
-def new_extractor(entity_base: str, site_title: str | None) -> Extractor:
-    """The extractor of a build: the vocabulary's matcher (entities minted under `entity_base`), the
-    gazetteer, and what the site is named after."""
-    return Extractor(load_vocabulary(entity_base), gazetteer(), site_title)
-
-
 class PageMapper:
     """Maps one page to its named graph and its facts. Picklable, so worker processes can each
     hold one (with their own extractor, built on first use)."""
@@ -173,13 +167,13 @@ class PageMapper:
         return {**self.__dict__, "_extractor": None}
 
     def use_extractor(self, extractor: Extractor) -> None:
-        """Map with `extractor`, one made by `new_extractor` for this mapper's entity base and site
+        """Map with `extractor`, one made by `Extractor.for_site` for this mapper's entity base and site
         title (a worker keeps it from one build to the next)."""
         self._extractor = extractor
 
     def extractor(self) -> Extractor:
         if self._extractor is None:
-            self._extractor = new_extractor(self.entity_base, self.ctx.site_title)
+            self._extractor = Extractor.for_site(self.entity_base, self.ctx.site_title)
         return self._extractor
 
     def __call__(self, job: Job) -> MappedPage:

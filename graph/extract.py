@@ -34,11 +34,11 @@ from .patterns import (
     find_repository_links,
     find_venues,
 )
-from .places import AMBIGUOUS_COUNTRIES, Gazetteer, Place
+from .places import AMBIGUOUS_COUNTRIES, Gazetteer, Place, gazetteer
 from .positions import ByStart
 from .post import Page
 from .text import Prose, prose
-from .vocabulary import Entry, Vocabulary
+from .vocabulary import Entry, Vocabulary, load_vocabulary
 
 #: Languages whose naming patterns and place cues the extractor knows; pages in other languages
 #: ("ko", "uk") get only what the vocabulary and the gazetteer's event names say
@@ -180,6 +180,12 @@ class Extractor:
         self._full_named: set[str] = set()
         # what the site is named after ("Helm" for helm.sh's blog): its name needs no other context
         self.site_subjects = frozenset(self._named_exactly(site_title)) if site_title else frozenset()
+
+    @classmethod
+    def for_site(cls, entity_base: str, site_title: str | None) -> Extractor:
+        """The extractor of a build: the vocabulary's matcher (entities minted under `entity_base`),
+        the gazetteer, and what the site is named after."""
+        return cls(load_vocabulary(entity_base), gazetteer(), site_title)
 
     def entity(self, iri: str) -> Entry | None:
         return self.vocabulary.entries.get(iri)

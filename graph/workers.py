@@ -130,6 +130,11 @@ def _die_with(parent: int) -> None:  # pragma: no cover - runs in the worker pro
         os._exit(0)
 
 
+def _import_mapping() -> None:  # pragma: no cover - runs in the worker process
+    """The modules a mapper needs (its own, graph.build, comes with it, when it is unpickled)."""
+    from . import mapping, mentions, relations  # noqa: F401
+
+
 def serve(fd: int, parent: int) -> None:  # pragma: no cover - runs in the worker process
     """A worker's loop: answer each page of each message, one message per page, until the main
     process goes away or nothing comes for IDLE_EXIT_SECONDS. While it waits, it gets ready for
@@ -143,11 +148,11 @@ def serve(fd: int, parent: int) -> None:  # pragma: no cover - runs in the worke
 
     def extractor(key: tuple[str, str | None]) -> Any:
         if key not in extractors:
-            from .build import new_extractor
+            from .extract import Extractor
 
             if len(extractors) >= 4:
                 extractors.clear()
-            extractors[key] = new_extractor(*key)
+            extractors[key] = Extractor.for_site(*key)
         return extractors[key]
 
     # what mapping needs, got ready while the worker waits: none of it when the first worker only
@@ -164,7 +169,7 @@ def serve(fd: int, parent: int) -> None:  # pragma: no cover - runs in the worke
         except (EOFError, OSError):
             return
         if kind == "expect":  # the extractor the next mapper will want, built when there is time
-            steps += [lambda: __import__("graph.build"), lambda: __import__("graph.places").places.gazetteer(),
+            steps += [_import_mapping, lambda: __import__("graph.places").places.gazetteer(),
                       lambda key=payload: extractor(key)]
             continue
         if kind == "mapper":
