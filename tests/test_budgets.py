@@ -119,16 +119,14 @@ def test_reading_is_under_the_budget_too(tmp_path: Path) -> None:
 def test_a_read_that_blocks_is_stopped(tmp_path: Path) -> None:
     """A FIFO never ends (a build never lists one: it reads regular files only); the pool stops it
     and goes on with the next file, in a new worker."""
-    from graph.read.mounts import ContentFile
-
     fifo, plain = tmp_path / "fifo.md", tmp_path / "plain.md"
     os.mkfifo(fifo)
     plain.write_text("---\ntitle: Plain\n---\nText.\n", encoding="utf-8")
-    files = [ContentFile(p.name, p, 0, "", p.name) for p in (fifo, plain)]
+    files = [(p.name, p, 1024) for p in (fifo, plain)]
     with PagePool(Budget(0.5), workers=1) as pool:
-        out = list(pool.read([(f, 1024) for f in files], [0, 0], lambda i: files[i].rel_path))
+        out = list(pool.read(files, [0, 0], lambda i: files[i][0]))
     assert out[0] == Stopped("took longer than 0.5 s to read (--page-timeout)")
-    assert out[1] == read_content(files[1], 1024)
+    assert out[1] == read_content(*files[1])
 
 
 def test_no_budgets_maps_in_this_process(tmp_path: Path) -> None:
@@ -152,8 +150,6 @@ def test_a_file_that_grows_while_read_is_refused(tmp_path: Path) -> None:
     FIFO (its size is 0) fed more than that stands for a file that grows while it is read."""
     import threading
 
-    from graph.read.mounts import ContentFile
-
     fifo = tmp_path / "growing.md"
     os.mkfifo(fifo)
 
@@ -167,7 +163,7 @@ def test_a_file_that_grows_while_read_is_refused(tmp_path: Path) -> None:
     writer = threading.Thread(target=feed)
     writer.start()
     try:
-        result = read_content(ContentFile("content/growing.md", fifo, 0, "", "growing.md"), 1024 * 1024)
+        result = read_content("content/growing.md", fifo, 1024 * 1024)
     finally:
         writer.join(10)
     assert str(result) == ("content/growing.md: file grew while it was read, over the limit of 1 MiB for one "

@@ -32,7 +32,7 @@ import pyoxigraph as ox
 from graph import __version__
 from graph.read.config import SiteConfig, load_config
 from graph.read.mounts import ContentFile
-from graph.extract.extractor import Extractor, new_extractor
+from graph.extract.extractor import Extractor
 from graph.ids import Minter, default_entity_base
 from graph.build.knowledge import KnowledgeUpdate, add_rdf
 from graph.map.pages import MappingContext, Translation, page_fingerprint, page_quads, site_quads
@@ -66,11 +66,13 @@ class BuildFailed(Exception):
 
 
 #: Seconds per MB of a page's file (and at least that many) that reading it, and mapping it, may
-#: take before the page is given up. Mapping costs at most about 3 s per MB of text on the
-#: adversarial shapes of bench/bench_shapes.py (bench/README.md), so a legitimate page stays far
-#: below it even on a busy machine, and a page that hangs costs 10 s of one worker.
-PAGE_TIMEOUT = 10.0
-#: MB of memory one page may take beyond what its worker holds already.
+#: take before the page is given up. The costliest shape of bench/bench_shapes.py maps at 4.7 s
+#: per MB (a paragraph of names, places and dates; bench/README.md): three times that lets a
+#: legitimate 4 MB page through on a machine three times slower, and a page that hangs costs 15 s
+#: of one worker.
+PAGE_TIMEOUT = 15.0
+#: MB of memory one page may take beyond what its worker holds already: twice what the hungriest
+#: shape needs at 4 MB (the --max-file-size default): a name repeated 400,000 times, ~500 MB.
 PAGE_MEMORY = 1024.0
 
 
@@ -164,13 +166,13 @@ class PageMapper:
         return {**self.__dict__, "_extractor": None}
 
     def use_extractor(self, extractor: Extractor) -> None:
-        """Map with `extractor`, one made by `new_extractor` for this mapper's entity base and site
+        """Map with `extractor`, one made by `Extractor.for_site` for this mapper's entity base and site
         title (a worker keeps it from one build to the next)."""
         self._extractor = extractor
 
     def extractor(self) -> Extractor:
         if self._extractor is None:
-            self._extractor = new_extractor(self.entity_base, self.ctx.site_title)
+            self._extractor = Extractor.for_site(self.entity_base, self.ctx.site_title)
         return self._extractor
 
     def __call__(self, job: Job) -> MappedPage:
@@ -361,7 +363,7 @@ def _reader(pool: PagePool, max_file_bytes: int) -> Callable[[Sequence[ContentFi
                 sizes.append(f.path.stat().st_size)
             except OSError:
                 sizes.append(0)
-        answers = pool.read([(f, max_file_bytes) for f in files], sizes, lambda i: files[i].rel_path)
+        answers = pool.read([(f.rel_path, f.path, max_file_bytes) for f in files], sizes, lambda i: files[i].rel_path)
         for f, answer in zip(files, answers, strict=True):
             yield Problem(f.rel_path, None, f"skipped, {answer.reason}") if isinstance(answer, Stopped) else answer
     return read_files
@@ -378,8 +380,13 @@ def _build(store: Store, options: BuildOptions, progress: Progress | None, pool:
 
     config = load_config(options.site)
     entity_base = options.entity_base or default_entity_base(config.base_url)
-    if pool is not None:
-        pool.expect(entity_base, config.title)  # workers that read also get ready to map
+    if pool is not None:  # a build usually maps something: the workers get ready for it once they have read
+        pool.expect(entity_base, config.title)
+    # what does not depend on the pages, while the first worker starts
+    vocabulary = load_vocabulary(entity_base)
+    ctx = mapping_context(config, entity_base)
+    config_fp = hashlib.sha256("\0".join((config.fingerprint, entity_base, vocabulary.fingerprint,
+                                          code_fingerprint())).encode()).hexdigest()
     site: Site = load_site(options.site, drafts=options.drafts, future=options.future,
                            expired=options.expired, on_file=on_file, max_file_bytes=options.max_file_bytes,
                            read_files=_reader(pool, options.max_file_bytes) if pool is not None else None,
@@ -388,14 +395,10 @@ def _build(store: Store, options: BuildOptions, progress: Progress | None, pool:
     report.problems = list(site.problems)
     report.skipped = list(site.skipped)
     report.entity_base = entity_base
-    ctx = mapping_context(config, entity_base)
     if options.strict and any(p.fatal for p in site.problems):
         report.seconds = time.perf_counter() - started
         raise BuildFailed(f"{sum(p.fatal for p in site.problems)} file(s) could not be read (--strict)", report)
 
-    vocabulary = load_vocabulary(entity_base)
-    config_fp = hashlib.sha256("\0".join((config.fingerprint, entity_base, vocabulary.fingerprint,
-                                          code_fingerprint())).encode()).hexdigest()
     translations = translations_of(site.pages, config.default_language)
     profiles = author_profiles(site.pages)
     wanted = {
@@ -410,7 +413,7 @@ def _build(store: Store, options: BuildOptions, progress: Progress | None, pool:
     series_of = series_of_editions(vocabulary)
     mapper = PageMapper(ctx, entity_base, series_of, build_time)
     if pool is not None and to_map:
-        pool.prepare(mapper)  # the workers build their extractor while this process goes on
+        pool.prepare(mapper)  # the workers get ready to map (modules, extractor) while this process goes on
     # The site and the vocabulary stay alive for the whole build: out of the collector's reach, its
     # full collections (set off by extraction's allocations, and the store's commit) stop walking them.
     gc.freeze()

@@ -22,6 +22,8 @@ same graph as one without.
 from __future__ import annotations
 
 import collections
+import ctypes
+import ctypes.util
 import importlib
 import itertools
 import logging
@@ -88,22 +90,24 @@ def _address_space() -> int | None:
 
 
 class _MemoryLimit:
-    """RLIMIT_AS set to what the worker maps now plus the page's allowance, while a page runs:
-    an allocation past it raises MemoryError (or, inside native code, ends the worker)."""
+    """RLIMIT_AS set to what the worker mapped when the message came plus the page's allowance,
+    while each of its pages runs: an allocation past it raises MemoryError (or, inside native
+    code, ends the worker). Measured once per message: reading /proc for each page cost as much
+    as reading a small file."""
 
     def __init__(self, memory_mb: float | None) -> None:
         import resource
 
         self.resource = resource
-        self.allowed = int(memory_mb * MB) if memory_mb else None
+        now = _address_space() if memory_mb else None
+        self.limit = now + int(memory_mb * MB) if now is not None and memory_mb else None
         self.saved: tuple[int, int] | None = None
 
     def __enter__(self) -> None:
-        now = _address_space()
-        if self.allowed is None or now is None:
+        if self.limit is None:
             return
         _soft, hard = self.saved = self.resource.getrlimit(self.resource.RLIMIT_AS)
-        limit = now + self.allowed
+        limit = self.limit
         if hard != self.resource.RLIM_INFINITY:
             limit = min(limit, hard)
         self.resource.setrlimit(self.resource.RLIMIT_AS, (limit, hard))
@@ -114,10 +118,30 @@ class _MemoryLimit:
             self.saved = None
 
 
-def serve(fd: int) -> None:  # pragma: no cover - runs in the worker process
+def _die_with(parent: int) -> None:  # pragma: no cover - runs in the worker process
+    """Linux: have the kernel kill this worker when the process (strictly: the thread) that started
+    it ends, so that a page stuck in a loop cannot outlive a build that was killed. Elsewhere a
+    worker ends when it finds the main process gone, after its page."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError, TypeError):
+        return
+    if os.getppid() != parent:  # it ended before prctl was in force
+        os._exit(0)
+
+
+def _import_mapping() -> None:  # pragma: no cover - runs in the worker process
+    """The modules a mapper needs (its own, graph.build.pipeline, comes with it, when it is unpickled)."""
+    from graph.extract import relations  # noqa: F401
+    from graph.map import mentions, pages  # noqa: F401
+
+
+def serve(fd: int, parent: int) -> None:  # pragma: no cover - runs in the worker process
     """A worker's loop: answer each page of each message, one message per page, until the main
     process goes away or nothing comes for IDLE_EXIT_SECONDS. While it waits, it gets ready for
     mapping, a step at a time (reading needs none of it)."""
+    _die_with(parent)
     conn = Connection(fd)
     from graph.read.site import read_content
 
@@ -126,15 +150,16 @@ def serve(fd: int) -> None:  # pragma: no cover - runs in the worker process
 
     def extractor(key: tuple[str, str | None]) -> Any:
         if key not in extractors:
-            from graph.extract.extractor import new_extractor
+            from graph.extract.extractor import Extractor
 
             if len(extractors) >= 4:
                 extractors.clear()
-            extractors[key] = new_extractor(*key)
+            extractors[key] = Extractor.for_site(*key)
         return extractors[key]
 
-    steps: list[Callable[[], Any]] = [lambda: importlib.import_module("graph.build.pipeline"),
-                                      lambda: importlib.import_module("graph.extract.places").gazetteer()]
+    # what mapping needs, got ready while the worker waits: none of it when the first worker only
+    # reads (a build with nothing to map), the modules and gazetteer once it is told to expect pages
+    steps: list[Callable[[], Any]] = []
     mapper: Any = None
     while True:
         while steps and not conn.poll(0):
@@ -146,27 +171,29 @@ def serve(fd: int) -> None:  # pragma: no cover - runs in the worker process
         except (EOFError, OSError):
             return
         if kind == "expect":  # the extractor the next mapper will want, built when there is time
-            steps.append(lambda key=payload: extractor(key))
+            steps += [_import_mapping, lambda: importlib.import_module("graph.extract.places").gazetteer(),
+                      lambda key=payload: extractor(key)]
             continue
         if kind == "mapper":
             mapper = payload
             mapper.use_extractor(extractor((mapper.entity_base, mapper.ctx.site_title)))
             conn.send(("ready", arg, None))
             continue
+        memory = _MemoryLimit(arg)  # what the worker maps now, plus the allowance: for each page of the message
         for key, item in payload:
-            status, answer = "done", None
-            with _MemoryLimit(arg):
+            answer = None
+            with memory:  # the answer is made (pickled) within the page's memory, too
                 try:
-                    result = read_content(*item) if kind == "read" else mapper(item)
-                    answer = pickle.dumps(result, pickle.HIGHEST_PROTOCOL)
-                    del result
+                    answer = pickle.dumps(("done", key, read_content(*item) if kind == "read" else mapper(item)),
+                                          pickle.HIGHEST_PROTOCOL)
                 except MemoryError:
-                    status = "memory"
+                    pass
                 except Exception:
-                    status, answer = "failed", traceback.format_exc(limit=-4)
-            conn.send((status, key, answer))
-            if status == "memory":
+                    answer = pickle.dumps(("failed", key, traceback.format_exc(limit=-4)))
+            if answer is None:
+                conn.send(("memory", key, None))
                 return  # what ran out of memory may be half made: a fresh worker takes the next pages
+            conn.send_bytes(answer)
 
 
 # -- the main process's side ----------------------------------------------------------------------
@@ -175,7 +202,8 @@ class _Worker:
     def __init__(self) -> None:
         self.conn, child = Pipe()
         root = str(Path(__file__).resolve().parents[2])
-        code = f"import sys; sys.path.insert(0, {root!r}); from graph.build.workers import serve; serve({child.fileno()})"
+        code = (f"import sys; sys.path.insert(0, {root!r}); from graph.build.workers import serve; "
+                f"serve({child.fileno()}, {os.getpid()})")
         self.process = subprocess.Popen([sys.executable, "-c", code], pass_fds=(child.fileno(),),
                                         stdin=subprocess.DEVNULL)
         child.close()
@@ -367,7 +395,8 @@ class PagePool:
                 next_out += 1
             if next_out >= len(items):
                 break
-            waiting = len(pending) + sum(len(w.queue) for w in self.workers)
+            # more workers when there is enough waiting (reading a file costs a few percent of mapping it)
+            waiting = (len(pending) + sum(len(w.queue) for w in self.workers)) // (10 if kind == "read" else 1)
             while len(self.workers) < min(self.max_workers, max(1, math.ceil(waiting / PAGES_PER_WORKER))):
                 self._start()
             for w in list(self.workers):
@@ -398,7 +427,7 @@ class PagePool:
                             w.queue.popleft()
                             w.since = time.monotonic()
                             if status == "done":
-                                results[key] = pickle.loads(answer)
+                                results[key] = answer
                             else:
                                 log.warning("%s could not be processed:\n%s", what(key), answer)
                                 results[key] = Stopped(f"failed ({answer.strip().splitlines()[-1]}); a bug in "

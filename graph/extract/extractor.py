@@ -33,10 +33,10 @@ from graph.extract.patterns import (
     find_repository_links,
     find_venues,
 )
-from graph.extract.places import AMBIGUOUS_COUNTRIES, Gazetteer, Place
+from graph.extract.places import AMBIGUOUS_COUNTRIES, Gazetteer, Place, gazetteer
 from graph.extract.positions import ByStart
 from graph.extract.text import Prose, prose
-from graph.extract.vocabulary import Entry, Vocabulary
+from graph.extract.vocabulary import Entry, Vocabulary, load_vocabulary
 from graph.ids import slugify
 from graph.read.post import Page
 
@@ -180,6 +180,12 @@ class Extractor:
         self._full_named: set[str] = set()
         # what the site is named after ("Helm" for helm.sh's blog): its name needs no other context
         self.site_subjects = frozenset(self._named_exactly(site_title)) if site_title else frozenset()
+
+    @classmethod
+    def for_site(cls, entity_base: str, site_title: str | None) -> Extractor:
+        """The extractor of a build: the vocabulary's matcher (entities minted under `entity_base`),
+        the gazetteer, and what the site is named after."""
+        return cls(load_vocabulary(entity_base), gazetteer(), site_title)
 
     def entity(self, iri: str) -> Entry | None:
         return self.vocabulary.entries.get(iri)
@@ -1037,12 +1043,3 @@ def _find_term(head: str, term: str, taxonomy: str) -> int | None:
 
 def _now_year() -> int:
     return dt.date.today().year
-
-
-def new_extractor(entity_base: str, site_title: str | None) -> Extractor:
-    """The extractor of a build: the vocabulary's matcher (entities minted under `entity_base`), the
-    gazetteer, and what the site is named after."""
-    from graph.extract.places import gazetteer
-    from graph.extract.vocabulary import load_vocabulary
-
-    return Extractor(load_vocabulary(entity_base), gazetteer(), site_title)

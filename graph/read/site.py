@@ -131,7 +131,7 @@ def load_site(root: Path, *, drafts: bool = False, future: bool = False, expired
     """
     if read_files is None:
         def read_files(files: Sequence[ContentFile]) -> Iterable[ParsedSource | Problem]:
-            return (read_content(f, max_file_bytes, read) for f in files)
+            return (read_content(f.rel_path, f.path, max_file_bytes, read) for f in files)
     config = config or load_config(root, config_files=config_files)
     tz = config.tz
     now = to_instant(now or dt.datetime.now(dt.UTC), tz)
@@ -241,24 +241,25 @@ def _winners(candidates: dict[tuple[str, str], list[_Entry]], skipped: list[tupl
     return winners
 
 
-def read_content(f: ContentFile, max_file_bytes: int = MAX_FILE_BYTES,
+def read_content(rel_path: str, path: Path, max_file_bytes: int = MAX_FILE_BYTES,
                  parse: Callable[[str, bytes], ParsedSource | Problem] = parse_source) -> ParsedSource | Problem:
-    """One content file, parsed; a `Problem` when it is too big or cannot be read.
+    """The content file at `path` (`rel_path` in the site), parsed; a `Problem` when it is too big or
+    cannot be read.
 
     At most `max_file_bytes` + 1 bytes are read, whatever the file's size says: a file that grows
     while it is read (a log someone writes into the content folder) is refused, not read forever."""
     limit = f"over the limit of {max_file_bytes / 1024 / 1024:g} MiB for one page (--max-file-size): skipped"
     try:
-        size = f.path.stat().st_size
+        size = path.stat().st_size
         if size > max_file_bytes:
-            return Problem(f.rel_path, None, f"file of {size / 1024 / 1024:.1f} MiB, {limit}")
-        with open(f.path, "rb") as file:
+            return Problem(rel_path, None, f"file of {size / 1024 / 1024:.1f} MiB, {limit}")
+        with open(path, "rb") as file:
             data = file.read(max_file_bytes + 1)
     except OSError as e:
-        return Problem(f.rel_path, None, f"cannot read the file: {e.strerror}")
+        return Problem(rel_path, None, f"cannot read the file: {e.strerror}")
     if len(data) > max_file_bytes:
-        return Problem(f.rel_path, None, f"file grew while it was read, {limit}")
-    return parse(f.rel_path, data)
+        return Problem(rel_path, None, f"file grew while it was read, {limit}")
+    return parse(rel_path, data)
 
 
 def _bundle_owner(src: SourcePath, leaves: dict[str, str]) -> str | None:
