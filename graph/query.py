@@ -14,7 +14,7 @@ from typing import IO, Any
 
 import pyoxigraph as ox
 
-from . import formats
+from . import deadline, formats
 from .namespaces import PREFIXES, local_name, short_iri
 
 
@@ -38,7 +38,11 @@ def run(store: ox.Store, sparql: str, *, union: bool = False,
         default_graph: list[ox.NamedNode] | None = None,
         named_graphs: list[ox.NamedNode] | None = None) -> Answer:
     """Run a SPARQL 1.1 query over the knowledge graph (`union=True`: over the union of every
-    graph). Raises `QueryError` with the parser's message (line:column)."""
+    graph). Raises `QueryError` with the parser's message (line:column).
+
+    Under a time budget (graph.deadline) the query is not started once the budget has passed, and
+    its solutions check the budget while they are read (deadline.OverBudget)."""
+    deadline.check()
     kwargs: dict[str, Any] = {"prefixes": PREFIXES}
     if default_graph:
         kwargs["default_graph"] = default_graph
@@ -56,7 +60,20 @@ def run(store: ox.Store, sparql: str, *, union: bool = False,
         return Answer("ask", result)
     if isinstance(result, ox.QueryTriples):
         return Answer("graph", result)
-    return Answer("select", result)
+    return Answer("select", _Checked(result) if deadline.remaining() is not None else result)
+
+
+class _Checked:
+    """Solutions that check the time budget while they are read (and are otherwise the same)."""
+
+    def __init__(self, solutions: ox.QuerySolutions) -> None:
+        self._solutions = solutions
+
+    def __iter__(self) -> Any:
+        return deadline.checked(self._solutions)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._solutions, name)
 
 
 def write(answer: Answer, fmt: str, out: IO[bytes]) -> None:
