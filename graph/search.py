@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from . import deadline
 from .analysis import EntityGraph, fold
 from .query import run
 
@@ -53,7 +54,9 @@ class SearchIndex:
             return []
         word = re.compile(r"(?:^|\W)" + re.escape(wanted))
         best: dict[str, tuple[tuple, Hit]] = {}
-        for folded, name, hit in self.entries:
+        for i, (folded, name, hit) in enumerate(self.entries):
+            if i % 4096 == 0:
+                deadline.check()  # a few milliseconds for the whole index; a request's budget still holds
             if wanted not in folded:
                 continue
             rank = 0 if folded == wanted else 1 if folded.startswith(wanted) else 2 if word.search(folded) else 3

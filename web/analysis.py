@@ -15,19 +15,21 @@ from flask import Blueprint, Flask, Response, jsonify, render_template, request
 from graph import __version__, analysis
 from graph.namespaces import local_name
 
-from .common import bad, entity_graph, home_summary, int_arg, page_lang, store
+from .common import bad, entity_graph, home_summary, int_arg, page_lang, post_index, store
 
 bp = Blueprint("analysis", __name__)
 log = logging.getLogger("postgraph")
 
 
 def warm_up(app: Flask, lang: str = "en") -> threading.Thread:
-    """Project the entity graph in a background thread, so that the first visitor of the graph,
-    search or analysis pages does not wait for it (on a 10,000-post site it takes about 30 s)."""
+    """Prepare the index of posts, the entity graph and the home page's counts in a background
+    thread, so that the first visitor of the entity, graph, search or analysis pages does not wait
+    for them (on a 10,000-post site the entity graph takes about 30 s)."""
     def run() -> None:
         with app.test_request_context("/"):
             try:
                 if app.extensions["postgraph.store"].snapshot() is not None:
+                    post_index()
                     entity_graph(lang)
                     home_summary()
                     log.info("entity graph ready for the graph, search and analysis pages")

@@ -26,7 +26,7 @@ from flask import (
     url_for,
 )
 
-from graph import formats
+from graph import deadline, formats
 from graph.executor import Executor, QueryInvalid, QueryRefused, QueryRequest, QueryTimeout, check
 from graph.export import FORMATS, export
 from graph.namespaces import PREFIXES, X_OA, X_RDF, short_iri
@@ -311,10 +311,10 @@ _INCOMING = "SELECT DISTINCT ?iri ?s ?q WHERE { ?s ?q ?iri FILTER(?q NOT IN (" +
 def describe_triples(snapshot: Any, iri: str) -> tuple[list[ox.Triple], bool]:
     """The bounded description of `iri` (see DESCRIBE_OUT), and whether a bound was reached."""
     node, bind = ox.NamedNode(iri), {ox.Variable("iri"): ox.NamedNode(iri)}
-    out = [ox.Triple(node, r["p"], r["o"]) for r in snapshot.query(
-        _OUTGOING % (DESCRIBE_OUT + 1), substitutions=bind)]
-    into = [ox.Triple(r["s"], r["q"], node) for r in snapshot.query(
-        _INCOMING % (DESCRIBE_IN + 1), substitutions=bind)]
+    out = [ox.Triple(node, r["p"], r["o"]) for r in deadline.checked(snapshot.query(
+        _OUTGOING % (DESCRIBE_OUT + 1), substitutions=bind))]
+    into = [ox.Triple(r["s"], r["q"], node) for r in deadline.checked(snapshot.query(
+        _INCOMING % (DESCRIBE_IN + 1), substitutions=bind))]
     truncated = len(out) > DESCRIBE_OUT or len(into) > DESCRIBE_IN
     return out[:DESCRIBE_OUT] + into[:DESCRIBE_IN], truncated
 
@@ -370,8 +370,8 @@ def dereference(rest: str) -> Response:
         abort(404)
     if ".." in rest.split("/"):
         abort(404)
-    # ?format= and ?lang= are the page's own parameters; any other query string is part of the IRI
-    own = {"format", "lang"}
+    # ?format=, ?lang= and ?page= are the page's own parameters; any other query string is part of the IRI
+    own = {"format", "lang", "page"}
     query = "&".join(part for part in request.query_string.decode().split("&")
                      if part and part.split("=", 1)[0] not in own)
     iri = base + rest + (f"?{query}" if query else "")
