@@ -108,14 +108,15 @@ class LocalStore(Store):
             identity = _identity(current)
             cached = self._current
             if cached is not None and cached[0] == identity:
-                name = cached[1]
-            else:
-                with open(current, encoding="utf-8") as f:
-                    name = f.read().strip()
-                self._current = (identity, name)
+                return cached[1]  # checked when read: builds never remove the current generation
+            with open(current, encoding="utf-8") as f:
+                name = f.read().strip()
         except FileNotFoundError:
             return None
-        return name if name and os.path.isdir(os.path.join(self.spec, name)) else None
+        if not name or not os.path.isdir(os.path.join(self.spec, name)):
+            return None
+        self._current = (identity, name)
+        return name
 
     def snapshot(self) -> ox.Store | None:
         gen = self.generation()
