@@ -12,7 +12,7 @@ from graph.store import Store
 
 from . import budget
 from .analysis import bp as analysis_bp
-from .common import entity_graph, home_summary, link, page_lang, per_generation
+from .common import entity_graph, home_summary, link, page_lang, per_generation, snapshot
 from .explore import bp as explore_bp
 from .graphview import bp as graph_bp
 from .sparql import bp as sparql_bp
@@ -55,7 +55,7 @@ def create_app(store: Store, config: dict[str, Any] | None = None) -> Flask:
 
     @app.get("/")
     def home() -> str | tuple[str, int]:
-        if store.snapshot() is None:
+        if snapshot() is None:
             return render_template("empty.html", store=store.spec, version=__version__), 503
         lang = page_lang()
         _snap, eg = entity_graph(lang)

@@ -27,6 +27,22 @@ def store() -> Store:
     return current_app.extensions["postgraph.store"]
 
 
+def generation() -> str | None:
+    """The store's current generation, read once a request: the whole request sees one graph, and a
+    busy server does not stat the store's files at every cache lookup."""
+    if "postgraph_generation" not in g:
+        g.postgraph_generation = store().generation()
+    return g.postgraph_generation
+
+
+def snapshot() -> Any:
+    """The graph of that generation (None before the first build), opened once a request."""
+    if "postgraph_snapshot" not in g:
+        generation()
+        g.postgraph_snapshot = store().snapshot()
+    return g.postgraph_snapshot
+
+
 def bad(message: str, status: int = 400) -> NoReturn:
     """Stop the request with a plain-text message (400 unless told otherwise)."""
     abort(Response(message.rstrip("\n") + "\n", status, mimetype="text/plain"))
@@ -68,8 +84,8 @@ def per_generation(name: str, key: Hashable, compute: Callable[[], Any], keep: i
     is finished for the requests after the one that started it; `what` names it in the 503's
     message. Without it (one entity's page) the request that comes first computes it under its own
     budget; if that fails (over budget), the next request tries again."""
-    generation = store().generation()
-    full = (generation, key)
+    current = generation()
+    full = (current, key)
     cache: dict = current_app.extensions.setdefault(f"postgraph.{name}", {})
     with _locks_lock:
         lock = _locks.setdefault(name, threading.Lock())
@@ -78,7 +94,7 @@ def per_generation(name: str, key: Hashable, compute: Callable[[], Any], keep: i
             future = cache.get(full)
             mine = future is None
             if mine:
-                for old in [k for k in cache if k[0] != generation]:
+                for old in [k for k in cache if k[0] != current]:
                     del cache[old]
                 future = cache[full] = Future()
                 while keep is not None and len(cache) > keep:
@@ -129,27 +145,27 @@ def _fill(app: Any, future: Future, compute: Callable[[], Any], cache: dict, ful
 
 def entity_graph(lang: str) -> tuple[Any, analysis.EntityGraph]:
     """The store snapshot and its projected entity graph (labels in `lang`), once per generation."""
-    snapshot = store().snapshot()
-    if snapshot is None:
+    snap = snapshot()
+    if snap is None:
         bad("no graph has been built yet", 503)
-    return snapshot, per_generation("analysis", lang, lambda: analysis.project(snapshot, lang=lang),
+    return snap, per_generation("analysis", lang, lambda: analysis.project(snap, lang=lang),
                                     what="the entity graph")
 
 
 def post_index() -> PostIndex:
     """Every post's date and every article (what entity pages sort and count with), once per generation."""
-    snapshot = store().snapshot()
-    if snapshot is None:
+    snap = snapshot()
+    if snap is None:
         bad("no graph has been built yet", 503)
-    return per_generation("posts", None, lambda: PostIndex.build(snapshot), what="the index of posts")
+    return per_generation("posts", None, lambda: PostIndex.build(snap), what="the index of posts")
 
 
 def entity_graph_if_ready(lang: str) -> analysis.EntityGraph | None:
     """A projected entity graph of the current generation if one is ready (labels in `lang` if that
     one is, else in another language), without waiting: for what does not depend on labels."""
-    generation = store().generation()
+    current = generation()
     ready = {key[1]: future.result() for key, future in list(current_app.extensions.get("postgraph.analysis", {}).items())
-             if key[0] == generation and future.done() and future.exception() is None}
+             if key[0] == current and future.done() and future.exception() is None}
     return ready.get(lang) or next(iter(ready.values()), None)
 
 
@@ -162,10 +178,15 @@ def home_summary() -> dict[str, Any]:
     return per_generation("home", None, compute, what="the home page's counts")
 
 
+def entity_base() -> str:
+    """The base of the IRIs the served graph mints (…/id/), read once per store generation."""
+    return per_generation("entity-base", None, lambda: store().info().get("entity_base") or "", background=False)
+
+
 def link(iri: str) -> str:
     """Where an IRI's page is: under /id/ for IRIs minted under the served base, else /describe."""
-    if "postgraph_entity_base" not in g:  # read once a request: a page links hundreds of IRIs
-        g.postgraph_entity_base = store().info().get("entity_base") or ""
+    if "postgraph_entity_base" not in g:  # a page links hundreds of IRIs
+        g.postgraph_entity_base = entity_base()
     base = g.postgraph_entity_base
     if base and iri.startswith(base) and "?" not in iri and "#" not in iri:
         return url_for("sparql.dereference", rest=iri[len(base):])

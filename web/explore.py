@@ -8,9 +8,11 @@ import dataclasses
 from typing import Any
 from urllib.parse import urlencode
 
+import pyoxigraph as ox
 from flask import Blueprint, Response, abort, jsonify, render_template, request
 
 from graph import __version__
+from graph.analysis import search_key
 from graph.entity import EVIDENCE_PAGE, LANGS, entity_view, mentions, short
 from graph.search import MAX_QUERY, SearchIndex
 
@@ -23,16 +25,23 @@ from .common import (
     page_lang,
     per_generation,
     post_index,
-    store,
 )
+from .common import snapshot as current_snapshot
 
 bp = Blueprint("explore", __name__)
-_VIEWS_KEPT, _MENTIONS_KEPT = 2048, 512
+_VIEWS_KEPT, _MENTIONS_KEPT, _HITS_KEPT = 2048, 512, 1024
 
 
 def _index(lang: str) -> SearchIndex:
     snapshot, eg = entity_graph(lang)
     return per_generation("search", lang, lambda: SearchIndex.build(snapshot, eg), what="the search index")
+
+
+def _hits(lang: str, q: str) -> list[Any]:
+    """What a search finds: the same for the same words in the same generation, so kept for the next asker."""
+    index = _index(lang)
+    return per_generation("search-hits", (lang, search_key(q.strip())), lambda: index.search(q), keep=_HITS_KEPT,
+                          background=False)
 
 
 def _search(json_wanted: bool) -> Any:
@@ -43,9 +52,9 @@ def _search(json_wanted: bool) -> Any:
     if json_wanted:
         if not q.strip():
             bad("give something to search for: ?q=…")
-        hits = _index(lang).search(q)
+        hits = _hits(lang, q)
         return jsonify([dataclasses.asdict(h) | {"url": link(h.iri)} for h in hits])
-    hits = _index(lang).search(q) if q.strip() else []
+    hits = _hits(lang, q) if q.strip() else []
     return render_template("search.html", q=q, hits=hits, lang=lang, link=link, version=__version__)
 
 
@@ -69,9 +78,14 @@ def entity_page(iri: str) -> Response:
     Bounded whatever the entity (graph.entity): the posts mentioning it are read once per store
     generation and shown a page at a time; the related entities come from the entity graph once it
     is ready (until then they are counted among its newest posts, and the page is not kept)."""
-    snapshot = store().snapshot()
+    snapshot = current_snapshot()
     if snapshot is None:
         abort(503)
+    try:
+        ox.NamedNode(iri)
+    except ValueError:
+        return Response(render_template("error.html", code=404, message=f"{iri} is not an IRI.",
+                                        version=__version__), 404)
     lang = page_lang()
     page = int_arg("page", 1, 1, 1_000_000)
     index = post_index()
