@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from .query import run
+from .query import column, solutions
 
 if TYPE_CHECKING:
     from .analysis import EntityGraph
@@ -77,8 +77,8 @@ def labels(snapshot: ox.Store, iris: set[str], lang: str) -> dict[str, str]:
     for i in range(0, len(todo), 200):
         values = " ".join(f"<{iri}>" for iri in todo[i:i + 200])
         # the knowledge graph's labels, and the ontology's for classes and properties (its own graph)
-        for row in run(snapshot, f"""SELECT DISTINCT ?x ?l WHERE {{ VALUES ?x {{ {values} }}
-                {{ ?x {_LABEL_PROPS} ?l }} UNION {{ GRAPH ?g {{ ?x rdfs:label ?l }} }} }}""").result:
+        for row in solutions(snapshot, f"""SELECT DISTINCT ?x ?l WHERE {{ VALUES ?x {{ {values} }}
+                {{ ?x {_LABEL_PROPS} ?l }} UNION {{ GRAPH ?g {{ ?x rdfs:label ?l }} }} }}"""):
             found[row["x"].value].append((row["l"].value, _lang_of(row["l"])))
     out = {}
     for iri, options in found.items():
@@ -116,10 +116,10 @@ class PostIndex:
 
     @classmethod
     def build(cls, snapshot: ox.Store) -> PostIndex:
-        dates = {r["p"].value: r["d"].value if r["d"] is not None else "" for r in run(snapshot, """
+        dates = {r["p"].value: r["d"].value if r["d"] is not None else "" for r in solutions(snapshot, """
             SELECT ?p (MAX(?date) AS ?d) WHERE { ?p a schema:BlogPosting OPTIONAL { ?p schema:datePublished ?date } }
-            GROUP BY ?p""").result}
-        articles = frozenset(r["a"].value for r in run(snapshot, "SELECT ?a WHERE { ?a a schema:CreativeWork }").result)
+            GROUP BY ?p""")}
+        articles = frozenset(r["a"].value for r in solutions(snapshot, "SELECT ?a WHERE { ?a a schema:CreativeWork }"))
         return cls(dates, articles)
 
 
@@ -135,8 +135,7 @@ def mentions(snapshot: ox.Store, iri: str, index: PostIndex) -> Mentions:
     """The posts that mention `iri`, newest first, and the number of articles that do: one scan of
     its `schema:mentions` index (no join: dates and kinds come from `index`)."""
     posts, articles = [], 0
-    for row in run(snapshot, f"SELECT ?p WHERE {{ ?p schema:mentions <{iri}> }}").result:
-        subject = row["p"].value
+    for subject in column(snapshot, f"SELECT ?p WHERE {{ ?p schema:mentions <{iri}> }}"):
         if subject in index.dates:
             posts.append(subject)
         elif subject in index.articles:
@@ -154,11 +153,11 @@ def entity_view(snapshot: ox.Store, iri: str, lang: str = "en", page: int = 1, m
     projected entity graph, whose co-mention counts give the related entities (without it they are
     counted among the newest RELATED_SAMPLE posts)."""
     node = f"<{iri}>"
-    out_rows = list(run(snapshot, f"SELECT DISTINCT ?p ?o WHERE {{ {node} ?p ?o }} LIMIT 1000").result)
+    out_rows = list(solutions(snapshot, f"SELECT DISTINCT ?p ?o WHERE {{ {node} ?p ?o }} LIMIT 1000"))
     hidden = ", ".join(f"<{p}>" for p in sorted(_HIDDEN_IN))  # evidence and mentions have their own section
     # no DISTINCT and no isIRI() here: both cost a decoding of every mention of a hub (20x slower)
-    in_rows = [r for r in run(snapshot, f"""SELECT ?p ?s WHERE {{ ?s ?p {node} FILTER(?p NOT IN ({hidden})) }}
-                                            LIMIT 3000""").result if isinstance(r["s"], ox.NamedNode)]
+    in_rows = [r for r in solutions(snapshot, f"""SELECT ?p ?s WHERE {{ ?s ?p {node} FILTER(?p NOT IN ({hidden})) }}
+                                            LIMIT 3000""") if isinstance(r["s"], ox.NamedNode)]
     if not out_rows and not in_rows and not bool(snapshot.query(f"ASK {{ ?s ?p {node} }}")):
         return None
     rdf_type = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -195,13 +194,13 @@ def entity_view(snapshot: ox.Store, iri: str, lang: str = "en", page: int = 1, m
         mentioned = mentions(snapshot, iri, PostIndex.build(snapshot))
     _evidence(snapshot, view, mentioned, page)
     if view.is_post:
-        for row in run(snapshot, f"""
+        for row in solutions(snapshot, f"""
                 SELECT DISTINCT ?t ?h ?l WHERE {{
                   {{ {node} schema:workTranslation|schema:translationOfWork ?t }}
                   UNION {{ ?t schema:workTranslation|schema:translationOfWork {node} }}
                   FILTER(?t != {node})
                   OPTIONAL {{ ?t schema:headline ?h }} OPTIONAL {{ ?t schema:inLanguage ?l }}
-                }} LIMIT 20""").result:
+                }} LIMIT 20"""):
             view.translations.append(Value(row["h"].value if row["h"] else short(row["t"].value), row["t"].value,
                                            row["l"].value if row["l"] else None))
     else:
@@ -226,10 +225,10 @@ def _related(snapshot: ox.Store, iri: str, mentioned: Mentions, eg: EntityGraph 
         return []
     view.related_sample = len(sample) if len(mentioned.posts) > len(sample) else 0
     values = " ".join(f"<{p}>" for p in sample)
-    return [(r["other"].value, int(r["n"].value)) for r in run(snapshot, f"""
+    return [(r["other"].value, int(r["n"].value)) for r in solutions(snapshot, f"""
         SELECT ?other (COUNT(?post) AS ?n) WHERE {{
           VALUES ?post {{ {values} }} ?post schema:mentions ?other . FILTER(?other != <{iri}>)
-        }} GROUP BY ?other ORDER BY DESC(?n) ?other LIMIT {RELATED_SHOWN}""").result]
+        }} GROUP BY ?other ORDER BY DESC(?n) ?other LIMIT {RELATED_SHOWN}""")]
 
 
 def _evidence(snapshot: ox.Store, view: EntityView, mentioned: Mentions, page: int) -> None:
@@ -245,12 +244,12 @@ def _evidence(snapshot: ox.Store, view: EntityView, mentioned: Mentions, page: i
     if not shown:
         return
     values = " ".join(f"<{p}>" for p in shown)
-    facts = {r["post"].value: r for r in run(snapshot, f"""
+    facts = {r["post"].value: r for r in solutions(snapshot, f"""
         SELECT ?post (SAMPLE(?h) AS ?headline) (SAMPLE(?l) AS ?lang) WHERE {{ VALUES ?post {{ {values} }}
-          OPTIONAL {{ ?post schema:headline ?h }} OPTIONAL {{ ?post schema:inLanguage ?l }} }} GROUP BY ?post""").result}
-    sentences = {r["post"].value: r["sentence"].value for r in run(snapshot, f"""
+          OPTIONAL {{ ?post schema:headline ?h }} OPTIONAL {{ ?post schema:inLanguage ?l }} }} GROUP BY ?post""")}
+    sentences = {r["post"].value: r["sentence"].value for r in solutions(snapshot, f"""
         SELECT ?post (SAMPLE(?s) AS ?sentence) WHERE {{ VALUES ?post {{ {values} }}
-          GRAPH ?post {{ ?c rdf:subject|rdf:object {node} ; pg:sentence ?s }} }} GROUP BY ?post""").result}
+          GRAPH ?post {{ ?c rdf:subject|rdf:object {node} ; pg:sentence ?s }} }} GROUP BY ?post""")}
     name = view.label
     for post in shown:
         sentence = sentences.get(post, "")
@@ -281,7 +280,7 @@ def conflicts(snapshot: ox.Store, iri: str | None = None, limit: int = 200) -> l
     """Where posts disagree with the consolidated value of a start date, end date or location
     (DESIGN.md: one value per edition; the others stay visible here, with their evidence)."""
     subject = f"<{iri}>" if iri else "?e"
-    rows = run(snapshot, f"""
+    rows = solutions(snapshot, f"""
         SELECT ?e ?p ?kept ?said (GROUP_CONCAT(STR(?post); separator=" ") AS ?posts) (SAMPLE(?s) AS ?sentence)
         WHERE {{
           VALUES ?p {{ schema:startDate schema:endDate schema:location }}
@@ -289,7 +288,7 @@ def conflicts(snapshot: ox.Store, iri: str | None = None, limit: int = 200) -> l
                          OPTIONAL {{ ?c rdf:subject {subject} ; rdf:predicate ?p ; rdf:object ?said ; pg:sentence ?s }} }}
           {subject} ?p ?kept . FILTER(?kept != ?said)
           {f"BIND({subject} AS ?e)" if iri else ""}
-        }} GROUP BY ?e ?p ?kept ?said ORDER BY ?e ?p ?said LIMIT {limit}""").result
+        }} GROUP BY ?e ?p ?kept ?said ORDER BY ?e ?p ?said LIMIT {limit}""")
     return [Conflict(r["e"].value, r["p"].value, r["kept"].value, r["said"].value,
                      tuple(sorted(r["posts"].value.split())), r["sentence"].value if r["sentence"] else "")
             for r in rows]

@@ -9,6 +9,7 @@ pg: …) are predeclared.
 from __future__ import annotations
 
 import io
+import json
 from dataclasses import dataclass
 from typing import IO, Any
 
@@ -61,6 +62,72 @@ def run(store: ox.Store, sparql: str, *, union: bool = False,
     if isinstance(result, ox.QueryTriples):
         return Answer("graph", result)
     return Answer("select", _Checked(result) if deadline.remaining() is not None else result)
+
+
+class Solution:
+    """One solution of `solutions()`: terms by variable name or position (None when unbound), as
+    pyoxigraph's QuerySolution."""
+
+    __slots__ = ("_names", "_terms")
+
+    def __init__(self, names: dict[str, int], terms: list[Any]) -> None:
+        self._names, self._terms = names, terms
+
+    def __getitem__(self, key: str | int) -> Any:
+        return self._terms[key if isinstance(key, int) else self._names[key]]
+
+
+def solutions(store: ox.Store, sparql: str, **options: Any) -> list[Solution]:
+    """Every solution of a SELECT over the knowledge graph (`run`'s options), read in one call.
+
+    Reading pyoxigraph's solutions one by one gives up the GIL and takes it back for each row: in
+    a busy server every row then waits for the other threads (12,000 rows took 1.5 s with three
+    busy threads, 60 ms alone). Serialised to JSON inside the store and parsed by Python's C
+    parser, they cost one wait (0.2 s). For bounded queries (the pages'); the whole result is in
+    memory at once. Under a time budget it is checked before and after."""
+    data = _read_all(store, sparql, **options)
+    variables = data["head"]["vars"]
+    names = {name: i for i, name in enumerate(variables)}
+    out = []
+    for binding in data["results"]["bindings"]:
+        out.append(Solution(names, [_term(binding[v]) if v in binding else None for v in variables]))
+    return out
+
+
+def column(store: ox.Store, sparql: str, **options: Any) -> list[str]:
+    """The values (IRIs, literals' text) of a SELECT's first variable, read in one call as
+    `solutions()`; unbound ones left out."""
+    data = _read_all(store, sparql, **options)
+    first = data["head"]["vars"][0]
+    return [b[first]["value"] for b in data["results"]["bindings"] if first in b]
+
+
+def _read_all(store: ox.Store, sparql: str, **options: Any) -> dict[str, Any]:
+    answer = run(store, sparql, **options)
+    if answer.kind != "select":
+        raise QueryError("only SELECT queries are read this way")
+    data = json.loads(answer.result.serialize(format=ox.QueryResultsFormat.JSON))
+    deadline.check()
+    return data
+
+
+def _term(value: dict[str, Any]) -> Any:
+    """A term of the SPARQL 1.1 Query Results JSON Format as a pyoxigraph term."""
+    kind = value["type"]
+    if kind == "uri":
+        return ox.NamedNode(value["value"])
+    if kind == "bnode":
+        return ox.BlankNode(value["value"])
+    if kind in ("literal", "typed-literal"):
+        if "xml:lang" in value:
+            return ox.Literal(value["value"], language=value["xml:lang"])
+        if "datatype" in value:
+            return ox.Literal(value["value"], datatype=ox.NamedNode(value["datatype"]))
+        return ox.Literal(value["value"])
+    if kind == "triple":
+        triple = value["value"]
+        return ox.Triple(_term(triple["subject"]), _term(triple["predicate"]), _term(triple["object"]))
+    raise QueryError(f"unknown term type {kind!r} in the results")
 
 
 class _Checked:

@@ -203,7 +203,7 @@ def test_minted_iris_dereference(client) -> None:
 
 
 def test_descriptions_are_bounded_and_without_evidence_plumbing(client, monkeypatch: pytest.MonkeyPatch) -> None:
-    from web import sparql
+    from graph import describe as rdf_description
 
     event = "https://blog.example.org/id/event/scale/2025"
     whole = client.get("/describe", query_string={"iri": event, "format": "ntriples"})
@@ -213,7 +213,7 @@ def test_descriptions_are_bounded_and_without_evidence_plumbing(client, monkeypa
     assert any(f"<{POST}> <https://schema.org/mentions> <{event}>" in line for line in lines)
     assert not any("oa#hasBody" in line or "rdf-syntax-ns#object" in line for line in lines)
 
-    monkeypatch.setattr(sparql, "DESCRIBE_IN", 5)
+    monkeypatch.setattr(rdf_description, "DESCRIBE_IN", 5)
     # a class: the knowledge graph's six projects point at it (rdf:type)
     hub = client.get("/describe", query_string={"iri": "http://usefulinc.com/ns/doap#Project", "format": "ttl"})
     assert hub.status_code == 200 and "5 pointing at it" in hub.headers["X-Postgraph-Truncated"]

@@ -26,14 +26,16 @@ from flask import (
     url_for,
 )
 
-from graph import deadline, formats
+from graph import describe as rdf_description
+from graph import formats
 from graph.executor import Executor, QueryInvalid, QueryRefused, QueryRequest, QueryTimeout, check
 from graph.export import FORMATS, export
-from graph.namespaces import PREFIXES, X_OA, X_RDF, short_iri
+from graph.namespaces import PREFIXES, short_iri
 from graph.ontology import QUERIES_DIR
 from graph.store import LocalStore, Store
 
-from .common import link, page_lang, per_generation
+from .common import entity_base, link, page_lang, per_generation
+from .common import snapshot as current_snapshot
 from .explore import entity_page
 
 bp = Blueprint("sparql", __name__)
@@ -223,7 +225,8 @@ def query_terms() -> Response:
                     counts[name] = counts.get(name, 0) + int(row["n"].value)
         return [{"name": n, "count": c} for n, c in sorted(counts.items(), key=lambda t: (-t[1], t[0]))]
 
-    return jsonify({"terms": per_generation("query-terms", None, compute), "prefixes": sorted(PREFIXES)})
+    return jsonify({"terms": per_generation("query-terms", None, compute, what="the graph's terms"),
+                    "prefixes": sorted(PREFIXES)})
 
 
 PAGE_ROWS = 100
@@ -296,27 +299,8 @@ def _json_cell(binding: dict | None) -> dict:
 
 # -- Linked Data -------------------------------------------------------------------------------------
 
-#: What the RDF description of an IRI holds: the statements about it (up to DESCRIBE_OUT) and those
-#: pointing at it (up to DESCRIBE_IN), each once whatever the number of post graphs restating it.
-#: Statements that only carry evidence (an annotation's body, a claim's subject or object) are left
-#: out: a much-mentioned project is the body of tens of thousands of annotations, and a class such
-#: as oa:Annotation the object of millions of statements, which the web process would otherwise
-#: gather in memory. The entity page shows the evidence; /sparql has everything.
-DESCRIBE_OUT, DESCRIBE_IN = 10_000, 2_000
-_OUTGOING = "SELECT DISTINCT ?iri ?p ?o WHERE { ?iri ?p ?o } LIMIT %d"
-_EVIDENCE_LINKS = ", ".join(f"<{p.value}>" for p in (X_OA.hasBody, X_RDF.subject, X_RDF.object))
-_INCOMING = "SELECT DISTINCT ?iri ?s ?q WHERE { ?s ?q ?iri FILTER(?q NOT IN (" + _EVIDENCE_LINKS + ")) } LIMIT %d"
-
-
-def describe_triples(snapshot: Any, iri: str) -> tuple[list[ox.Triple], bool]:
-    """The bounded description of `iri` (see DESCRIBE_OUT), and whether a bound was reached."""
-    node, bind = ox.NamedNode(iri), {ox.Variable("iri"): ox.NamedNode(iri)}
-    out = [ox.Triple(node, r["p"], r["o"]) for r in deadline.checked(snapshot.query(
-        _OUTGOING % (DESCRIBE_OUT + 1), substitutions=bind))]
-    into = [ox.Triple(r["s"], r["q"], node) for r in deadline.checked(snapshot.query(
-        _INCOMING % (DESCRIBE_IN + 1), substitutions=bind))]
-    truncated = len(out) > DESCRIBE_OUT or len(into) > DESCRIBE_IN
-    return out[:DESCRIBE_OUT] + into[:DESCRIBE_IN], truncated
+#: Descriptions kept per store generation (the most recently asked): a hub's is 350 KB of Turtle
+_DESCRIPTIONS_KEPT = 256
 
 
 #: What an IRI's description is offered in, in the order a tie in Accept is settled
@@ -324,7 +308,7 @@ _DESCRIBE_ORDER = ("turtle", "jsonld", "ntriples", "rdfxml")
 
 
 def _describe(iri: str) -> Response:
-    snapshot = _store().snapshot()
+    snapshot = current_snapshot()
     if snapshot is None:
         abort(503)
     offered = [formats.get(name, formats.GRAPH) for name in _DESCRIBE_ORDER]
@@ -338,18 +322,17 @@ def _describe(iri: str) -> Response:
         response = entity_page(iri)
         response.headers["Vary"] = "Accept"
         return response
-    triples, truncated = describe_triples(snapshot, iri)
-    if not triples:
+    # the bounds are in the key so that a test may change them (graph.describe)
+    key = (iri, fmt.name, rdf_description.DESCRIBE_OUT, rdf_description.DESCRIBE_IN)
+    found = per_generation("descriptions", key, lambda: rdf_description.description(snapshot, iri, fmt),
+                           keep=_DESCRIPTIONS_KEPT, background=False)
+    if found is None:
         return _plain(404, f"the graph holds nothing about <{iri}>")
-    body = ox.serialize(triples, format=fmt.rdf_format, prefixes=fmt.prefix_map())
-    note = (f"only the first {DESCRIBE_OUT:,} statements about it and {DESCRIBE_IN:,} pointing at it; "
-            "ask /sparql for all")
-    if truncated and fmt.name in ("turtle", "ntriples"):
-        body = f"# {note}\n".encode() + (body or b"")
+    body, truncated = found
     response = Response(body, mimetype=fmt.media_type)
     response.headers["Vary"] = "Accept"
     if truncated:
-        response.headers["X-Postgraph-Truncated"] = note
+        response.headers["X-Postgraph-Truncated"] = rdf_description.truncation_note()
     return response
 
 
@@ -365,7 +348,7 @@ def describe() -> Response:
 @bp.get("/id/<path:rest>")
 def dereference(rest: str) -> Response:
     """IRIs minted under the served base (`<base>id/…`) dereference here, answered directly (200)."""
-    base = _store().info().get("entity_base") or ""
+    base = entity_base()
     if not base:
         abort(404)
     if ".." in rest.split("/"):
