@@ -12,6 +12,7 @@ from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any, NoReturn
 
+import pyoxigraph as ox
 from flask import Response, abort, current_app, g, request, url_for
 
 from graph import analysis, deadline
@@ -35,7 +36,7 @@ def generation() -> str | None:
     return g.postgraph_generation
 
 
-def snapshot() -> Any:
+def snapshot() -> ox.Store | None:
     """The graph of that generation (None before the first build), opened once a request."""
     if "postgraph_snapshot" not in g:
         generation()
