@@ -110,7 +110,7 @@ from graph.store.local import open_store
 site, store, extra = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
 report = build(open_store(store), BuildOptions(site=Path(site), **extra))
 try:  # stop the page workers kept for a next build, so that their peak memory is counted below
-    from graph import workers
+    from graph.build import workers
     workers.shutdown()
 except ImportError:  # before graph.workers (issue 17): the workers ended with the build
     pass

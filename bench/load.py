@@ -160,10 +160,10 @@ def main() -> int:
             try:
                 conn.request("GET", path, headers={"Accept": accept, "Accept-Language": "en"})
                 response = conn.getresponse()
-                response.read()
+                body = response.read()
                 status = response.status
             except (OSError, http.client.HTTPException) as exc:
-                status = f"{type(exc).__name__}"
+                status, body = f"{type(exc).__name__}", b""
                 conn.close()
                 conn = http.client.HTTPConnection(host, port, timeout=120)
             took = time.perf_counter() - t
@@ -171,7 +171,8 @@ def main() -> int:
                 if status == 200:
                     latencies[name].append(took)
                 else:
-                    errors.append(f"{status} {name} {path[:100]}")
+                    said = " ".join(body[:2000].decode("utf-8", "replace").split())
+                    errors.append(f"{status} {name} {path[:100]} after {took:.1f} s: {said[-160:]}")
 
     threads = [threading.Thread(target=client, args=(args.seed * 1000 + i,)) for i in range(args.clients)]
     started = time.monotonic()

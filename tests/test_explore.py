@@ -102,3 +102,61 @@ def test_pages_escape_hostile_content(tmp_path: Path) -> None:
         html = client.get(url, headers={"Accept": "text/html"}).get_data(as_text=True)
         assert evil not in html and "<script>alert" not in html, url
     assert "&lt;img src=x onerror=alert(1)&gt;" in client.get("/search?q=img").get_data(as_text=True)
+
+
+COMMUNITY = "https://oss.lat/id/topic/community"  # the entity the most osslat posts mention (48)
+
+
+def _count(snapshot, sparql: str) -> int:
+    return int(next(iter(run(snapshot, sparql).result))["n"].value)
+
+
+def test_entity_evidence_is_paged_newest_first_with_true_counts(osslat_store) -> None:
+    from graph.explore.entity import EVIDENCE_PAGE, PostIndex, entity_view, mentions
+
+    snap = osslat_store.snapshot()
+    mentioned = mentions(snap, COMMUNITY, PostIndex.build(snap))
+    posts = _count(snap, f"SELECT (COUNT(?p) AS ?n) WHERE {{ ?p a schema:BlogPosting ; schema:mentions <{COMMUNITY}> }}")
+    articles = _count(snap, f"SELECT (COUNT(?a) AS ?n) WHERE {{ ?a a schema:CreativeWork ; schema:mentions <{COMMUNITY}> }}")
+    assert posts > 2 * EVIDENCE_PAGE and articles
+    pages = [entity_view(snap, COMMUNITY, "en", page, mentioned) for page in (1, 2, 3, 99)]
+    assert all(v.evidence_posts == posts and v.evidence_articles == articles for v in pages)
+    assert [v.evidence_page for v in pages] == [1, 2, 3, 3]  # past the last page: the last
+    assert [len(v.evidence) for v in pages[:3]] == [EVIDENCE_PAGE, EVIDENCE_PAGE, posts - 2 * EVIDENCE_PAGE]
+    shown = [e.post for v in pages[:3] for e in v.evidence]
+    assert len(set(shown)) == posts  # every post once, over the pages
+    dates = {r["p"].value: r["d"].value for r in run(snap, f"""SELECT ?p (MAX(?x) AS ?d) WHERE {{
+        ?p a schema:BlogPosting ; schema:mentions <{COMMUNITY}> ; schema:datePublished ?x }} GROUP BY ?p""").result}
+    in_order = [dates.get(p, "") for p in shown]
+    assert in_order == sorted(in_order, reverse=True)  # newest first
+
+
+def test_related_entities_count_shared_posts(osslat_store) -> None:
+    from graph.explore import analysis
+    from graph.explore.entity import PostIndex, entity_view, mentions
+
+    snap = osslat_store.snapshot()
+    mentioned = mentions(snap, COMMUNITY, PostIndex.build(snap))
+    from_graph = entity_view(snap, COMMUNITY, "en", 1, mentioned, analysis.project(snap))
+    sampled = entity_view(snap, COMMUNITY, "en", 1, mentioned, None)  # before the entity graph is ready
+    assert from_graph.related and sampled.related_sample == 0  # 48 posts: all of them were counted
+    for value, n in from_graph.related:
+        assert n == _count(snap, f"""SELECT (COUNT(?p) AS ?n) WHERE {{ ?p a schema:BlogPosting ;
+                                     schema:mentions <{COMMUNITY}>, <{value.iri}> }}""")
+    assert [(v.iri, n) for v, n in from_graph.related] == [(v.iri, n) for v, n in sampled.related]
+
+
+def test_entity_page_pager_keeps_the_address(client) -> None:
+    html = client.get("/id/topic/community?page=2", headers={"Accept": "text/html"}).get_data(as_text=True)
+    pager = html[html.index('id="evidence-pages"'):]
+    assert "page 2 of 3" in pager and 'href="/id/topic/community?page=1#evidence"' in pager
+    assert 'href="/id/topic/community?page=3#evidence"' in pager
+    assert re.search(r"Mentioned in \d+ articles \(48 posts in all languages\)", html)
+    described = client.get("/describe", query_string={"iri": COMMUNITY, "page": "3", "lang": "es"},
+                           headers={"Accept": "text/html"}).get_data(as_text=True)
+    assert "page 3 of 3" in described and "?iri=https%3A%2F%2Foss.lat%2Fid%2Ftopic%2Fcommunity&amp;page=2" in described
+
+
+def test_an_address_that_is_no_iri_is_404(client) -> None:
+    assert client.get("/id/a%3Eb", headers={"Accept": "text/html"}).status_code == 404
+    assert client.get("/id/a%3Eb", headers={"Accept": "text/turtle"}).status_code == 404

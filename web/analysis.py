@@ -16,19 +16,21 @@ from graph import __version__
 from graph.explore import analysis
 from graph.namespaces import local_name
 
-from .common import bad, entity_graph, home_summary, int_arg, page_lang, store
+from .common import bad, entity_graph, home_summary, int_arg, page_lang, per_generation, post_index, store
 
 bp = Blueprint("analysis", __name__)
 log = logging.getLogger("postgraph")
 
 
 def warm_up(app: Flask, lang: str = "en") -> threading.Thread:
-    """Project the entity graph in a background thread, so that the first visitor of the graph,
-    search or analysis pages does not wait for it (on a 10,000-post site it takes about 30 s)."""
+    """Prepare the index of posts, the entity graph and the home page's counts in a background
+    thread, so that the first visitor of the entity, graph, search or analysis pages does not wait
+    for them (on a 10,000-post site the entity graph takes about 30 s)."""
     def run() -> None:
         with app.test_request_context("/"):
             try:
                 if app.extensions["postgraph.store"].snapshot() is not None:
+                    post_index()
                     entity_graph(lang)
                     home_summary()
                     log.info("entity graph ready for the graph, search and analysis pages")
@@ -62,12 +64,14 @@ def index() -> Any:
     lang = page_lang()
     top = int_arg("top", 20, 1, 200)
     _snapshot, eg = entity_graph(lang)
-    data = {
+    # seconds of networkx on a big site (betweenness: 10 s at 10,000 posts): once per generation, in
+    # the background; a request that waits past its budget is told the analysis is being prepared
+    data = per_generation("analyses", (lang, top), lambda: {
         "centrality": analysis.centrality(eg, top=top),
         "communities": analysis.communities(eg),
         "project_theme": analysis.cooccurrence(eg, "project", "topic", top),
         "project_event": analysis.cooccurrence(eg, "project", "event", top),
-    }
+    }, keep=16, what="the analyses (centrality, communities, co-occurrence)")
     if _wants_json():
         return _as_json(data)
     return render_template("analysis.html", lang=lang, nodes=eg.graph.number_of_nodes(),
@@ -105,5 +109,6 @@ def themes_svg() -> Response:
     snapshot = store().snapshot()
     if snapshot is None:
         bad("no graph has been built yet", 503)
-    years, series = analysis.themes_over_time(snapshot, top=top, lang=lang)
-    return Response(analysis.line_chart_svg(years, series, "Themes over time"), mimetype="image/svg+xml")
+    svg = per_generation("themes", (lang, top), lambda: analysis.line_chart_svg(
+        *analysis.themes_over_time(snapshot, top=top, lang=lang), "Themes over time"), keep=32, what="the themes chart")
+    return Response(svg, mimetype="image/svg+xml")

@@ -10,8 +10,9 @@ from graph import __version__
 from graph.query.executor import Executor
 from graph.store.local import Store
 
+from . import budget
 from .analysis import bp as analysis_bp
-from .common import entity_graph, home_summary, link, page_lang
+from .common import entity_graph, home_summary, link, page_lang, per_generation, snapshot
 from .explore import bp as explore_bp
 from .graphview import bp as graph_bp
 from .sparql import bp as sparql_bp
@@ -46,6 +47,7 @@ def create_app(store: Store, config: dict[str, Any] | None = None) -> Flask:
         workers=int(app.config.get("POSTGRAPH_QUERY_WORKERS", 2)),
         max_rows=int(app.config.get("POSTGRAPH_MAX_ROWS", 10_000)),
         allow_service=bool(app.config.get("POSTGRAPH_ALLOW_SERVICE", False)))
+    budget.install(app)
     app.register_blueprint(sparql_bp)
     app.register_blueprint(analysis_bp)
     app.register_blueprint(graph_bp)
@@ -53,14 +55,15 @@ def create_app(store: Store, config: dict[str, Any] | None = None) -> Flask:
 
     @app.get("/")
     def home() -> str | tuple[str, int]:
-        if store.snapshot() is None:
+        if snapshot() is None:
             return render_template("empty.html", store=store.spec, version=__version__), 503
         lang = page_lang()
         _snap, eg = entity_graph(lang)
         summary = home_summary()
-        top = {kind: sorted((n for n, d in eg.graph.nodes(data=True) if d["kind"] == kind),
-                            key=lambda n: (-eg.graph.nodes[n]["posts"], eg.label(n)))[:10]
-               for kind in ("event", "project", "topic")}
+        top = per_generation("home-top", lang, lambda: {
+            kind: sorted((n for n, d in eg.graph.nodes(data=True) if d["kind"] == kind),
+                         key=lambda n: (-eg.graph.nodes[n]["posts"], eg.label(n)))[:10]
+            for kind in ("event", "project", "topic")}, background=False)
         return render_template("home.html", info=store.info(), version=__version__, top=top, eg=eg, link=link,
                                **summary)
 

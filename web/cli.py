@@ -15,6 +15,7 @@ from graph.cli.commands import _build_options, _open, _run_build, _store_option,
 
 from . import create_app
 from .analysis import warm_up
+from .budget import DEFAULT_REQUEST_TIMEOUT
 
 __all__ = ["main"]
 
@@ -29,6 +30,10 @@ __all__ = ["main"]
 @click.option("--threads", default=4, show_default=True, type=int, help="Worker threads of the WSGI server.")
 @click.option("--query-timeout", default=10.0, show_default=True, type=float,
               help="Seconds a SPARQL query may run before it is stopped (answered 503).")
+@click.option("--request-timeout", default=DEFAULT_REQUEST_TIMEOUT, show_default=True, type=float,
+              help="Seconds of work one request may take (an entity page, a search, the graph page and its data, "
+                   "/describe …); past it the work is stopped and the request answered 503 with a message, while "
+                   "other requests go on. 0: no limit. /sparql and /query have --query-timeout instead.")
 @click.option("--query-workers", default=2, show_default=True, type=int,
               help="Processes that run SPARQL queries (a stopped query's process is replaced).")
 @click.option("--max-rows", default=10_000, show_default=True, type=int,
@@ -37,7 +42,7 @@ __all__ = ["main"]
               help="Allow SERVICE (federated queries); off by default because it makes the server fetch URLs.")
 def serve_cmd(site: Path, store_spec: str, drafts: bool, future: bool, expired: bool, strict: bool,
               base_iri: str | None, max_file_size: float, host: str, port: int, no_build: bool, threads: int, query_timeout: float,
-              query_workers: int, max_rows: int, allow_service: bool) -> None:
+              request_timeout: float, query_workers: int, max_rows: int, allow_service: bool) -> None:
     """Bring the graph of SITE up to date (incrementally) and serve it on http://HOST:PORT/.
 
     Runs the waitress production WSGI server, never Flask's debug server.
@@ -47,7 +52,8 @@ def serve_cmd(site: Path, store_spec: str, drafts: bool, future: bool, expired: 
     if not no_build or store.snapshot() is None:
         _run_build(store, site, drafts, future, expired, strict, base_iri, max_file_size)
     app = create_app(store, {"POSTGRAPH_QUERY_TIMEOUT": query_timeout, "POSTGRAPH_QUERY_WORKERS": query_workers,
-                             "POSTGRAPH_MAX_ROWS": max_rows, "POSTGRAPH_ALLOW_SERVICE": allow_service})
+                             "POSTGRAPH_MAX_ROWS": max_rows, "POSTGRAPH_ALLOW_SERVICE": allow_service,
+                             "POSTGRAPH_REQUEST_TIMEOUT": request_timeout})
     try:  # bind before saying "serving": a busy port is a one-line error, not a traceback
         server = create_server(app, host=host, port=port, threads=threads, ident="postgraph")
     except OSError as exc:

@@ -6,13 +6,18 @@ graph, the search index, the home page's counts, entity views) is kept until the
 from __future__ import annotations
 
 import threading
+import traceback
 from collections.abc import Callable, Hashable
+from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any, NoReturn
 
-from flask import Response, abort, current_app, request, url_for
+import pyoxigraph as ox
+from flask import Response, abort, current_app, g, request, url_for
 
+from graph import deadline
 from graph.explore import analysis
-from graph.explore.entity import LANGS
+from graph.explore.entity import LANGS, PostIndex
 from graph.query.sparql import posts_by_year, recent_posts, stats
 from graph.store.local import Store
 
@@ -22,6 +27,22 @@ _locks_lock = threading.Lock()
 
 def store() -> Store:
     return current_app.extensions["postgraph.store"]
+
+
+def generation() -> str | None:
+    """The store's current generation, read once a request: the whole request sees one graph, and a
+    busy server does not stat the store's files at every cache lookup."""
+    if "postgraph_generation" not in g:
+        g.postgraph_generation = store().generation()
+    return g.postgraph_generation
+
+
+def snapshot() -> ox.Store | None:
+    """The graph of that generation (None before the first build), opened once a request."""
+    if "postgraph_snapshot" not in g:
+        generation()
+        g.postgraph_snapshot = store().snapshot()
+    return g.postgraph_snapshot
 
 
 def bad(message: str, status: int = 400) -> NoReturn:
@@ -52,43 +73,102 @@ def page_lang(param: str = "lang") -> str:
 
 
 def per_generation(name: str, key: Hashable, compute: Callable[[], Any], keep: int | None = None,
-                   exclusive: bool = True) -> Any:
+                   background: bool = True, what: str = "") -> Any:
     """`compute()` once per store generation and `key`, shared by every request until the next build.
 
     Values of older generations are dropped; `keep` bounds how many keys are kept (least recently
-    used dropped first). Each `name` has its own lock. With `exclusive`, the lock is held while
-    computing, so concurrent requests wait for one (expensive) computation instead of starting
-    their own; without it, cheap values are computed outside the lock and may be made twice."""
-    full = (store().generation(), key)
+    used dropped first). Concurrent requests for the same value wait for one computation instead
+    of starting their own, and each waits at most what is left of its time budget
+    (graph.deadline): then it answers 503 (deadline.Preparing) and the computation goes on.
+
+    With `background` (whole-store values: the entity graph, the search index, the home page's
+    counts) the computation runs in a thread of its own, outside any request's budget, so that it
+    is finished for the requests after the one that started it; `what` names it in the 503's
+    message. Without it (one entity's page) the request that comes first computes it under its own
+    budget; if that fails (over budget), the next request tries again."""
+    current = generation()
+    full = (current, key)
     cache: dict = current_app.extensions.setdefault(f"postgraph.{name}", {})
     with _locks_lock:
         lock = _locks.setdefault(name, threading.Lock())
+    for _attempt in range(2):
+        with lock:
+            future = cache.get(full)
+            mine = future is None
+            if mine:
+                for old in [k for k in cache if k[0] != current]:
+                    del cache[old]
+                future = cache[full] = Future()
+                while keep is not None and len(cache) > keep:
+                    cache.pop(next(iter(cache)))
+            else:
+                cache[full] = cache.pop(full)  # most recently used last
+        if mine and background:
+            app = current_app._get_current_object()
+            threading.Thread(target=_fill, args=(app, future, compute, cache, full, lock),
+                             name=f"postgraph-{name}", daemon=True).start()
+        elif mine:
+            _fill(None, future, compute, cache, full, lock)
+        try:
+            return future.result(timeout=deadline.remaining())
+        except FutureTimeout:
+            raise deadline.Preparing(
+                f"the server is still preparing {what or 'what this page needs'} for the graph it serves (once "
+                f"after each build; it goes on in the background); this request waited its whole "
+                f"{deadline.seconds():g} s budget. Try again in a few seconds.", deadline.seconds()) from None
+        except deadline.OverBudget:
+            if mine or background:
+                raise
+            # the request computing it ran out of its own budget: compute it under ours
+    return None  # pragma: no cover - the second attempt either returns or raises
 
-    def put(value: Any) -> Any:
-        for old in [k for k in cache if k[0] != full[0]]:
-            del cache[old]
-        cache[full] = value
-        while keep is not None and len(cache) > keep:
-            cache.pop(next(iter(cache)))
-        return value
 
-    with lock:
-        if full in cache:
-            cache[full] = cache.pop(full)  # most recently used last
-            return cache[full]
-        if exclusive:
-            return put(compute())
-    value = compute()
-    with lock:
-        return put(value)
+def _fill(app: Any, future: Future, compute: Callable[[], Any], cache: dict, full: tuple, lock: threading.Lock) -> None:
+    """Compute a per-generation value into `future`; a failure is not kept (the next request retries)."""
+    try:
+        if app is None:
+            value = compute()
+        else:
+            with app.app_context():
+                value = compute()
+    except BaseException as exc:
+        # the failed work's finished frames may hold pyoxigraph results, which must be freed in the
+        # thread that made them: free them here, not wherever the last waiter drops the exception
+        traceback.clear_frames(exc.__traceback__)
+        with lock:
+            if cache.get(full) is future:
+                del cache[full]
+        future.set_exception(exc)
+        if app is None:
+            raise
+        return
+    future.set_result(value)
 
 
 def entity_graph(lang: str) -> tuple[Any, analysis.EntityGraph]:
     """The store snapshot and its projected entity graph (labels in `lang`), once per generation."""
-    snapshot = store().snapshot()
-    if snapshot is None:
+    snap = snapshot()
+    if snap is None:
         bad("no graph has been built yet", 503)
-    return snapshot, per_generation("analysis", lang, lambda: analysis.project(snapshot, lang=lang))
+    return snap, per_generation("analysis", lang, lambda: analysis.project(snap, lang=lang),
+                                    what="the entity graph")
+
+
+def post_index() -> PostIndex:
+    """Every post's date and every article (what entity pages sort and count with), once per generation."""
+    snap = snapshot()
+    if snap is None:
+        bad("no graph has been built yet", 503)
+    return per_generation("posts", None, lambda: PostIndex.build(snap), what="the index of posts")
+
+
+def entity_graph_if_ready(lang: str) -> analysis.EntityGraph | None:
+    """A projected entity graph of the current generation if one is ready (labels in `lang` if that
+    one is, else in another language), without waiting: for what does not depend on labels."""
+    current = generation()
+    ready = {key[1]: future.result() for key, future in list(current_app.extensions.get("postgraph.analysis", {}).items())
+             if key[0] == current and future.done() and future.exception() is None}
+    return ready.get(lang) or next(iter(ready.values()), None)
 
 
 def home_summary() -> dict[str, Any]:
@@ -97,12 +177,19 @@ def home_summary() -> dict[str, Any]:
     def compute() -> dict[str, Any]:
         snap = store().snapshot()
         return {"counts": stats(snap), "recent": recent_posts(snap), "years": posts_by_year(snap)}
-    return per_generation("home", None, compute)
+    return per_generation("home", None, compute, what="the home page's counts")
+
+
+def entity_base() -> str:
+    """The base of the IRIs the served graph mints (…/id/), read once per store generation."""
+    return per_generation("entity-base", None, lambda: store().info().get("entity_base") or "", background=False)
 
 
 def link(iri: str) -> str:
     """Where an IRI's page is: under /id/ for IRIs minted under the served base, else /describe."""
-    base = store().info().get("entity_base") or ""
+    if "postgraph_entity_base" not in g:  # a page links hundreds of IRIs
+        g.postgraph_entity_base = entity_base()
+    base = g.postgraph_entity_base
     if base and iri.startswith(base) and "?" not in iri and "#" not in iri:
         return url_for("sparql.dereference", rest=iri[len(base):])
     return url_for("sparql.describe", iri=iri)

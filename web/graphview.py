@@ -27,11 +27,12 @@ from graph.explore import network
 from graph.explore.entity import LANGS
 from graph.query.executor import QueryInvalid, QueryRefused, QueryRequest, QueryTimeout, check
 
-from .common import bad, entity_graph, int_arg, page_lang
+from .common import bad, entity_graph, int_arg, page_lang, per_generation
 
 bp = Blueprint("graphview", __name__)
 VIS_DIR = Path(pyvis.__file__).parent / "lib" / "vis-9.1.2"
 VIS_FILES = {"vis-network.min.js", "vis-network.css"}
+_DATA_KEPT = 256  # answers of /graph/data.json kept per store generation (the most recently asked)
 
 
 def _view() -> network.View:
@@ -82,12 +83,22 @@ def data() -> Response:
     query = request.args.get("query")
     if query:
         return jsonify(_construct(query, view))
-    _snapshot, eg = entity_graph(_labels())
-    try:
-        nodes, left_out = network.select(eg, view)
-    except KeyError:
+    labels = _labels()
+    _snapshot, eg = entity_graph(labels)
+
+    def compute() -> bytes | None:
+        try:
+            nodes, left_out = network.select(eg, view)
+        except KeyError:
+            return None
+        return current_app.json.dumps(network.vis_data(eg, nodes, view, left_out)).encode()
+
+    # the same view of the same generation is the same answer: computed once, kept for the next asker
+    key = (labels, tuple(sorted((k, tuple(v)) for k, v in request.args.lists())))
+    body = per_generation("graph-data", key, compute, keep=_DATA_KEPT, background=False)
+    if body is None:
         _missing(view.focus)
-    return jsonify(network.vis_data(eg, nodes, view, left_out))
+    return Response(body, mimetype="application/json")
 
 
 @bp.get("/graph/neighbours.json")

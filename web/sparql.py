@@ -29,9 +29,8 @@ from flask import (
 from graph import formats
 from graph.namespaces import PREFIXES, short_iri
 from graph.ontology import QUERIES_DIR
-from graph.query import describe as kg_describe
+from graph.query import describe as rdf_description
 from graph.query.describe import (
-    describe_triples,
     graph_terms,
     labels,
     void_description,
@@ -40,7 +39,8 @@ from graph.query.executor import Executor, QueryInvalid, QueryRefused, QueryRequ
 from graph.query.export import FORMATS, export
 from graph.store.local import LocalStore, Store
 
-from .common import link, page_lang, per_generation
+from .common import entity_base, link, page_lang, per_generation
+from .common import snapshot as current_snapshot
 from .explore import entity_page
 
 bp = Blueprint("sparql", __name__)
@@ -220,7 +220,9 @@ def query_terms() -> Response:
     if snapshot is None:
         return jsonify({"terms": [], "prefixes": sorted(PREFIXES)})
 
-    return jsonify({"terms": per_generation("query-terms", None, lambda: graph_terms(snapshot)), "prefixes": sorted(PREFIXES)})
+    return jsonify({"terms": per_generation("query-terms", None, lambda: graph_terms(snapshot),
+                                            what="the graph's terms"),
+                    "prefixes": sorted(PREFIXES)})
 
 
 PAGE_ROWS = 100
@@ -274,12 +276,16 @@ def _json_cell(binding: dict | None) -> dict:
 
 # -- Linked Data -------------------------------------------------------------------------------------
 
+#: Descriptions kept per store generation (the most recently asked): a hub's is 350 KB of Turtle
+_DESCRIPTIONS_KEPT = 256
+
+
 #: What an IRI's description is offered in, in the order a tie in Accept is settled
 _DESCRIBE_ORDER = ("turtle", "jsonld", "ntriples", "rdfxml")
 
 
 def _describe(iri: str) -> Response:
-    snapshot = _store().snapshot()
+    snapshot = current_snapshot()
     if snapshot is None:
         abort(503)
     offered = [formats.get(name, formats.GRAPH) for name in _DESCRIBE_ORDER]
@@ -293,18 +299,17 @@ def _describe(iri: str) -> Response:
         response = entity_page(iri)
         response.headers["Vary"] = "Accept"
         return response
-    triples, truncated = describe_triples(snapshot, iri)
-    if not triples:
+    # the bounds are in the key so that a test may change them (graph.query.describe)
+    key = (iri, fmt.name, rdf_description.DESCRIBE_OUT, rdf_description.DESCRIBE_IN)
+    found = per_generation("descriptions", key, lambda: rdf_description.description(snapshot, iri, fmt),
+                           keep=_DESCRIPTIONS_KEPT, background=False)
+    if found is None:
         return _plain(404, f"the graph holds nothing about <{iri}>")
-    body = ox.serialize(triples, format=fmt.rdf_format, prefixes=fmt.prefix_map())
-    note = (f"only the first {kg_describe.DESCRIBE_OUT:,} statements about it and {kg_describe.DESCRIBE_IN:,} pointing at it; "
-            "ask /sparql for all")
-    if truncated and fmt.name in ("turtle", "ntriples"):
-        body = f"# {note}\n".encode() + (body or b"")
+    body, truncated = found
     response = Response(body, mimetype=fmt.media_type)
     response.headers["Vary"] = "Accept"
     if truncated:
-        response.headers["X-Postgraph-Truncated"] = note
+        response.headers["X-Postgraph-Truncated"] = rdf_description.truncation_note()
     return response
 
 
@@ -320,13 +325,13 @@ def describe() -> Response:
 @bp.get("/id/<path:rest>")
 def dereference(rest: str) -> Response:
     """IRIs minted under the served base (`<base>id/…`) dereference here, answered directly (200)."""
-    base = _store().info().get("entity_base") or ""
+    base = entity_base()
     if not base:
         abort(404)
     if ".." in rest.split("/"):
         abort(404)
-    # ?format= and ?lang= are the page's own parameters; any other query string is part of the IRI
-    own = {"format", "lang"}
+    # ?format=, ?lang= and ?page= are the page's own parameters; any other query string is part of the IRI
+    own = {"format", "lang", "page"}
     query = "&".join(part for part in request.query_string.decode().split("&")
                      if part and part.split("=", 1)[0] not in own)
     iri = base + rest + (f"?{query}" if query else "")

@@ -16,6 +16,7 @@ from typing import Any
 import networkx as nx
 import pyoxigraph as ox
 
+from graph import deadline
 from graph.explore.analysis import EntityGraph
 
 #: Colour and vis-network shape per kind of entity (the page's legend shows the same).
@@ -81,7 +82,7 @@ def _passes(eg: EntityGraph, iri: str, view: View) -> bool:
     data = eg.graph.nodes[iri]
     if view.kinds and data["kind"] not in view.kinds:
         return False
-    if eg.graph.degree(iri) < view.min_degree:
+    if view.min_degree and len(eg.graph.adj[iri]) < view.min_degree:
         return False
     if view.lang or view.year_from is not None or view.year_to is not None:
         for post in eg.posts_of.get(iri, ()):
@@ -116,7 +117,6 @@ def vis_data(eg: EntityGraph, nodes: list[str], view: View, left_out: int = 0) -
     """vis-network nodes and edges for `nodes` (and the edges among them), with a notice when bounded."""
     g = eg.graph
     rank = eg.pagerank()
-    keep = set(nodes)
     out_nodes = []
     for n in nodes:
         data = g.nodes[n]
@@ -130,9 +130,10 @@ def vis_data(eg: EntityGraph, nodes: list[str], view: View, left_out: int = 0) -
     # Every stated relation among the drawn nodes, but only each node's strongest co-mentions: on a
     # big site the co-mentions among the 300 most central entities run to tens of thousands of
     # edges, which the browser would spend seconds laying out and nobody can read.
+    among = _edges_among(g, nodes)
     strongest: set[tuple[str, str]] = set()
     by_node: dict[str, list[tuple[int, str]]] = {}
-    for a, b, data in g.subgraph(keep).edges(data=True):
+    for a, b, data in among:
         if not data["relations"]:
             by_node.setdefault(a, []).append((data["posts"], b))
             by_node.setdefault(b, []).append((data["posts"], a))
@@ -140,7 +141,7 @@ def vis_data(eg: EntityGraph, nodes: list[str], view: View, left_out: int = 0) -
         others.sort(key=lambda t: (-t[0], t[1]))
         strongest.update((min(a, b), max(a, b)) for _n, b in others[:COMENTIONS_DRAWN])
     out_edges = []
-    for a, b, data in g.subgraph(keep).edges(data=True):
+    for a, b, data in among:
         if not data["relations"] and (not view.comention or (min(a, b), max(a, b)) not in strongest):
             continue
         stated = sorted({p.rsplit("#", 1)[-1].rsplit("/", 1)[-1] for _s, p, _o in data["relations"]})
@@ -155,6 +156,21 @@ def vis_data(eg: EntityGraph, nodes: list[str], view: View, left_out: int = 0) -
                   "Use the filters, a focus or a higher limit to see others.")
     return {"nodes": out_nodes, "edges": out_edges, "left_out": left_out, "notice": notice,
             "legend": [{"kind": k, "color": STYLE[k][0], "shape": STYLE[k][1]} for k in KINDS]}
+
+
+def _edges_among(g: nx.Graph, nodes: list[str]) -> list[tuple[str, str, dict[str, Any]]]:
+    """The edges between `nodes`, each once, in the order of `nodes`. Looks up each node's smaller
+    side (its neighbours, or the other nodes) instead of filtering a subgraph view: a hub has
+    thousands of neighbours, and networkx's filtered views took 0.2 s for 300 central nodes."""
+    order = {n: i for i, n in enumerate(nodes)}
+    out = []
+    for i, a in enumerate(nodes):
+        if i % 64 == 0:
+            deadline.check()
+        adjacent = g.adj[a]
+        others = (b for b in nodes if b in adjacent) if len(adjacent) > len(nodes) else (b for b in adjacent if b in order)
+        out.extend((a, b, adjacent[b]) for b in others if order[b] > i)
+    return out
 
 
 def neighbours(eg: EntityGraph, iri: str, view: View) -> dict[str, Any]:

@@ -9,7 +9,9 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from graph import formats
 from graph.namespaces import PREFIXES, X_DCTERMS, X_OA, X_RDF, X_VOID, short_iri
+from graph.query.sparql import solutions
 
 #: Predicates that name a thing, tried for a label in this order of preference (then by language).
 LABEL_PREDICATES = ("https://schema.org/name", "http://www.w3.org/2004/02/skos/core#prefLabel",
@@ -51,27 +53,46 @@ def labels(snapshot: ox.Store, iris: Iterable[str], lang: str, limit: int = 5000
     return {iri: text for iri, (_rank, text) in best.items()}
 
 
-#: What the RDF description of an IRI holds: the statements about it (up to DESCRIBE_OUT) and those
-#: pointing at it (up to DESCRIBE_IN), each once whatever the number of post graphs restating it.
-#: Statements that only carry evidence (an annotation's body, a claim's subject or object) are left
-#: out: a much-mentioned project is the body of tens of thousands of annotations, and a class such
-#: as oa:Annotation the object of millions of statements, which the web process would otherwise
-#: gather in memory. The entity page shows the evidence; /sparql has everything.
+#: The RDF description of one IRI (what `/id/…` and `/describe` answer as RDF): the statements about
+#: it (up to DESCRIBE_OUT) and those pointing at it (up to DESCRIBE_IN), from the knowledge graph,
+#: each once whatever the number of post graphs restating it. Statements that only carry evidence
+#: (an annotation's body, a claim's subject or object) are left out: a much-mentioned project is the
+#: body of tens of thousands of annotations. The entity page shows the evidence; /sparql has all.
 DESCRIBE_OUT, DESCRIBE_IN = 10_000, 2_000
-_OUTGOING = "SELECT DISTINCT ?iri ?p ?o WHERE { ?iri ?p ?o } LIMIT %d"
 _EVIDENCE_LINKS = ", ".join(f"<{p.value}>" for p in (X_OA.hasBody, X_RDF.subject, X_RDF.object))
-_INCOMING = "SELECT DISTINCT ?iri ?s ?q WHERE { ?s ?q ?iri FILTER(?q NOT IN (" + _EVIDENCE_LINKS + ")) } LIMIT %d"
 
 
-def describe_triples(snapshot: Any, iri: str) -> tuple[list[ox.Triple], bool]:
-    """The bounded description of `iri` (see DESCRIBE_OUT), and whether a bound was reached."""
-    node, bind = ox.NamedNode(iri), {ox.Variable("iri"): ox.NamedNode(iri)}
-    out = [ox.Triple(node, r["p"], r["o"]) for r in snapshot.query(
-        _OUTGOING % (DESCRIBE_OUT + 1), substitutions=bind)]
-    into = [ox.Triple(r["s"], r["q"], node) for r in snapshot.query(
-        _INCOMING % (DESCRIBE_IN + 1), substitutions=bind)]
+def describe_triples(snapshot: ox.Store, iri: str) -> tuple[list[ox.Triple], bool]:
+    """The bounded description of `iri` (see DESCRIBE_OUT), and whether a bound was reached.
+    Raises ValueError for a string that is no IRI."""
+    node = ox.NamedNode(iri)  # validates: nothing but an IRI goes into the queries below
+    out = [ox.Triple(node, r["p"], r["o"]) for r in solutions(
+        snapshot, f"SELECT ?p ?o WHERE {{ <{iri}> ?p ?o }} LIMIT {DESCRIBE_OUT + 1}")]
+    into = [ox.Triple(r["s"], r["q"], node) for r in solutions(snapshot, f"""
+        SELECT ?s ?q WHERE {{ ?s ?q <{iri}> FILTER(?q NOT IN ({_EVIDENCE_LINKS})) }} LIMIT {DESCRIBE_IN + 1}""")]
     truncated = len(out) > DESCRIBE_OUT or len(into) > DESCRIBE_IN
     return out[:DESCRIBE_OUT] + into[:DESCRIBE_IN], truncated
+
+
+def truncation_note() -> str:
+    return (f"only the first {DESCRIBE_OUT:,} statements about it and {DESCRIBE_IN:,} pointing at it; "
+            "ask /sparql for all")
+
+
+def description(snapshot: ox.Store, iri: str, fmt: formats.Format) -> tuple[bytes, bool] | None:
+    """The description of `iri` written in `fmt` (a graph format of graph.formats), and whether it
+    was cut (Turtle and N-Triples then begin with a comment saying so); None when the graph holds
+    nothing about it or `iri` is no IRI."""
+    try:
+        triples, truncated = describe_triples(snapshot, iri)
+    except ValueError:
+        return None
+    if not triples:
+        return None
+    body = ox.serialize(triples, format=fmt.rdf_format, prefixes=fmt.prefix_map()) or b""
+    if truncated and fmt.name in ("turtle", "ntriples"):
+        body = f"# {truncation_note()}\n".encode() + body
+    return body, truncated
 
 
 def void_description(snapshot: ox.Store, root: str, info: dict, dumps: Iterable[str]) -> list[ox.Triple]:

@@ -19,6 +19,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from graph import deadline
 from graph.namespaces import PREFIXES
 from graph.query.results import (
     GRAPH_MEDIA_TYPES,
@@ -194,15 +195,21 @@ class Executor:
         self._lock = threading.Condition()
 
     def run(self, request: QueryRequest) -> QueryResponse:
-        """Check, then run the query; raises QueryInvalid, QueryRefused or QueryTimeout."""
+        """Check, then run the query; raises QueryInvalid, QueryRefused or QueryTimeout.
+
+        Under a time budget (graph.deadline) the query gets at most what is left of it, and past it
+        is stopped the same way (its worker killed), raising deadline.OverBudget."""
         check(request.query, self.allow_service)
+        deadline.check()
+        left = deadline.remaining()
+        timeout = self.timeout if left is None else min(self.timeout, left)
         request.max_rows = min(request.max_rows, self.max_rows)
         snapshot = self.store.snapshot()
         if snapshot is None:
             raise QueryInvalid("the store holds no graph yet: build it first")
         if not isinstance(self.store, LocalStore):
             if hasattr(snapshot, "timeout"):  # a remote store: the server runs it, we wait at most `timeout`
-                return _execute_remote(snapshot, request, self.timeout)
+                return _execute_remote(snapshot, request, timeout)
             try:
                 return execute(snapshot, request)
             except SyntaxError as exc:
@@ -210,12 +217,16 @@ class Executor:
             except (OSError, ValueError) as exc:
                 raise QueryInvalid(str(exc)) from exc
         path = str(self.store.path / (self.store.generation() or ""))
-        worker = self._acquire()
+        worker = self._acquire(timeout)
         try:
             worker.conn.send((path, request))
-            if not worker.conn.poll(self.timeout):
+            if not worker.conn.poll(timeout):
                 worker.kill()
                 worker = None
+                if timeout < self.timeout:
+                    deadline.check()
+                    raise deadline.OverBudget("the query was stopped at the end of the request's time budget",
+                                              deadline.seconds())
                 raise QueryTimeout(f"the query ran longer than {self.timeout:g} s and was stopped; "
                                    "add a LIMIT, narrow its patterns, or ask the operator for a longer "
                                    "--query-timeout")
@@ -232,11 +243,11 @@ class Executor:
             raise QueryInvalid(syntax_message(request.query, message) if kind == "SyntaxError" else payload)
         return payload
 
-    def _acquire(self) -> _Worker:
-        deadline = time.monotonic() + self.timeout
+    def _acquire(self, timeout: float) -> _Worker:
+        until = time.monotonic() + timeout
         with self._lock:
             while not self._idle and self._count >= self._size:
-                left = deadline - time.monotonic()
+                left = until - time.monotonic()
                 if left <= 0:
                     raise QueryTimeout("all query workers are busy; try again in a moment")
                 self._lock.wait(left)

@@ -17,6 +17,7 @@ Layout of a store directory (default `./.postgraph/`):
 from __future__ import annotations
 
 import contextlib
+import copy
 import fcntl
 import gc
 import json
@@ -91,6 +92,12 @@ def _remove_generation(path: Path, patience: float = 5.0) -> None:
         time.sleep(0.05)
 
 
+def _identity(path: str) -> tuple[int, int, int]:
+    """Which file `path` is now: an atomic rename over it (as every write here is) changes this."""
+    st = os.stat(path)
+    return st.st_ino, st.st_mtime_ns, st.st_size
+
+
 class LocalStore(Store):
     """An Oxigraph database directory with atomic generations (see the module docstring)."""
 
@@ -100,16 +107,29 @@ class LocalStore(Store):
         self._lock = threading.Lock()
         self._open_gen: str | None = None
         self._open_store: ox.Store | None = None
+        # what CURRENT and the generation's report said when they were last read, by the file's
+        # identity (a rename makes a new inode): a server asks for both many times a request
+        self._current: tuple[tuple[int, int, int], str] | None = None
+        self._info: tuple[str, tuple[int, int, int], dict[str, Any]] | None = None
         if self.path.exists() and not self.path.is_dir():
             raise StoreError(f"{self.path} is not a directory; --store takes a directory, 'memory' or a URL")
 
     # -- reading ---------------------------------------------------------------------------------
     def generation(self) -> str | None:
+        current = os.path.join(self.spec, "CURRENT")
         try:
-            name = (self.path / "CURRENT").read_text(encoding="utf-8").strip()
+            identity = _identity(current)
+            cached = self._current
+            if cached is not None and cached[0] == identity:
+                return cached[1]  # checked when read: builds never remove the current generation
+            with open(current, encoding="utf-8") as f:
+                name = f.read().strip()
         except FileNotFoundError:
             return None
-        return name if name and (self.path / name).is_dir() else None
+        if not name or not os.path.isdir(os.path.join(self.spec, name)):
+            return None
+        self._current = (identity, name)
+        return name
 
     def snapshot(self) -> ox.Store | None:
         gen = self.generation()
@@ -128,10 +148,16 @@ class LocalStore(Store):
         gen = self.generation()
         if gen is None:
             return {}
+        path = os.path.join(self.spec, f"{gen}.json")
         try:
-            return json.loads((self.path / f"{gen}.json").read_text(encoding="utf-8"))
+            identity = _identity(path)
+            cached = self._info
+            if cached is None or cached[:2] != (gen, identity):
+                with open(path, encoding="utf-8") as f:
+                    cached = self._info = (gen, identity, json.load(f))
         except (FileNotFoundError, json.JSONDecodeError):
             return {}
+        return copy.deepcopy(cached[2])  # a caller may change its copy
 
     # -- writing ---------------------------------------------------------------------------------
     @contextlib.contextmanager
