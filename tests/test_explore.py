@@ -155,6 +155,8 @@ def test_entity_page_pager_keeps_the_address(client) -> None:
     described = client.get("/describe", query_string={"iri": COMMUNITY, "page": "3", "lang": "es"},
                            headers={"Accept": "text/html"}).get_data(as_text=True)
     assert "page 3 of 3" in described and "?iri=https%3A%2F%2Foss.lat%2Fid%2Ftopic%2Fcommunity&amp;page=2" in described
+    # the language links keep the IRI and the page too (they were "?lang=es", which lost /describe's iri)
+    assert 'href="/describe?iri=https%3A%2F%2Foss.lat%2Fid%2Ftopic%2Fcommunity&amp;page=3&amp;lang=pt"' in described
 
 
 def test_an_address_that_is_no_iri_is_404(client) -> None:

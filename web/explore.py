@@ -102,8 +102,11 @@ def entity_page(iri: str) -> Response:
                                     page_url=_page_url, page_size=EVIDENCE_PAGE, version=__version__))
 
 
-def _page_url(page: int) -> str:
-    """This page's address with another page of evidence (its other parameters kept)."""
+def _page_url(page: int, lang: str | None = None) -> str:
+    """This page's address with another page of evidence, or in another language (its other
+    parameters kept: /describe's `iri` with them)."""
     args = request.args.to_dict(flat=False)
     args["page"] = [str(page)]
+    if lang is not None:
+        args["lang"] = [lang]
     return request.path + "?" + urlencode(args, doseq=True)
