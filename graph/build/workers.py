@@ -395,8 +395,8 @@ class PagePool:
                 next_out += 1
             if next_out >= len(items):
                 break
-            # more workers when there is enough waiting (reading a file costs a few percent of mapping it)
-            waiting = (len(pending) + sum(len(w.queue) for w in self.workers)) // (10 if kind == "read" else 1)
+            # more workers when there is enough waiting (reading a file costs about 1/50 of mapping it)
+            waiting = (len(pending) + sum(len(w.queue) for w in self.workers)) // (50 if kind == "read" else 1)
             while len(self.workers) < min(self.max_workers, max(1, math.ceil(waiting / PAGES_PER_WORKER))):
                 self._start()
             for w in list(self.workers):
