@@ -380,6 +380,8 @@ def _build(store: Store, options: BuildOptions, progress: Progress | None, pool:
 
     config = load_config(options.site)
     entity_base = options.entity_base or default_entity_base(config.base_url)
+    if pool is not None:  # a build usually maps something: the workers get ready for it when not reading
+        pool.expect(entity_base, config.title)
     # what does not depend on the pages, while the first worker starts
     vocabulary = load_vocabulary(entity_base)
     ctx = mapping_context(config, entity_base)
@@ -389,8 +391,6 @@ def _build(store: Store, options: BuildOptions, progress: Progress | None, pool:
                            expired=options.expired, on_file=on_file, max_file_bytes=options.max_file_bytes,
                            read_files=_reader(pool, options.max_file_bytes) if pool is not None else None,
                            config=config)
-    if pool is not None:  # a build usually maps something: the workers get ready for it now they have read
-        pool.expect(entity_base, config.title)
     report.pages = len(site.pages)
     report.problems = list(site.problems)
     report.skipped = list(site.skipped)

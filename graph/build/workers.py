@@ -162,7 +162,7 @@ def serve(fd: int, parent: int) -> None:  # pragma: no cover - runs in the worke
     steps: list[Callable[[], Any]] = []
     mapper: Any = None
     while True:
-        while steps and not conn.poll(0):
+        while steps and not conn.poll(0.01):  # (a reading worker idle for a moment is not done reading)
             steps.pop(0)()
         if not conn.poll(IDLE_EXIT_SECONDS):
             return
