@@ -54,13 +54,20 @@ def finditer_bracketed(pattern: re.Pattern[str], text: str, opener: str) -> Iter
 _EMAIL_CHAR = re.compile(r"[\w.+-]")
 _EMAIL_RUN = re.compile(r"[\w.+-]++")
 _EMAIL_RUN_START = re.compile(r"(?<![\w.+-])[\w.+-]++")
+_LONG_EMAIL_RUN = re.compile(r"[\w.+-]{256}")
 
 
 def finditer_emails(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
     r"""For graph.text's e-mail pattern, a word edge, `[\w.+-]+@` and a domain: a match can only
     start in a run of [\w.+-] that "@" follows, and then either at its first word edge or nowhere
     in the run. Each run is read once (finditer read a long dotted word to its end from each of
-    its word edges)."""
+    its word edges). Text without "@", or without a run of 256 such characters, goes to finditer
+    itself: it is linear there, and faster."""
+    if "@" not in text:
+        return
+    if _LONG_EMAIL_RUN.search(text) is None:
+        yield from pattern.finditer(text)
+        return
     pos = 0
     while True:
         # the run a match may start in: the rest of the one `pos` is inside (a match ended in its
@@ -80,6 +87,7 @@ def finditer_emails(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[st
 
 
 _DOMAIN_RUN = re.compile(r"[A-Za-z0-9.-]++")
+_LONG_DOMAIN_RUN = re.compile(r"[A-Za-z0-9.-]{256}")
 
 
 def finditer_domains(pattern: re.Pattern[str], tld: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
@@ -88,16 +96,28 @@ def finditer_domains(pattern: re.Pattern[str], tld: re.Pattern[str], text: str) 
     joined by single dots and needs a top-level domain after one of those dots, two characters at
     least after its start. So in each chain only its first word edge that has such a dot ahead is
     tried, and a chain with none is skipped (finditer read a long dotted word to its end from
-    each of its word edges, and backed off dot by dot)."""
+    each of its word edges, and backed off dot by dot). Text without a run of 256 such characters
+    goes to finditer itself: it is linear there, and faster."""
+    if _LONG_DOMAIN_RUN.search(text) is None:
+        yield from pattern.finditer(text)
+        return
+    after_dot = re.compile(r"(?<=\.)" + tld.pattern)
     pos = 0
     while (run := _DOMAIN_RUN.search(text, pos)) is not None:
         pos = run.end()
         chain_start = run.start()
-        # chains: the run split where a label would be empty (".." or a leading dot)
-        for chain_end in [*(i + 1 for i in range(run.start(), run.end() - 1) if text[i] == text[i + 1] == "."),
-                          run.end()]:
-            last = max((i + 1 for i in range(chain_start, chain_end) if text[i] == "." and tld.match(text, i + 1)),
-                       default=-1)  # the last place a top-level domain can start
+        # chains: the run split where a label would be empty (".."): each one's end, in order
+        ends, i = [], text.find("..", run.start(), run.end())
+        while i >= 0:
+            ends.append(i + 1)
+            i = text.find("..", i + 1, run.end())
+        for chain_end in [*ends, run.end()]:
+            # the last place a top-level domain can start (+8: its word edge sees the real next character)
+            last = -1
+            for m in after_dot.finditer(text, chain_start + 1, chain_end + 8):
+                if m.start() > chain_end:
+                    break
+                last = m.start()
             s = chain_start
             while last >= 0 and s <= last - 2:
                 edge = _WORD_EDGE.search(text, s)
