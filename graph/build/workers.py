@@ -15,8 +15,9 @@ Workers are plain `python -c` processes (not multiprocessing's spawn, which woul
 the parent's main script: Flask for the console script, pytest under the tests), started in the
 background while the main process goes on, and kept after a build for the next one in the same
 process (a test session builds hundreds of small sites); an idle worker exits by itself after a
-minute. Results come back in the order the pages were given, so a build with workers writes the
-same graph as one without.
+minute. Each worker has two threads in the main process, one that sends it messages and one that
+takes its answers as they come, so neither side ever waits on a full pipe. Results come back in
+the order the pages were given, so a build with workers writes the same graph as one without.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ import time
 import traceback
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from multiprocessing.connection import Connection, Pipe, wait
+from multiprocessing.connection import Connection, Pipe
 from pathlib import Path
 from typing import Any
 
@@ -198,8 +199,13 @@ def serve(fd: int, parent: int) -> None:  # pragma: no cover - runs in the worke
 
 # -- the main process's side ----------------------------------------------------------------------
 
+#: What a worker's listening thread hands to the pool: (worker, message, when it came); message None:
+#: the pipe closed (the worker ended).
+Inbox = queue.SimpleQueue
+
+
 class _Worker:
-    def __init__(self) -> None:
+    def __init__(self, inbox: Inbox) -> None:
         self.conn, child = Pipe()
         root = str(Path(__file__).resolve().parents[2])
         code = (f"import sys; sys.path.insert(0, {root!r}); from graph.build.workers import serve; "
@@ -212,6 +218,13 @@ class _Worker:
         self._outbox: queue.SimpleQueue[tuple | None] = queue.SimpleQueue()
         self._sender = threading.Thread(target=self._pump, name="postgraph-page-sender", daemon=True)
         self._sender.start()
+        # and come in on a thread of their own: a worker whose answer waits in a full pipe while the
+        # main process loads a batch of quads stops working (1,000 posts: 1 s more wall time)
+        self.inbox = inbox
+        self.ended = False  # its pipe closed: the listener told the pool so
+        self._inbox_lock = threading.Lock()
+        self._listener = threading.Thread(target=self._listen, name="postgraph-page-listener", daemon=True)
+        self._listener.start()
         self.ready = False  # it answered its start-up (and its last mapper): its page clock may run
         self.since = time.monotonic()  # since when it is on its current page, or not ready
         self.mapper: int | None = None  # which mapper it holds (PagePool.prepare)
@@ -227,6 +240,25 @@ class _Worker:
     def send(self, message: tuple) -> None:
         self._outbox.put(message)
 
+    def _listen(self) -> None:
+        while True:
+            try:
+                message = self.conn.recv()
+            except (EOFError, OSError):
+                with self._inbox_lock:
+                    self.ended = True
+                    self.inbox.put((self, None, time.monotonic()))
+                return
+            with self._inbox_lock:
+                self.inbox.put((self, message, time.monotonic()))
+
+    def rebind(self, inbox: Inbox) -> bool:
+        """Send this kept worker's answers to a new pool's inbox; False if it has ended meanwhile
+        (its end was told to the old pool, which is gone)."""
+        with self._inbox_lock:
+            self.inbox = inbox
+            return not self.ended and self.process.poll() is None
+
     def kill(self) -> int | None:
         """Stop the process; its exit status (negative: the signal that ended it)."""
         if self.process.poll() is None:
@@ -237,6 +269,7 @@ class _Worker:
             code = None
         self._outbox.put(None)
         self._sender.join(10)  # before the pipe is closed: its descriptor must not be reused under a send
+        self._listener.join(10)  # (the worker ended: the pipe is at its end)
         self.conn.close()
         return code
 
@@ -278,16 +311,17 @@ class PagePool:
         self._mapper_id = 0
         self._failed_starts = 0
         self._expected: tuple | None = None
+        self._inbox: Inbox = queue.SimpleQueue()
         now = time.monotonic()
         with _idle_lock:
             while _idle and len(self.workers) < self.max_workers:
                 w, since = _idle.pop()
-                if now - since < _IDLE_REUSE_SECONDS and w.process.poll() is None:
+                if now - since < _IDLE_REUSE_SECONDS and w.rebind(self._inbox):
                     self.workers.append(w)
                 else:
                     w.kill()
         if not self.workers:
-            self.workers.append(_Worker())  # it starts while the caller goes on
+            self.workers.append(_Worker(self._inbox))  # it starts while the caller goes on
 
     def read(self, items: Sequence[tuple[Any, ...]], sizes: Sequence[int], what: Callable[[int], str]
              ) -> Iterator[Any]:
@@ -342,7 +376,7 @@ class PagePool:
             w.mapper, w.ready, w.since = self._mapper_id, False, time.monotonic()
 
     def _start(self) -> _Worker:
-        w = _Worker()
+        w = _Worker(self._inbox)
         self.workers.append(w)
         if self._expected is not None:
             w.send(self._expected)
@@ -412,32 +446,38 @@ class PagePool:
             if not busy:
                 continue
             timeout = max(0.0, min(self._deadline(w, sizes) for w in busy) - time.monotonic())
-            for conn in wait([w.conn for w in busy], timeout):
-                w = next(w for w in busy if w.conn is conn)
-                try:
-                    while w in self.workers and w.conn.poll(0):
-                        status, key, answer = w.conn.recv()
-                        if status == "ready":
-                            if key == w.mapper:  # not an earlier ready, from before its current mapper
-                                w.ready, w.since = True, time.monotonic()
-                                self._failed_starts = 0
-                        elif status == "memory":
-                            give_up(w, f"used more than {memory:g} MB (--page-memory)")
-                        else:
-                            w.queue.popleft()
-                            w.since = time.monotonic()
-                            if status == "done":
-                                results[key] = answer
-                            else:
-                                log.warning("%s could not be processed:\n%s", what(key), answer)
-                                results[key] = Stopped(f"failed ({answer.strip().splitlines()[-1]}); a bug in "
-                                                       "postgraph: please report it with the file")
-                except (EOFError, OSError):
+            try:
+                came = [self._inbox.get(timeout=timeout)]
+                while not self._inbox.empty():
+                    came.append(self._inbox.get_nowait())
+            except queue.Empty:
+                came = []
+            for w, message, at in came:
+                if w not in self.workers:
+                    continue  # from a worker given up already
+                if message is None:  # it ended
                     give_up(w, None)
-            # what is late is killed, once every answer that came has been read: a late answer counts
+                    continue
+                status, key, answer = message
+                if status == "ready":
+                    if key == w.mapper:  # not an earlier ready, from before its current mapper
+                        w.ready, w.since = True, at
+                        self._failed_starts = 0
+                elif status == "memory":
+                    give_up(w, f"used more than {memory:g} MB (--page-memory)")
+                else:
+                    w.queue.popleft()
+                    w.since = at
+                    if status == "done":
+                        results[key] = answer
+                    else:
+                        log.warning("%s could not be processed:\n%s", what(key), answer)
+                        results[key] = Stopped(f"failed ({answer.strip().splitlines()[-1]}); a bug in "
+                                               "postgraph: please report it with the file")
+            # what is late is killed, once every answer that came has been taken: a late answer counts
             now = time.monotonic()
             for w in [w for w in self.workers if w.queue or not w.ready]:
-                if now > self._deadline(w, sizes) and not w.conn.poll(0):
+                if now > self._deadline(w, sizes) and self._inbox.empty():
                     late = f"took longer than {self.budget.seconds(sizes[w.queue[0]]):.3g} s" if w.ready else None
                     give_up(w, late and late + (" to read" if kind == "read" else "") + " (--page-timeout)")
             if not self.workers:
