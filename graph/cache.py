@@ -42,29 +42,59 @@ def key_of_parts(parts: Iterable[str | bytes]) -> str:
 
 
 def cached(name: str, key: str, build: Callable[[], T]) -> T:
-    """The value cached as `name` for `key`, else `build()` (then cached)."""
+    """The value cached as `name` for `key`, else `build()` (then cached; entries of `name` for
+    other keys are removed)."""
     if os.environ.get("POSTGRAPH_CACHE") == "off":
         return build()
-    path = cache_dir() / f"{name}-{key}.pickle"
+    found = load_entry(f"{name}-{key}")
+    if found is not None:
+        return found
+    value = build()
+    if store_entry(f"{name}-{key}", value):
+        for old in cache_dir().glob(f"{name}-*.pickle"):  # entries of other versions
+            if old.name != f"{name}-{key}.pickle":
+                old.unlink(missing_ok=True)
+    return value
+
+
+def enabled() -> bool:
+    """False when the cache is turned off (`POSTGRAPH_CACHE=off`)."""
+    return os.environ.get("POSTGRAPH_CACHE") != "off"
+
+
+def load_entry(entry: str) -> Any | None:
+    """The value stored as `entry`, or None (none stored, unreadable, or the cache is off)."""
+    if not enabled():
+        return None
+    path = cache_dir() / f"{entry}.pickle"
     try:
         with open(path, "rb") as f:
             return _load(f)
     except FileNotFoundError:
-        pass
+        return None
     except Exception as exc:
         log.debug("cache entry %s unreadable (%s): rebuilding it", path, exc)
-    value = build()
+        return None
+
+
+def store_entry(entry: str, value: Any) -> bool:
+    """Store `value` as `entry`, atomically; False when it could not be written (or the cache is off)."""
+    if not enabled():
+        return False
+    path = cache_dir() / f"{entry}.pickle"
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{name}-", delete=False) as tmp:
-            pickle.dump(value, tmp, protocol=pickle.HIGHEST_PROTOCOL)
+        with tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{entry}-", delete=False) as tmp:
+            try:
+                pickle.dump(value, tmp, protocol=pickle.HIGHEST_PROTOCOL)
+            except BaseException:
+                os.unlink(tmp.name)
+                raise
         os.replace(tmp.name, path)
-        for old in path.parent.glob(f"{name}-*.pickle"):  # entries of other versions
-            if old != path:
-                old.unlink(missing_ok=True)
-    except OSError as exc:
+        return True
+    except (OSError, pickle.PicklingError) as exc:
         log.debug("cannot write cache entry %s (%s)", path, exc)
-    return value
+        return False
 
 
 def _load(f: BinaryIO) -> Any:

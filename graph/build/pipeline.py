@@ -46,6 +46,7 @@ from graph.extract.relations import RelationFinder
 from graph.read.site import MAX_FILE_BYTES, Site, load_site
 from graph.store.local import Store
 from graph.extract.vocabulary import Vocabulary, load_vocabulary
+from graph.build.reads import reader
 from graph.build.workers import Budget, PagePool, Stopped
 
 log = logging.getLogger(__name__)
@@ -354,21 +355,6 @@ def build(store: Store, options: BuildOptions, progress: Progress | None = None)
             gc.unfreeze()
 
 
-def _reader(pool: PagePool, max_file_bytes: int) -> Callable[[Sequence[ContentFile]], Iterator[ParsedSource | Problem]]:
-    """`load_site`'s `read_files`: each file read and parsed in a worker, under the pool's budget."""
-    def read_files(files: Sequence[ContentFile]) -> Iterator[ParsedSource | Problem]:
-        sizes = []
-        for f in files:
-            try:
-                sizes.append(f.path.stat().st_size)
-            except OSError:
-                sizes.append(0)
-        answers = pool.read([(f.rel_path, f.path, max_file_bytes) for f in files], sizes, lambda i: files[i].rel_path)
-        for f, answer in zip(files, answers, strict=True):
-            yield Problem(f.rel_path, None, f"skipped, {answer.reason}") if isinstance(answer, Stopped) else answer
-    return read_files
-
-
 def _build(store: Store, options: BuildOptions, progress: Progress | None, pool: PagePool | None) -> BuildReport:
     started = time.perf_counter()
     report = BuildReport(site=str(options.site.resolve()))
@@ -389,7 +375,7 @@ def _build(store: Store, options: BuildOptions, progress: Progress | None, pool:
                                           code_fingerprint())).encode()).hexdigest()
     site: Site = load_site(options.site, drafts=options.drafts, future=options.future,
                            expired=options.expired, on_file=on_file, max_file_bytes=options.max_file_bytes,
-                           read_files=_reader(pool, options.max_file_bytes) if pool is not None else None,
+                           read_files=reader(pool, options.max_file_bytes, options.site) if pool is not None else None,
                            config=config)
     report.pages = len(site.pages)
     report.problems = list(site.problems)
