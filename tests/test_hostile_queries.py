@@ -146,3 +146,67 @@ def test_queries_during_rebuilds_see_old_or_new_never_a_mix(tmp_path: Path) -> N
     assert seen and set(seen) <= {frozenset({"A", "n=40"}), frozenset({"B", "n=40"})}, set(seen) - {
         frozenset({"A", "n=40"}), frozenset({"B", "n=40"})}
     assert len(set(seen)) == 2, "the clients never saw a rebuild"
+
+
+def _children(pid: int) -> set[int]:
+    """The processes whose parent is `pid` (Linux /proc)."""
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.add(int(stat.parent.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def test_a_query_worker_ends_with_a_server_stopped_mid_query(content_store) -> None:
+    """A query cannot be interrupted: its worker must not go on computing after the server is gone."""
+    import signal
+    import subprocess
+    import sys
+
+    from .helpers import free_port
+
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "web.cli", "-q", "serve", "--no-build", "--store",
+                             str(content_store.path), "--port", str(port), "--query-timeout", "300"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(200):
+            try:
+                urllib.request.urlopen(base + "/sparql", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.1)
+        endless = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n2 ?o }"
+        threading.Thread(target=_get, args=(f"{base}/sparql?" + urllib.parse.urlencode({"query": endless}),),
+                         kwargs={"timeout": 60}, daemon=True).start()
+        workers: set[int] = set()
+        for _ in range(100):  # the query's worker, busy with it
+            time.sleep(0.1)
+            workers = {pid for pid in _children(proc.pid)
+                       if "spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")}
+            if workers:
+                break
+        assert workers, "no query worker started"
+        time.sleep(0.5)
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(10)
+        deadline = time.monotonic() + 5
+        while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not any(_alive(pid) for pid in workers), "a query worker outlived its server"
+    finally:
+        if proc.poll() is None:
+            proc.kill()

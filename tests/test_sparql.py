@@ -257,6 +257,40 @@ def test_void(client) -> None:
     assert len(list(g.objects(dataset, void.dataDump))) == 5
 
 
+def test_void_counts_are_those_of_the_graph_served_after_a_rebuild(tmp_path: Path) -> None:
+    from graph.build.pipeline import BuildOptions, build
+
+    posts = tmp_path / "site" / "content" / "posts"
+    posts.mkdir(parents=True)
+    (tmp_path / "site" / "hugo.toml").write_text('baseURL = "https://example.org/"\n', encoding="utf-8")
+    (posts / "a.md").write_text('---\ntitle: "A"\ndate: 2025-01-01\n---\nAbout Ceph.\n', encoding="utf-8")
+    store = LocalStore(tmp_path / "store")
+    build(store, BuildOptions(site=tmp_path / "site"))
+    app = create_app(store)
+    void = rdflib.Namespace("http://rdfs.org/ns/void#")
+
+    def counted() -> tuple[int, int]:
+        g = rdflib.Graph().parse(data=app.test_client().get("/.well-known/void").data, format="turtle")
+        dataset = next(g.subjects(rdflib.RDF.type, void.Dataset))
+        rows = json.loads(app.test_client().get("/sparql", query_string={"query": COUNT_ALL},
+                                                headers={"Accept": "application/sparql-results+json"}).data)
+        return int(g.value(dataset, void.triples)), int(rows["results"]["bindings"][0]["n"]["value"])
+
+    try:
+        before = counted()
+        assert before[0] == before[1] > 0
+        (posts / "b.md").write_text('---\ntitle: "B"\ndate: 2025-01-02\n---\nAbout OpenStack in Pasadena.\n',
+                                    encoding="utf-8")
+        build(store, BuildOptions(site=tmp_path / "site"))
+        after = counted()  # computed once per generation: the new one's
+        assert after[0] == after[1] > before[0]
+    finally:
+        app.extensions["postgraph.executor"].close()
+
+
+COUNT_ALL = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+
+
 # -- over HTTP, against a real server process ---------------------------------------------------------
 
 def test_real_server_over_http(store: LocalStore) -> None:

@@ -31,6 +31,7 @@ from graph.namespaces import PREFIXES, short_iri
 from graph.ontology import QUERIES_DIR
 from graph.query import describe as rdf_description
 from graph.query.describe import (
+    dataset_counts,
     graph_terms,
     labels,
     void_description,
@@ -374,10 +375,11 @@ def dump(ext: str) -> Response:
 
 @bp.get("/.well-known/void")
 def void() -> Response:
-    snapshot = _store().snapshot()
+    snapshot = current_snapshot()
     if snapshot is None:
         abort(503)
-    triples = void_description(snapshot, request.host_url.rstrip("/"), _store().info(), _EXTENSIONS)
+    counts = per_generation("void-counts", None, lambda: dataset_counts(snapshot), what="the dataset's counts")
+    triples = void_description(snapshot, request.host_url.rstrip("/"), _store().info(), _EXTENSIONS, counts)
     offered = [formats.get(name, formats.GRAPH) for name in ("turtle", "jsonld", "ntriples")]
     best = request.accept_mimetypes.best_match([f.media_type for f in offered], default=offered[0].media_type)
     fmt = formats.by_media_type(best, among=offered)

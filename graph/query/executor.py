@@ -10,6 +10,7 @@ the hard limit (documented; `postgraph serve` always uses an on-disk or remote s
 from __future__ import annotations
 
 import multiprocessing as mp
+import os
 import re
 import threading
 import time
@@ -149,7 +150,25 @@ def _execute_remote(snapshot: Any, request: QueryRequest, timeout: float) -> Que
         raise QueryInvalid(syntax_message(request.query, str(exc))) from exc
 
 
-def _worker(conn: Connection) -> None:  # pragma: no cover - runs in the worker process
+#: How often a query worker checks that the process that started it is alive.
+PARENT_CHECK_SECONDS = 0.5
+
+
+def _exit_with_parent(parent: int) -> None:  # pragma: no cover - runs in the worker process
+    """End this worker when the process that started it is gone (killed, SIGTERMed): a query
+    cannot be interrupted, and one that runs for hours must not outlive the server that asked
+    for it. A thread polls the parent's pid rather than PR_SET_PDEATHSIG, which fires when the
+    *thread* that started the worker ends (a request thread, here)."""
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_CHECK_SECONDS)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="postgraph-parent-watch", daemon=True).start()
+
+
+def _worker(conn: Connection, parent: int) -> None:  # pragma: no cover - runs in the worker process
+    _exit_with_parent(parent)
     stores: dict[str, ox.Store] = {}
     while True:
         try:
@@ -169,7 +188,7 @@ def _worker(conn: Connection) -> None:  # pragma: no cover - runs in the worker 
 class _Worker:
     def __init__(self, ctx: Any) -> None:
         self.conn, child = ctx.Pipe()
-        self.process = ctx.Process(target=_worker, args=(child,), daemon=True)
+        self.process = ctx.Process(target=_worker, args=(child, os.getpid()), daemon=True)
         self.process.start()
         child.close()
 
