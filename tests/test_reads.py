@@ -93,7 +93,7 @@ def test_a_rebuild_from_the_cache_makes_the_same_graph(tmp_path: Path, cache_dir
     build(first, BuildOptions(site=site))
     assert any(cache_dir.glob("reads-*.pickle"))
     build(second, BuildOptions(site=site))
-    dump = [sorted(str(q) for q in s.snapshot().quads_for_pattern(None, None, None) 
+    dump = [sorted(str(q) for q in s.snapshot().quads_for_pattern(None, None, None)
                     if "endedAtTime" not in str(q) and "_:" not in str(q))
             for s in (first, second)]  # (but the time each extraction ended, and the ontology's blank nodes)
     assert len(dump[0]) > 100 and dump[0] == dump[1]

@@ -27,9 +27,9 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from graph.namespaces import RDF, SDO, SEO, SKOS
 from graph.extract.places import Gazetteer, Place
 from graph.extract.vocabulary import Vocabulary
+from graph.namespaces import RDF, SDO, SEO, SKOS
 
 TYPE = f"<{RDF.type}>"
 NAME = f"<{SDO.name}>"

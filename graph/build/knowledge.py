@@ -18,12 +18,12 @@ from typing import Any
 import pyoxigraph as ox
 
 from graph.build.consolidate import SYMMETRIC, Consolidator, Evidence
+from graph.extract.places import Gazetteer
+from graph.extract.vocabulary import Vocabulary
 from graph.ids import Minter
 from graph.map.pages import article_iri, article_quads
 from graph.namespaces import PREFIXES, RDF_TYPE
-from graph.extract.places import Gazetteer
 from graph.read.post import Page
-from graph.extract.vocabulary import Vocabulary
 
 #: Entities per VALUES block of the queries that read what unchanged posts say.
 BATCH = 200

@@ -22,7 +22,7 @@ import io
 import logging
 import subprocess
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,24 +30,23 @@ from typing import Any
 import pyoxigraph as ox
 
 from graph import __version__
-from graph.read.config import SiteConfig, load_config
-from graph.read.mounts import ContentFile
-from graph.extract.extractor import Extractor
-from graph.ids import Minter, default_entity_base
 from graph.build.knowledge import KnowledgeUpdate, add_rdf
-from graph.map.pages import MappingContext, Translation, page_fingerprint, page_quads, site_quads
-from graph.extract.matcher import entry_named, label_index
-from graph.map.mentions import extraction_nquads, mentioned_entities
-from graph.namespaces import PREFIXES, RDF_TYPE, X_PG, X_PROV, X_SCHEMA
-from graph.ontology import ontology_quads
-from graph.extract.places import gazetteer
-from graph.read.post import Page, ParsedSource, Problem
-from graph.extract.relations import RelationFinder
-from graph.read.site import MAX_FILE_BYTES, Site, load_site
-from graph.store.local import Store
-from graph.extract.vocabulary import Vocabulary, load_vocabulary
 from graph.build.reads import reader
 from graph.build.workers import Budget, PagePool, Stopped
+from graph.extract.extractor import Extractor
+from graph.extract.matcher import entry_named, label_index
+from graph.extract.places import gazetteer
+from graph.extract.relations import RelationFinder
+from graph.extract.vocabulary import Vocabulary, load_vocabulary
+from graph.ids import Minter, default_entity_base
+from graph.map.mentions import extraction_nquads, mentioned_entities
+from graph.map.pages import MappingContext, Translation, page_fingerprint, page_quads, site_quads
+from graph.namespaces import PREFIXES, RDF_TYPE, X_PG, X_PROV, X_SCHEMA
+from graph.ontology import ontology_quads
+from graph.read.config import SiteConfig, load_config
+from graph.read.post import Page, Problem
+from graph.read.site import MAX_FILE_BYTES, Site, load_site
+from graph.store.local import Store
 
 log = logging.getLogger(__name__)
 
@@ -121,13 +120,25 @@ class BuildReport:
         }
 
 
+#: What decides what a page yields: every module of these packages, and these modules.
+_FINGERPRINTED_PACKAGES = ("graph.read", "graph.extract", "graph.map")
+_FINGERPRINTED_MODULES = ("graph.ids", "graph.namespaces", "graph.build.consolidate", "graph.build.knowledge")
+
+
 @functools.lru_cache(maxsize=1)
 def code_fingerprint() -> str:
     """A hash of the modules that decide what a page yields: changing any of them (a fix, a new
-    rule) makes the next build map every page again, without anyone having to bump a version."""
+    rule, a module split in two) makes the next build map every page again, without anyone having
+    to bump a version or keep a list of modules up to date."""
+    files: list[Path] = []
+    for name in _FINGERPRINTED_PACKAGES:
+        spec = importlib.util.find_spec(name)
+        folder = Path(spec.origin).parent
+        files += sorted(folder.rglob("*.py"), key=lambda p: p.relative_to(folder).as_posix())
+    files += [Path(importlib.util.find_spec(name).origin) for name in _FINGERPRINTED_MODULES]
     h = hashlib.sha256()
-    for name in ("graph.read.post", "graph.read.config", "graph.read.permalink", "graph.read.site", "graph.extract.text", "graph.extract.matcher", "graph.extract.patterns", "graph.extract.places", "graph.extract.extractor", "graph.extract.relations", "graph.extract.vocabulary", "graph.map.pages", "graph.map.mentions", "graph.ids", "graph.namespaces", "graph.build.consolidate", "graph.build.knowledge", "graph.extract.themes", "graph.extract.scan", "graph.extract.positions"):
-        h.update(Path(importlib.util.find_spec(name).origin).read_bytes())
+    for path in files:
+        h.update(path.name.encode() + b"\0" + path.read_bytes())
     return h.hexdigest()
 
 
