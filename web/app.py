@@ -10,11 +10,12 @@ from graph import __version__
 from graph.query.executor import Executor
 from graph.store.local import Store
 
-from . import budget
+from . import budget, errors, settings
 from .analysis import bp as analysis_bp
 from .common import entity_graph, home_summary, link, page_lang, per_generation, snapshot
 from .explore import bp as explore_bp
 from .graphview import bp as graph_bp
+from .settings import setting
 from .sparql import bp as sparql_bp
 
 #: Every page's Content-Security-Policy: scripts, styles, frames and fetches only from the app
@@ -32,22 +33,23 @@ SECURITY_HEADERS = {
 
 
 def create_app(store: Store, config: dict[str, Any] | None = None) -> Flask:
-    """A Flask app serving the graph in `store`.
+    """A Flask app serving the graph in `store`; `config` sets any of web.settings' SETTINGS
+    (`POSTGRAPH_QUERY_TIMEOUT`…) or Flask's own keys.
 
     The store is re-read on each request, so a rebuild that commits a new generation is seen
     at once, and never half-way (see graph.store).
     """
     app = Flask(__name__)
-    app.config.update(MAX_CONTENT_LENGTH=1024 * 1024, JSON_SORT_KEYS=False)
+    app.config.update(MAX_CONTENT_LENGTH=1024 * 1024, JSON_SORT_KEYS=False, **settings.defaults())
     if config:
         app.config.update(config)
     app.extensions["postgraph.store"] = store
-    app.extensions["postgraph.executor"] = Executor(
-        store, timeout=float(app.config.get("POSTGRAPH_QUERY_TIMEOUT", 10.0)),
-        workers=int(app.config.get("POSTGRAPH_QUERY_WORKERS", 2)),
-        max_rows=int(app.config.get("POSTGRAPH_MAX_ROWS", 10_000)),
-        allow_service=bool(app.config.get("POSTGRAPH_ALLOW_SERVICE", False)))
+    with app.app_context():
+        app.extensions["postgraph.executor"] = Executor(
+            store, timeout=setting("query_timeout"), workers=setting("query_workers"),
+            max_rows=setting("max_rows"), allow_service=setting("allow_service"))
     budget.install(app)
+    errors.install(app)
     app.register_blueprint(sparql_bp)
     app.register_blueprint(analysis_bp)
     app.register_blueprint(graph_bp)
@@ -72,15 +74,5 @@ def create_app(store: Store, config: dict[str, Any] | None = None) -> Flask:
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
         return response
-
-    @app.errorhandler(404)
-    def not_found(_exc: Exception) -> tuple[str, int]:
-        return render_template("error.html", code=404, message="There is no page at this address.",
-                               version=__version__), 404
-
-    @app.errorhandler(405)
-    def not_allowed(_exc: Exception) -> tuple[str, int]:
-        return render_template("error.html", code=405, message="This address does not accept that method.",
-                               version=__version__), 405
 
     return app

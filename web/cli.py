@@ -6,7 +6,9 @@
 from __future__ import annotations
 
 import errno
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 from waitress.server import create_server
@@ -15,9 +17,20 @@ from graph.cli.commands import _build_options, _open, _run_build, _store_option,
 
 from . import create_app
 from .analysis import warm_up
-from .budget import DEFAULT_REQUEST_TIMEOUT
+from .settings import BY_NAME, SETTINGS
 
 __all__ = ["main"]
+
+
+def _settings_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """One option per server setting (web.settings), with its default and help."""
+    for s in reversed(SETTINGS):
+        if isinstance(s.default, bool):
+            command = click.option(s.option, s.name, is_flag=True, default=s.default, help=s.help)(command)
+        else:
+            command = click.option(s.option, s.name, default=s.default, show_default=True, type=type(s.default),
+                                   help=s.help)(command)
+    return command
 
 
 @main.command("serve")
@@ -28,21 +41,10 @@ __all__ = ["main"]
 @click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")
 @click.option("--no-build", is_flag=True, help="Serve the graph as it is; do not build or update it first.")
 @click.option("--threads", default=4, show_default=True, type=int, help="Worker threads of the WSGI server.")
-@click.option("--query-timeout", default=10.0, show_default=True, type=float,
-              help="Seconds a SPARQL query may run before it is stopped (answered 503).")
-@click.option("--request-timeout", default=DEFAULT_REQUEST_TIMEOUT, show_default=True, type=float,
-              help="Seconds of work one request may take (an entity page, a search, the graph page and its data, "
-                   "/describe …); past it the work is stopped and the request answered 503 with a message, while "
-                   "other requests go on. 0: no limit. /sparql and /query have --query-timeout instead.")
-@click.option("--query-workers", default=2, show_default=True, type=int,
-              help="Processes that run SPARQL queries (a stopped query's process is replaced).")
-@click.option("--max-rows", default=10_000, show_default=True, type=int,
-              help="Most results one SPARQL answer returns; more are cut, and the answer says so.")
-@click.option("--allow-service", is_flag=True,
-              help="Allow SERVICE (federated queries); off by default because it makes the server fetch URLs.")
+@_settings_options
 def serve_cmd(site: Path, store_spec: str, drafts: bool, future: bool, expired: bool, strict: bool,
-              base_iri: str | None, max_file_size: float, host: str, port: int, no_build: bool, threads: int, query_timeout: float,
-              request_timeout: float, query_workers: int, max_rows: int, allow_service: bool) -> None:
+              base_iri: str | None, max_file_size: float, host: str, port: int, no_build: bool, threads: int,
+              **settings: Any) -> None:
     """Bring the graph of SITE up to date (incrementally) and serve it on http://HOST:PORT/.
 
     Runs the waitress production WSGI server, never Flask's debug server.
@@ -51,9 +53,7 @@ def serve_cmd(site: Path, store_spec: str, drafts: bool, future: bool, expired: 
     store = _open(store_spec)
     if not no_build or store.snapshot() is None:
         _run_build(store, site, drafts, future, expired, strict, base_iri, max_file_size)
-    app = create_app(store, {"POSTGRAPH_QUERY_TIMEOUT": query_timeout, "POSTGRAPH_QUERY_WORKERS": query_workers,
-                             "POSTGRAPH_MAX_ROWS": max_rows, "POSTGRAPH_ALLOW_SERVICE": allow_service,
-                             "POSTGRAPH_REQUEST_TIMEOUT": request_timeout})
+    app = create_app(store, {BY_NAME[name].key: value for name, value in settings.items()})
     try:  # bind before saying "serving": a busy port is a one-line error, not a traceback
         server = create_server(app, host=host, port=port, threads=threads, ident="postgraph")
     except OSError as exc:

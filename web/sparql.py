@@ -36,13 +36,23 @@ from graph.query.describe import (
     labels,
     void_description,
 )
-from graph.query.executor import Executor, QueryInvalid, QueryRefused, QueryRequest, QueryTimeout, check
+from graph.query.executor import (
+    Executor,
+    NoGraph,
+    QueryInvalid,
+    QueryRefused,
+    QueryRequest,
+    QueryTimeout,
+    check,
+)
 from graph.query.export import FORMATS, export
 from graph.store.local import LocalStore, Store
 
 from .common import entity_base, link, page_lang, per_generation
 from .common import snapshot as current_snapshot
+from .errors import plain
 from .explore import entity_page
+from .settings import setting
 
 bp = Blueprint("sparql", __name__)
 
@@ -55,15 +65,18 @@ def _executor() -> Executor:
     return current_app.extensions["postgraph.executor"]
 
 
-def _plain(status: int, message: str, **headers: str) -> Response:
-    return Response(message.rstrip() + "\n", status=status, mimetype="text/plain", headers=headers)
+#: Endpoints any web page may call (CORS): the SPARQL endpoint and the dataset description
+CROSS_ORIGIN = {"sparql.sparql", "sparql.void"}
 
 
+@bp.after_request
 def _cors(response: Response) -> Response:
-    response.headers["Access-Control-Allow-Origin"] = "*"
-    response.headers["Access-Control-Allow-Headers"] = "Accept, Content-Type"
-    response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
-    response.headers["Vary"] = "Accept"
+    """CORS headers on every answer of the CROSS_ORIGIN endpoints, errors included (web.errors)."""
+    if request.endpoint in CROSS_ORIGIN:
+        response.headers["Access-Control-Allow-Origin"] = "*"
+        response.headers["Access-Control-Allow-Headers"] = "Accept, Content-Type"
+        response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
+        response.headers["Vary"] = "Accept"
     return response
 
 
@@ -98,61 +111,48 @@ def _choose(kind: str) -> str | None:
 def sparql() -> Response:
     """SPARQL 1.1 Protocol: GET ?query=, POST form, POST application/sparql-query."""
     if request.method == "OPTIONS":
-        return _cors(Response(status=204))
+        return Response(status=204)
     content_type = (request.mimetype or "").lower()
     if (request.method == "POST" and content_type == "application/sparql-update") or "update" in request.form:
-        return _cors(_plain(403, "this endpoint is read-only: SPARQL Update is refused"))
+        raise QueryRefused("this endpoint is read-only: SPARQL Update is refused")
     if request.method == "POST" and content_type == "application/sparql-query":
         query = request.get_data(as_text=True)
         params = request.args
     elif request.method == "POST" and content_type not in ("application/x-www-form-urlencoded",
                                                            "multipart/form-data", ""):
-        return _cors(_plain(415, f"unsupported Content-Type {content_type}: send application/sparql-query "
-                                 "or a form with a 'query' field"))
+        return plain(415, f"unsupported Content-Type {content_type}: send application/sparql-query "
+                          "or a form with a 'query' field")
     else:
         query = request.values.get("query")
         params = request.values
     if request.method == "GET" and len(request.args.getlist("query")) > 1:
-        return _cors(_plain(400, "give exactly one 'query' parameter"))
+        return plain(400, "give exactly one 'query' parameter")
     if query is None:
         if request.accept_mimetypes.best_match(["text/html", "text/turtle"]) == "text/html" and \
                 request.accept_mimetypes["text/html"] > request.accept_mimetypes["text/turtle"]:
             return redirect(url_for("sparql.query_page"), code=303)
-        return _cors(service_description())
+        return service_description()
     if not query.strip():
-        return _cors(_plain(400, "the query is empty"))
-    try:
-        kind = check(query, current_app.config.get("POSTGRAPH_ALLOW_SERVICE", False))
-    except QueryRefused as exc:
-        return _cors(_plain(403, str(exc)))
-    except QueryInvalid as exc:
-        return _cors(_plain(400, f"malformed query: {exc}"))
+        return plain(400, "the query is empty")
+    kind = check(query, setting("allow_service"))  # errors: web.errors
     fmt = _choose(kind)
     if fmt is None:
         offered = ", ".join(f.media_type for f in formats.answer_formats(kind))
-        return _cors(_plain(406, f"cannot answer in any format the Accept header allows; available: {offered}"))
+        return plain(406, f"cannot answer in any format the Accept header allows; available: {offered}")
     req = QueryRequest(query=query, default_graphs=params.getlist("default-graph-uri"),
-                       named_graphs=params.getlist("named-graph-uri"),
-                       max_rows=current_app.config.get("POSTGRAPH_MAX_ROWS", 10_000))
+                       named_graphs=params.getlist("named-graph-uri"), max_rows=setting("max_rows"))
     if kind == "graph":
         req.graph_format = fmt
     else:
         req.result_format = fmt
-    try:
-        answer = _executor().run(req)
-    except QueryRefused as exc:
-        return _cors(_plain(403, str(exc)))
-    except QueryInvalid as exc:
-        return _cors(_plain(400, str(exc)))
-    except QueryTimeout as exc:
-        return _cors(_plain(503, str(exc), **{"Retry-After": "5"}))
+    answer = _executor().run(req)
     response = Response(answer.body, mimetype=answer.media_type)
     if answer.media_type.startswith("text/") or "json" in answer.media_type or "xml" in answer.media_type:
         response.charset = "utf-8"
     if answer.truncated:
         response.headers["X-Postgraph-Truncated"] = str(answer.rows)
         response.headers["Warning"] = f'199 postgraph "results cut at {answer.rows} rows; add LIMIT/OFFSET"'
-    return _cors(response)
+    return response
 
 
 def service_description() -> Response:
@@ -189,7 +189,7 @@ def query_page() -> str | tuple[str, int]:
     table: dict | None = None
     if query.strip():
         try:
-            kind = check(query, current_app.config.get("POSTGRAPH_ALLOW_SERVICE", False))
+            kind = check(query, setting("allow_service"))
             if kind == "graph":
                 req = QueryRequest(query=query, graph_format="ntriples", max_rows=1000)
             else:
@@ -197,7 +197,7 @@ def query_page() -> str | tuple[str, int]:
             answer = _executor().run(req)
             table = _table(answer, kind)
             _label_cells(table)
-        except (QueryInvalid, QueryRefused, QueryTimeout) as exc:
+        except (QueryInvalid, QueryRefused, QueryTimeout, NoGraph) as exc:  # shown in the page
             error = str(exc)
     downloads = [(f.name, url_for("sparql.sparql", query=query, format=f.name))
                  for f in formats.answer_formats(table["kind"] if table else "select")] \
@@ -305,7 +305,7 @@ def _describe(iri: str) -> Response:
     found = per_generation("descriptions", key, lambda: rdf_description.description(snapshot, iri, fmt),
                            keep=_DESCRIPTIONS_KEPT, background=False)
     if found is None:
-        return _plain(404, f"the graph holds nothing about <{iri}>")
+        return plain(404, f"the graph holds nothing about <{iri}>")
     body, truncated = found
     response = Response(body, mimetype=fmt.media_type)
     response.headers["Vary"] = "Accept"
@@ -319,7 +319,7 @@ def describe() -> Response:
     """Any IRI in the graph, whatever its base: HTML for browsers, RDF by Accept or format=."""
     iri = request.args.get("iri", "").strip()
     if not iri or any(c in iri for c in "<> \"{}|\\^`"):
-        return _plain(400, "give the IRI to describe: /describe?iri=https://…")
+        return plain(400, "give the IRI to describe: /describe?iri=https://…")
     return _describe(iri)
 
 
@@ -386,7 +386,7 @@ def void() -> Response:
     response = Response(ox.serialize(triples, format=fmt.rdf_format, prefixes=fmt.prefix_map()),
                         mimetype=fmt.media_type)
     response.headers["Vary"] = "Accept"
-    return _cors(response)
+    return response
 
 
 def query_link(query: str) -> str:

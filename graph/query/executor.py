@@ -44,6 +44,10 @@ class QueryTimeout(Exception):
     """The query ran longer than allowed and was stopped: HTTP 503."""
 
 
+class NoGraph(Exception):
+    """The store holds no graph yet (nothing built): HTTP 503."""
+
+
 @dataclass
 class QueryRequest:
     query: str
@@ -108,8 +112,8 @@ def check(query: str, allow_service: bool = False) -> str:
                            "server fetch other URLs")
     form = _FORM.match(bare, _PROLOGUE.match(bare).end())
     if form is None:
-        raise QueryInvalid("not a SPARQL query: after the PREFIX and BASE declarations it must start with "
-                           "SELECT, ASK, CONSTRUCT or DESCRIBE")
+        raise QueryInvalid("malformed query: not a SPARQL query: after the PREFIX and BASE declarations it "
+                           "must start with SELECT, ASK, CONSTRUCT or DESCRIBE")
     if form.group(2):
         raise QueryRefused("this endpoint is read-only: SPARQL Update (INSERT, DELETE, LOAD, CLEAR, DROP …) "
                            "is refused")
@@ -225,7 +229,7 @@ class Executor:
         request.max_rows = min(request.max_rows, self.max_rows)
         snapshot = self.store.snapshot()
         if snapshot is None:
-            raise QueryInvalid("the store holds no graph yet: build it first")
+            raise NoGraph("the store holds no graph yet: build it first (postgraph build)")
         if not isinstance(self.store, LocalStore):
             if hasattr(snapshot, "timeout"):  # a remote store: the server runs it, we wait at most `timeout`
                 return _execute_remote(snapshot, request, timeout)
