@@ -29,6 +29,7 @@ from graph.query.results import (
     serialize_solutions,
     serialize_triples,
 )
+from graph.query.sparql import QueryError, run
 from graph.store.local import LocalStore, Store
 
 
@@ -121,21 +122,22 @@ def check(query: str, allow_service: bool = False) -> str:
 
 
 def execute(store: ox.Store, request: QueryRequest) -> QueryResponse:
-    """Run a checked query on `store` and serialise at most `max_rows` results."""
-    kwargs: dict[str, Any] = {"prefixes": PREFIXES}
-    if request.default_graphs:  # the dataset the request names; else the knowledge graph
-        kwargs["default_graph"] = [ox.NamedNode(g) for g in request.default_graphs]
-    if request.named_graphs:
-        kwargs["named_graphs"] = [ox.NamedNode(g) for g in request.named_graphs]
-    result = store.query(request.query, **kwargs)
-    if isinstance(result, ox.QueryBoolean):
-        body = serialize_boolean(bool(result), request.result_format)
+    """Run a checked query on `store` (graph.query.sparql.run, the one way queries run) and
+    serialise at most `max_rows` results. Raises QueryError."""
+    answer = run(store, request.query, default_graph=[ox.NamedNode(g) for g in request.default_graphs] or None,
+                 named_graphs=[ox.NamedNode(g) for g in request.named_graphs] or None)
+    if answer.kind == "ask":
+        body = serialize_boolean(bool(answer.result), request.result_format)
         return QueryResponse("ask", body, RESULT_MEDIA_TYPES[request.result_format], 1, False)
-    if isinstance(result, ox.QueryTriples):
-        body, rows, truncated = serialize_triples(result, request.graph_format, request.max_rows)
+    if answer.kind == "graph":
+        body, rows, truncated = serialize_triples(answer.result, request.graph_format, request.max_rows)
         return QueryResponse("graph", body, GRAPH_MEDIA_TYPES[request.graph_format], rows, truncated)
-    body, rows, truncated = serialize_solutions(result, request.result_format, request.max_rows)
+    body, rows, truncated = serialize_solutions(answer.result, request.result_format, request.max_rows)
     return QueryResponse("select", body, RESULT_MEDIA_TYPES[request.result_format], rows, truncated)
+
+
+def _invalid(request: QueryRequest, exc: QueryError) -> QueryInvalid:
+    return QueryInvalid(syntax_message(request.query, str(exc)) if exc.syntax else str(exc))
 
 
 def _execute_remote(snapshot: Any, request: QueryRequest, timeout: float) -> QueryResponse:
@@ -150,8 +152,8 @@ def _execute_remote(snapshot: Any, request: QueryRequest, timeout: float) -> Que
                            "the query's patterns") from exc
     except RemoteError as exc:
         raise QueryInvalid(str(exc)) from exc
-    except SyntaxError as exc:
-        raise QueryInvalid(syntax_message(request.query, str(exc))) from exc
+    except QueryError as exc:
+        raise _invalid(request, exc) from exc
 
 
 #: How often a query worker checks that the process that started it is alive.
@@ -185,8 +187,10 @@ def _worker(conn: Connection, parent: int) -> None:  # pragma: no cover - runs i
                 stores.clear()
                 store = stores[path] = ox.Store.read_only(path)
             conn.send(("ok", execute(store, request)))
+        except QueryError as exc:
+            conn.send(("error", exc))
         except Exception as exc:
-            conn.send(("error", f"{type(exc).__name__}: {exc}"))
+            conn.send(("error", QueryError(f"{type(exc).__name__}: {exc}")))
 
 
 class _Worker:
@@ -235,10 +239,8 @@ class Executor:
                 return _execute_remote(snapshot, request, timeout)
             try:
                 return execute(snapshot, request)
-            except SyntaxError as exc:
-                raise QueryInvalid(syntax_message(request.query, str(exc))) from exc
-            except (OSError, ValueError) as exc:
-                raise QueryInvalid(str(exc)) from exc
+            except QueryError as exc:
+                raise _invalid(request, exc) from exc
         path = str(self.store.path / (self.store.generation() or ""))
         worker = self._acquire(timeout)
         try:
@@ -262,8 +264,7 @@ class Executor:
         finally:
             self._release(worker)
         if status == "error":
-            kind, _, message = payload.partition(": ")
-            raise QueryInvalid(syntax_message(request.query, message) if kind == "SyntaxError" else payload)
+            raise _invalid(request, payload)
         return payload
 
     def _acquire(self, timeout: float) -> _Worker:

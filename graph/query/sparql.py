@@ -20,7 +20,15 @@ from graph.namespaces import PREFIXES, local_name, short_iri
 
 
 class QueryError(Exception):
-    """The query could not be parsed or run; the message comes from the SPARQL engine."""
+    """The query could not be parsed or run; the message comes from the SPARQL engine. `syntax`:
+    it does not parse (the message has the line and column)."""
+
+    def __init__(self, message: str, syntax: bool = False) -> None:
+        super().__init__(message)
+        self.syntax = syntax
+
+    def __reduce__(self) -> tuple[Any, ...]:  # sent from a query worker with its flag
+        return (QueryError, (str(self), self.syntax))
 
 
 @dataclass
@@ -54,7 +62,7 @@ def run(store: ox.Store, sparql: str, *, union: bool = False,
     try:
         result = store.query(sparql, **kwargs)
     except SyntaxError as exc:
-        raise QueryError(str(exc)) from exc
+        raise QueryError(str(exc), syntax=True) from exc
     except (OSError, ValueError, TypeError) as exc:
         raise QueryError(str(exc)) from exc
     if isinstance(result, ox.QueryBoolean):

@@ -252,10 +252,3 @@ def open_store(spec: str | Path | None = None) -> Store:
 
         return RemoteStore.from_url(spec)
     return LocalStore(spec)
-
-
-def query(store: ox.Store, sparql: str, **kwargs: Any) -> Any:
-    """Run a query over the knowledge graph (the default graph), with our prefixes."""
-    from graph.namespaces import PREFIXES
-
-    return store.query(sparql, prefixes=PREFIXES, **kwargs)
