@@ -26,6 +26,13 @@ def free_port() -> int:
 @contextmanager
 def postgraph_server(store: Path, *options: str) -> Iterator[str]:
     """`postgraph serve --no-build` over `store` on a free loopback port; yields its base URL."""
+    with postgraph_server_process(store, *options) as (_proc, base):
+        yield base
+
+
+@contextmanager
+def postgraph_server_process(store: Path, *options: str) -> Iterator[tuple[subprocess.Popen, str]]:
+    """`postgraph_server`, yielding its process too (a test that signals it)."""
     port = free_port()
     proc = subprocess.Popen([sys.executable, "-m", "web.cli", "-q", "serve", "--no-build", "--store", str(store),
                              "--port", str(port), *options], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -39,9 +46,10 @@ def postgraph_server(store: Path, *options: str) -> Iterator[str]:
                 time.sleep(0.1)
         else:
             raise AssertionError("postgraph serve did not start")
-        yield base
+        yield proc, base
     finally:
-        proc.terminate()
+        if proc.poll() is None:
+            proc.terminate()
         proc.wait(10)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import signal
 import threading
 import time
 import urllib.error
@@ -17,7 +18,7 @@ import pytest
 from graph.build.pipeline import BuildOptions, build
 from graph.store.local import LocalStore
 
-from .helpers import postgraph_server
+from .helpers import postgraph_server, postgraph_server_process
 
 REPO = Path(__file__).resolve().parents[1]
 COUNT = "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?p a schema:BlogPosting }"
@@ -172,24 +173,7 @@ def _alive(pid: int) -> bool:
 
 def test_a_query_worker_ends_with_a_server_stopped_mid_query(content_store) -> None:
     """A query cannot be interrupted: its worker must not go on computing after the server is gone."""
-    import signal
-    import subprocess
-    import sys
-
-    from .helpers import free_port
-
-    port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "web.cli", "-q", "serve", "--no-build", "--store",
-                             str(content_store.path), "--port", str(port), "--query-timeout", "300"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(200):
-            try:
-                urllib.request.urlopen(base + "/sparql", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.1)
+    with postgraph_server_process(content_store.path, "--query-timeout", "300") as (proc, base):
         endless = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n2 ?o }"
 
         def ask() -> None:
@@ -212,6 +196,3 @@ def test_a_query_worker_ends_with_a_server_stopped_mid_query(content_store) -> N
         while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
             time.sleep(0.1)
         assert not any(_alive(pid) for pid in workers), "a query worker outlived its server"
-    finally:
-        if proc.poll() is None:
-            proc.kill()
