@@ -102,13 +102,18 @@ def data() -> Response:
     return Response(body, mimetype="application/json")
 
 
-@bp.get("/graph/neighbours.json")
-def neighbours() -> Response:
-    """An entity and its neighbours, to expand a node on double-click."""
+def _entity() -> tuple[str, Any]:
+    """The entity a request is about (`?iri=`, 400 without it) and the entity graph it is looked up in."""
     iri = request.args.get("iri", "")
     if not iri:
         bad("give the entity: ?iri=…")
-    _snapshot, eg = entity_graph(_labels())
+    return iri, entity_graph(_labels())[1]
+
+
+@bp.get("/graph/neighbours.json")
+def neighbours() -> Response:
+    """An entity and its neighbours, to expand a node on double-click."""
+    iri, eg = _entity()
     view = _view()
     view.limit = min(view.limit, 50)
     try:
@@ -120,10 +125,7 @@ def neighbours() -> Response:
 @bp.get("/graph/node.json")
 def node() -> Response:
     """The side panel's facts about one entity."""
-    iri = request.args.get("iri", "")
-    if not iri:
-        bad("give the entity: ?iri=…")
-    _snapshot, eg = entity_graph(_labels())
+    iri, eg = _entity()
     try:
         return jsonify(network.facts(eg, iri))
     except KeyError:
