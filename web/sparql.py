@@ -8,8 +8,6 @@ README's "SPARQL service" section.
 from __future__ import annotations
 
 import os
-import tempfile
-from pathlib import Path
 from urllib.parse import urlencode
 
 import pyoxigraph as ox
@@ -46,7 +44,7 @@ from graph.query.executor import (
     check,
 )
 from graph.query.export import FORMATS, export
-from graph.store.local import LocalStore, Store
+from graph.store.local import Store
 
 from .common import entity_base, link, page_lang, per_generation
 from .common import snapshot as current_snapshot
@@ -356,8 +354,7 @@ def dump(ext: str) -> Response:
     snapshot, generation = store.snapshot(), store.generation()
     if snapshot is None or generation is None:
         abort(503)
-    folder = (store.path / "exports") if isinstance(store, LocalStore) else Path(tempfile.gettempdir()) / \
-        f"postgraph-exports-{os.getpid()}"
+    folder = store.dump_folder()
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{generation}.{ext}"
     if not path.exists():

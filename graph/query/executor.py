@@ -30,7 +30,7 @@ from graph.query.results import (
     serialize_triples,
 )
 from graph.query.sparql import QueryError, run
-from graph.store.local import LocalStore, Store
+from graph.store.local import Store
 
 
 class QueryRefused(Exception):
@@ -234,9 +234,9 @@ class Executor:
         snapshot = self.store.snapshot()
         if snapshot is None:
             raise NoGraph("the store holds no graph yet: build it first (postgraph build)")
-        if not isinstance(self.store, LocalStore):
-            if hasattr(snapshot, "timeout"):  # a remote store: the server runs it, we wait at most `timeout`
-                return _execute_remote(snapshot, request, timeout)
+        if self.store.queries_run == "server":  # the remote store's server runs it; we wait at most `timeout`
+            return _execute_remote(snapshot, request, timeout)
+        if self.store.queries_run == "here":
             try:
                 return execute(snapshot, request)
             except QueryError as exc:

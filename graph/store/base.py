@@ -5,6 +5,9 @@ helpers import it without importing each other."""
 from __future__ import annotations
 
 import contextlib
+import os
+import tempfile
+from pathlib import Path
 from typing import Any, Protocol
 
 import pyoxigraph as ox
@@ -30,6 +33,14 @@ class Store:
     """A graph kept in Oxigraph or a SPARQL server. Subclasses decide where; the interface is the same."""
 
     spec: str
+    #: Where a client's query runs (graph.query.executor): "here" (in this process: an in-memory
+    #: store cannot be shared), "worker" (a killable worker process opens the generation
+    #: read-only: an on-disk store) or "server" (the SPARQL server of a remote store).
+    queries_run: str = "here"
+
+    def dump_folder(self) -> Path:
+        """Where files made from the graph once per generation (the web app's dumps) are kept."""
+        return Path(tempfile.gettempdir()) / f"postgraph-exports-{os.getpid()}"
 
     def snapshot(self) -> ox.Store | None:
         """A read-only view of the current graph (a `GraphView`), or None if nothing was built yet."""

@@ -101,6 +101,11 @@ def _identity(path: str) -> tuple[int, int, int]:
 class LocalStore(Store):
     """An Oxigraph database directory with atomic generations (see the module docstring)."""
 
+    queries_run = "worker"
+
+    def dump_folder(self) -> Path:
+        return self.path / "exports"
+
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
         self.spec = str(self.path)

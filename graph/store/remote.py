@@ -321,6 +321,8 @@ def _chunks(triples: list[ox.Triple], limit: int) -> list[bytes]:
 class RemoteStore(Store):
     """A graph kept in a SPARQL 1.1 server (see the module docstring for protocols and consistency)."""
 
+    queries_run = "server"
+
     def __init__(self, config: RemoteConfig) -> None:
         self.config = config
         self.spec = config.url
