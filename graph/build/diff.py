@@ -28,7 +28,8 @@ from typing import IO, Any
 
 import pyoxigraph as ox
 
-from graph.build.pipeline import BuildOptions, BuildReport, build, existing_fingerprints
+from graph.build.pipeline import BuildOptions, BuildReport, build
+from graph.build.plan import existing_fingerprints
 from graph.store.local import Store
 
 

@@ -77,7 +77,7 @@ def _die_with(parent: int) -> None:  # pragma: no cover - runs in the worker pro
 
 
 def _import_mapping() -> None:  # pragma: no cover - runs in the worker process
-    """The modules a mapper needs (its own, graph.build.pipeline, comes with it, when it is unpickled)."""
+    """The modules a mapper needs (its own, graph.build.mapper, comes with it, when it is unpickled)."""
     from graph.extract import relations  # noqa: F401
     from graph.map import mentions, pages  # noqa: F401
 
