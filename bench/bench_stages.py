@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from bench_build import FLOOR, _generator, run_floor  # noqa: E402
 
-from graph.build.pipeline import PageMapper, _nquads, mapping_context, series_of_editions  # noqa: E402
+from graph.build.mapper import PageMapper, mapping_context, nquads, series_of_editions  # noqa: E402
 from graph.extract.relations import RelationFinder  # noqa: E402
 from graph.extract.vocabulary import load_vocabulary  # noqa: E402
 from graph.ids import default_entity_base  # noqa: E402
@@ -89,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
                                         translations=[], profile_of=None)
             count, statements = extraction_nquads(page, extraction, ox.NamedNode(page.permalink), series_of, found,
                                                   source=ctx.minter.source(page.rel_path).value)
-            chunks.append(_nquads([*knowledge, *own]) + statements)
+            chunks.append(nquads([*knowledge, *own]) + statements)
             quads += len(knowledge) + len(own) + count
         to_nquads = time.perf_counter() - t0
         data = b"".join(chunks)

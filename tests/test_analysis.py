@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from graph.build.pipeline import BuildOptions, build
 from graph.cli.commands import main
-from graph.explore import analysis
+from graph.explore import analysis, theme_trends
 from graph.store.local import LocalStore
 from web.app import create_app
 
@@ -96,15 +96,15 @@ def test_path_errors_name_the_problem(eg, snapshot) -> None:
 
 
 def test_themes_over_time_and_svg_chart(snapshot) -> None:
-    years, series = analysis.themes_over_time(snapshot, top=5)
+    years, series = theme_trends.themes_over_time(snapshot, top=5)
     assert years == sorted(years) and len(series) == 5
-    svg = ET.fromstring(analysis.line_chart_svg(years, series, "Themes <over> time"))
+    svg = ET.fromstring(theme_trends.line_chart_svg(years, series, "Themes <over> time"))
     assert len(svg.findall(f".//{SVG}polyline")) == 5
     assert svg.find(f"{SVG}title").text == "Themes <over> time"  # escaped in the markup, intact as text
 
 
 def test_svg_escapes_hostile_labels() -> None:
-    text = analysis.line_chart_svg([2024, 2025], {"<script>alert(1)</script>": {2024: 1, 2025: 2}})
+    text = theme_trends.line_chart_svg([2024, 2025], {"<script>alert(1)</script>": {2024: 1, 2025: 2}})
     assert "<script>" not in text
     ET.fromstring(text)
 
@@ -177,7 +177,7 @@ def test_theme_chart_legend_fits_its_margin() -> None:
     """Long theme names wrap to two lines and end in "…" instead of running off the chart."""
     import re as _re
 
-    from graph.explore.analysis import line_chart_svg
+    from graph.explore.theme_trends import line_chart_svg
 
     label = "Mentoring and the next generation of open source contributors everywhere"
     svg = line_chart_svg([2024, 2025], {label: {2024: 1, 2025: 3}, "Security": {2025: 2}}, "Themes")

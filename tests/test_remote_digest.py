@@ -25,9 +25,9 @@ from click.testing import CliRunner
 
 from graph.build.pipeline import BuildOptions, build
 from graph.cli.commands import main
+from graph.store.http import RemoteError
 from graph.store.httpauth import DigestSession, digest_response, parse_challenge
 from graph.store.local import open_store
-from graph.store.remote import RemoteError
 
 from .helpers import site_generator
 from .oxigraph_server import oxigraph_server

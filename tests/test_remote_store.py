@@ -20,9 +20,10 @@ from graph.build.diff import diff_site, diff_stores
 from graph.build.pipeline import BuildOptions, build
 from graph.cli.commands import main
 from graph.query.export import FORMATS, export
-from graph.store.http import HttpClient, redact_url
+from graph.store.http import HttpClient, RemoteConfig, RemoteError, redact_url
 from graph.store.local import LocalStore, open_store
-from graph.store.remote import RemoteConfig, RemoteError, RemoteStore, RemoteWriter
+from graph.store.remote import RemoteStore
+from graph.store.remote_writer import RemoteWriter
 
 from .helpers import check_web_basics, site_generator
 from .oxigraph_server import oxigraph_server

@@ -16,8 +16,8 @@ from click.testing import CliRunner
 
 from graph.build.pipeline import BuildOptions, build
 from graph.cli.commands import main
+from graph.store.http import RemoteError
 from graph.store.local import open_store
-from graph.store.remote import RemoteError
 
 from .helpers import check_web_basics, free_port, server_process, site_generator
 

@@ -18,7 +18,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from graph.build.pipeline import BuildOptions, PageMapper, build, mapping_context, series_of_editions
+from graph.build.mapper import PageMapper, mapping_context, series_of_editions
+from graph.build.pipeline import BuildOptions, build
 from graph.extract import text as markdown
 from graph.extract.relations import _COLOCATED_LINK
 from graph.extract.scan import finditer_bracketed, finditer_closed, finditer_domains, finditer_emails

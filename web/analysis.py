@@ -1,7 +1,8 @@
 """Analysis pages: centrality, co-occurrence, communities, paths with evidence, themes over time.
 
 The projected entity graph is computed once per store generation and language, and shared by
-every request until the next build (graph.analysis does the work; this module only renders)."""
+every request until the next build (graph.explore.analysis and graph.explore.theme_trends do the
+work; this module only renders)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from flask import Blueprint, Flask, Response, jsonify, render_template, request
 
 from graph import __version__
 from graph.explore import analysis
+from graph.explore.theme_trends import line_chart_svg, themes_over_time
 from graph.namespaces import local_name
 
 from .common import bad, entity_graph, home_summary, int_arg, page_lang, per_generation, post_index, store
@@ -109,6 +111,6 @@ def themes_svg() -> Response:
     snapshot = store().snapshot()
     if snapshot is None:
         bad("no graph has been built yet", 503)
-    svg = per_generation("themes", (lang, top), lambda: analysis.line_chart_svg(
-        *analysis.themes_over_time(snapshot, top=top, lang=lang), "Themes over time"), keep=32, what="the themes chart")
+    svg = per_generation("themes", (lang, top), lambda: line_chart_svg(
+        *themes_over_time(snapshot, top=top, lang=lang), "Themes over time"), keep=32, what="the themes chart")
     return Response(svg, mimetype="image/svg+xml")

@@ -13,7 +13,9 @@ from typing import Any
 import click
 from waitress.server import create_server
 
-from graph.cli.commands import _build_options, _open, _run_build, _store_option, err, main
+from graph.cli.building import _build_options, _run_build
+from graph.cli.commands import main
+from graph.cli.common import _open, _store_option, err
 
 from . import create_app
 from .analysis import warm_up

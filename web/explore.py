@@ -13,8 +13,9 @@ from flask import Blueprint, Response, abort, jsonify, render_template, request
 
 from graph import __version__
 from graph.explore.analysis import search_key
-from graph.explore.entity import EVIDENCE_PAGE, LANGS, entity_view, mentions, short
+from graph.explore.entity import EVIDENCE_PAGE, LANGS, entity_view, mentions
 from graph.explore.search import MAX_QUERY, SearchIndex
+from graph.namespaces import local_name
 
 from .common import (
     bad,
@@ -98,7 +99,7 @@ def entity_page(iri: str) -> Response:
     if view is None:
         return Response(render_template("error.html", code=404, message=f"The graph holds nothing about {iri}.",
                                         version=__version__), 404)
-    return Response(render_template("entity.html", view=view, link=link, short=short, langs=LANGS,
+    return Response(render_template("entity.html", view=view, link=link, short=local_name, langs=LANGS,
                                     page_url=_page_url, page_size=EVIDENCE_PAGE, version=__version__))
 
 

@@ -28,7 +28,8 @@ from typing import IO, Any
 
 import pyoxigraph as ox
 
-from graph.build.pipeline import BuildOptions, BuildReport, build, existing_fingerprints
+from graph.build.pipeline import BuildOptions, BuildReport, build
+from graph.build.plan import existing_fingerprints
 from graph.store.local import Store
 
 
@@ -90,7 +91,7 @@ def graph_quads(snapshot: Any, iri: str) -> list[ox.Quad]:
     node = ox.NamedNode(iri)
     if isinstance(snapshot, ox.Store):
         return list(snapshot.quads_for_pattern(None, None, None, node))
-    return list(snapshot.graph_quads(iri))  # a remote store's graph (graph.remote.RemoteGraph)
+    return list(snapshot.graph_quads(iri))  # a remote store's graph (graph.store.remote_graph.RemoteGraph)
 
 
 def knowledge_quads(snapshot: Any, subjects: set[str] | None = None) -> list[ox.Quad]:
@@ -100,7 +101,7 @@ def knowledge_quads(snapshot: Any, subjects: set[str] | None = None) -> list[ox.
         if subjects is None:
             return list(snapshot.quads_for_pattern(None, None, None, default))
         return [q for s in sorted(subjects) for q in snapshot.quads_for_pattern(ox.NamedNode(s), None, None, default)]
-    triples = snapshot.knowledge_triples()  # graph.remote.RemoteGraph
+    triples = snapshot.knowledge_triples()  # graph.store.remote_graph.RemoteGraph
     return [ox.Quad(t.subject, t.predicate, t.object, default) for t in triples
             if subjects is None or (isinstance(t.subject, ox.NamedNode) and t.subject.value in subjects)]
 

@@ -152,7 +152,7 @@ def replace_default(writable: Any, subjects: set[str], data: bytes | Sequence[by
     """In the default graph, replace every statement whose subject is one of `subjects` (bare
     IRIs) with the N-Triples `data` (one block, or several loaded in turn)."""
     parts = [data] if isinstance(data, bytes) else list(data)
-    if hasattr(writable, "replace_default"):  # a SPARQL server (graph.remote.RemoteWriter)
+    if hasattr(writable, "replace_default"):  # a SPARQL server (graph.store.remote_writer.RemoteWriter)
         writable.replace_default(subjects, b"".join(parts))
         return
     default = ox.DefaultGraph()

@@ -7,6 +7,9 @@ The knowledge graph (the default graph) is then brought up to date for what chan
 changed pages' own facts, the site-wide facts when they changed, and the entities the changed
 pages talk about, re-consolidated (graph.knowledge, graph.consolidate).
 When nothing changed, no new store generation is written at all.
+
+What to map is found by graph.build.plan (fingerprints, translations, author profiles); a page is
+mapped by graph.build.mapper's `PageMapper`, in the page workers (graph.build.workers) or here.
 """
 
 from __future__ import annotations
@@ -14,15 +17,12 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import datetime as dt
-import functools
 import gc
 import hashlib
-import importlib.util
 import io
 import logging
-import subprocess
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,20 +31,26 @@ import pyoxigraph as ox
 
 from graph import __version__
 from graph.build.knowledge import KnowledgeUpdate, add_rdf
+from graph.build.mapper import MappedPage, PageMapper, mapping_context, nquads, series_of_editions
+from graph.build.plan import (
+    author_profiles,
+    code_fingerprint,
+    existing_fingerprints,
+    graphs_from_sources,
+    profile_pages,
+    translations_of,
+)
 from graph.build.reads import reader
 from graph.build.workers import Budget, PagePool, Stopped
-from graph.extract.extractor import Extractor
 from graph.extract.matcher import entry_named, label_index
 from graph.extract.places import gazetteer
-from graph.extract.relations import RelationFinder
-from graph.extract.vocabulary import Vocabulary, load_vocabulary
-from graph.ids import Minter, default_entity_base
-from graph.map.mentions import extraction_nquads, mentioned_entities
-from graph.map.pages import MappingContext, Translation, page_fingerprint, page_quads, site_quads
-from graph.namespaces import PREFIXES, RDF_TYPE, X_PG, X_PROV, X_SCHEMA
+from graph.extract.vocabulary import load_vocabulary
+from graph.ids import default_entity_base
+from graph.map.pages import page_fingerprint, site_quads
+from graph.namespaces import RDF_TYPE, X_PG, X_PROV, X_SCHEMA
 from graph.ontology import ontology_quads
-from graph.read.config import SiteConfig, load_config
-from graph.read.post import Page, Problem
+from graph.read.config import load_config
+from graph.read.post import Problem
 from graph.read.site import MAX_FILE_BYTES, Site, load_site
 from graph.store.local import Store
 
@@ -120,89 +126,11 @@ class BuildReport:
         }
 
 
-#: What decides what a page yields: every module of these packages, and these modules.
-_FINGERPRINTED_PACKAGES = ("graph.read", "graph.extract", "graph.map")
-_FINGERPRINTED_MODULES = ("graph.ids", "graph.namespaces", "graph.build.consolidate", "graph.build.knowledge")
-
-
-@functools.lru_cache(maxsize=1)
-def code_fingerprint() -> str:
-    """A hash of the modules that decide what a page yields: changing any of them (a fix, a new
-    rule, a module split in two) makes the next build map every page again, without anyone having
-    to bump a version or keep a list of modules up to date."""
-    files: list[Path] = []
-    for name in _FINGERPRINTED_PACKAGES:
-        spec = importlib.util.find_spec(name)
-        folder = Path(spec.origin).parent
-        files += sorted(folder.rglob("*.py"), key=lambda p: p.relative_to(folder).as_posix())
-    files += [Path(importlib.util.find_spec(name).origin) for name in _FINGERPRINTED_MODULES]
-    h = hashlib.sha256()
-    for path in files:
-        h.update(path.name.encode() + b"\0" + path.read_bytes())
-    return h.hexdigest()
-
-
-#: One page to map: (page, fingerprint, its translations, the author id it profiles).
-Job = tuple[Page, str, Sequence[Translation], "str | None"]
-
 #: A build that maps at least this fraction of the site's pages compacts the store afterwards.
 COMPACT_FRACTION = 0.1
 
 #: Allocations between two collections of young objects during a build (Python's default: 700).
 YOUNG_COLLECTION = 10_000
-
-@dataclass(frozen=True)
-class MappedPage:
-    """One page, mapped: its named graph, its own facts for the knowledge graph, and what it says
-    about entities (the input of consolidation)."""
-
-    graph: str
-    count: int  # quads: named graph + knowledge graph
-    own: bytes  # N-Quads of the page's named graph
-    knowledge: bytes  # N-Triples of the default graph whose subject is the page
-    statements: list[tuple[str, str, str]]  # what it says about entities (N-Triples terms)
-    mentioned: list[str]  # entities it mentions (`<iri>`)
-    links: set[tuple[str, str]]  # (schema:mentions or schema:about, entity): also its article's
-
-
-class PageMapper:
-    """Maps one page to its named graph and its facts. Picklable, so worker processes can each
-    hold one (with their own extractor, built on first use)."""
-
-    def __init__(self, ctx: MappingContext, entity_base: str, series_of: dict[str, str],
-                 build_time: dt.datetime) -> None:
-        self.ctx, self.entity_base, self.series_of, self.build_time = ctx, entity_base, series_of, build_time
-        self._extractor: Extractor | None = None
-
-    def __getstate__(self) -> dict:
-        return {**self.__dict__, "_extractor": None}
-
-    def use_extractor(self, extractor: Extractor) -> None:
-        """Map with `extractor`, one made by `Extractor.for_site` for this mapper's entity base and site
-        title (a worker keeps it from one build to the next)."""
-        self._extractor = extractor
-
-    def extractor(self) -> Extractor:
-        if self._extractor is None:
-            self._extractor = Extractor.for_site(self.entity_base, self.ctx.site_title)
-        return self._extractor
-
-    def __call__(self, job: Job) -> MappedPage:
-        page, fp, translations, profile_of = job
-        knowledge, provenance = page_quads(page, self.ctx, fingerprint=fp, build_time=self.build_time,
-                                           translations=translations, profile_of=profile_of)
-        extraction = self.extractor().extract(page)
-        claims = RelationFinder(self.extractor()).find(page, extraction)
-        said: list[tuple[str, str, str]] = []
-        count, own = extraction_nquads(page, extraction, ox.NamedNode(page.permalink), self.series_of,
-                                       claims, said, source=self.ctx.minter.source(page.rel_path).value)
-        mentioned = [f"<{iri}>" for iri in mentioned_entities(extraction, self.series_of, claims)]
-        post = f"<{page.permalink}>"
-        pairs = {(f"<{X_SCHEMA.mentions.value}>", e) for e in mentioned}
-        pairs |= {(f"<{X_SCHEMA.about.value}>", f"<{iri}>") for iri in extraction.about}
-        lines = "".join(f"{post} {p} {e} .\n" for p, e in sorted(pairs))
-        return MappedPage(page.permalink, len(knowledge) + len(provenance) + count + len(pairs),
-                          _nquads(provenance) + own, _nquads(knowledge) + lines.encode(), said, mentioned, pairs)
 
 
 def _fixed_mmap_threshold(threshold: int = 1 << 20) -> None:
@@ -226,72 +154,6 @@ def _fixed_mmap_threshold(threshold: int = 1 << 20) -> None:
         mallopt(m_mmap_threshold, threshold)
 
 
-def git_commit(root: Path) -> str | None:
-    """The HEAD commit when the site is (inside) a git work tree, else None."""
-    try:
-        out = subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True,
-                             text=True, timeout=10, check=False)
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    commit = out.stdout.strip()
-    return commit if out.returncode == 0 and len(commit) == 40 else None
-
-
-def translations_of(pages: Iterable[Page], default_language: str) -> dict[str, list[Translation]]:
-    """permalink -> the page's other language versions (the default-language one is the original).
-
-    Keyed by permalink: one file can be a page in several languages (a mount's
-    `sites.matrix.languages`), so its path alone does not name a page."""
-    by_path: dict[str, list[Page]] = {}
-    for p in pages:
-        by_path.setdefault(p.rel_path, []).append(p)
-    out: dict[str, list[Translation]] = {}
-    for versions in by_path.values():
-        for page in versions:
-            others = {o.permalink: o for r in page.translations for o in by_path.get(r, ())
-                      if o.permalink != page.permalink and o.lang != page.lang}
-            out[page.permalink] = [
-                Translation(o.permalink, o.lang, o.lang == default_language and page.lang != default_language)
-                for o in sorted(others.values(), key=lambda o: o.lang)
-            ]
-    return out
-
-
-def author_profiles(pages: Iterable[Page]) -> dict[str, str]:
-    """rel_path of each author profile page -> the author id it describes."""
-    return {p.rel_path: p.term[1] for p in pages if p.term and p.term[0] in ("authors", "author")}
-
-
-def profile_pages(pages: Iterable[Page]) -> dict[str, list[Page]]:
-    """author id -> its profile pages (one per language)."""
-    out: dict[str, list[Page]] = {}
-    for p in pages:
-        if p.term and p.term[0] in ("authors", "author"):
-            out.setdefault(p.term[1], []).append(p)
-    return out
-
-
-def existing_fingerprints(snapshot: ox.Store | None) -> dict[str, str]:
-    """Named graph IRI -> the fingerprint it was built from, for every graph that records one."""
-    if snapshot is None:
-        return {}
-    rows = snapshot.query("SELECT ?g ?fp WHERE { GRAPH ?g { ?g pg:fingerprint ?fp } }",
-                          prefixes={"pg": X_PG.fingerprint.value.removesuffix("fingerprint")})
-    return {row["g"].value: row["fp"].value for row in rows}
-
-
-def mapping_context(config: SiteConfig, entity_base: str) -> MappingContext:
-    """What mapping needs of the site beyond each page (the same for every page of a build)."""
-    return MappingContext(minter=Minter(entity_base), base_url=config.base_url,
-                          default_language=config.default_language, site_title=config.title,
-                          git_commit=git_commit(config.root), taxonomies=dict(config.taxonomies))
-
-
-def series_of_editions(vocabulary: Vocabulary) -> dict[str, str]:
-    """Event edition IRI -> its series, for the vocabulary's editions."""
-    return {e.iri: e.series for e in vocabulary.entries.values() if e.kind == "event" and not e.is_series and e.series}
-
-
 def _record_if_news(store: Store, report: BuildReport, options: BuildOptions) -> None:
     """A build with nothing to write still replaces the stored report when what it has to tell
     differs (a file that broke or was fixed, a page now kept or skipped): `stats` and the home
@@ -313,15 +175,6 @@ def _options_info(options: BuildOptions) -> dict[str, Any]:
             "entity_base": options.entity_base}
 
 
-def graphs_from_sources(snapshot: ox.Store | None, paths: set[str]) -> set[str]:
-    """Page graphs derived from any of these source files (site-relative paths)."""
-    if snapshot is None or not paths:
-        return set()
-    rows = snapshot.query("SELECT ?g ?path WHERE { GRAPH ?g { ?g prov:wasDerivedFrom ?src . ?src pg:sourcePath ?path } }",
-                          prefixes=PREFIXES)
-    return {row["g"].value for row in rows if row["path"].value in paths}
-
-
 def _remove_graphs(writable: Any, graphs: Iterable[str]) -> None:
     for iri in graphs:
         node = ox.NamedNode(iri)
@@ -329,12 +182,8 @@ def _remove_graphs(writable: Any, graphs: Iterable[str]) -> None:
             writable.remove_graph(node)
 
 
-def _nquads(quads: Iterable[ox.Quad]) -> bytes:
-    return ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b""
-
-
 def _fingerprint_quads(quads: list[ox.Quad]) -> str:
-    return hashlib.sha256(b"".join(sorted(_nquads(quads).splitlines()))).hexdigest()
+    return hashlib.sha256(b"".join(sorted(nquads(quads).splitlines()))).hexdigest()
 
 
 def build(store: Store, options: BuildOptions, progress: Progress | None = None) -> BuildReport:
@@ -477,7 +326,7 @@ def _build(store: Store, options: BuildOptions, progress: Progress | None, pool:
         report.quads += len(extra)
         # lenient: every term in these N-Quads was a pyoxigraph NamedNode or Literal, which checked
         # its IRI or language tag when it was made; parsing them again spent ~10% of the bulk load.
-        add_rdf(writable, _nquads(extra), ox.RdfFormat.N_QUADS)
+        add_rdf(writable, nquads(extra), ox.RdfFormat.N_QUADS)
         update.forget_pages(writable, set(stale_pages))
         # Pages are mapped and loaded in batches, so memory stays bounded whatever the site's size;
         # the mapping (extraction above all) runs in the worker processes, one per core at most.

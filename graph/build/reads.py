@@ -31,7 +31,7 @@ from graph.read.mounts import ContentFile
 from graph.read.post import ParsedSource, Problem
 
 #: The modules whose code decides what a file's bytes parse into.
-_PARSING_MODULES = ("graph.read.post", "graph.read.site", "graph.read.config")
+_PARSING_MODULES = ("graph.read.post", "graph.read.front_matter", "graph.read.site", "graph.read.config")
 
 ReadFiles = Callable[[Sequence[ContentFile]], Iterator[ParsedSource | Problem]]
 

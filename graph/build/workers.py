@@ -11,42 +11,38 @@ the pages queued behind it go to the next worker, and the page comes back as `St
 reason, for the build to report. No page is retried after a timeout (it would take as long
 again); one whose worker died is tried once more on a fresh worker before it is given up.
 
-Workers are plain `python -c` processes (not multiprocessing's spawn, which would first import
-the parent's main script: Flask for the console script, pytest under the tests), started in the
-background while the main process goes on, and kept after a build for the next one in the same
-process (a test session builds hundreds of small sites); an idle worker exits by itself after a
-minute. Each worker has two threads in the main process, one that sends it messages and one that
-takes its answers as they come, so neither side ever waits on a full pipe. Results come back in
-the order the pages were given, so a build with workers writes the same graph as one without.
+Workers are plain `python -c` processes running graph.build.worker_process (not
+multiprocessing's spawn, which would first import the parent's main script: Flask for the console
+script, pytest under the tests), started in the background while the main process goes on, and
+kept after a build for the next one in the same process (a test session builds hundreds of small
+sites); an idle worker exits by itself after a minute. Each worker has two threads in the main
+process, one that sends it messages and one that takes its answers as they come, so neither side
+ever waits on a full pipe. Results come back in the order the pages were given, so a build with
+workers writes the same graph as one without.
 """
 
 from __future__ import annotations
 
 import collections
-import ctypes
-import ctypes.util
-import importlib
 import itertools
 import logging
 import math
 import os
-import pickle
 import queue
 import signal
 import subprocess
 import sys
 import threading
 import time
-import traceback
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from multiprocessing.connection import Connection, Pipe
+from multiprocessing.connection import Pipe
 from pathlib import Path
 from typing import Any
 
-log = logging.getLogger(__name__)
+from graph.build.worker_process import MB
 
-MB = 1024 * 1024
+log = logging.getLogger(__name__)
 
 #: Pages per message to a worker, and messages in flight per worker (a worker answers page by page).
 CHUNK = 8
@@ -55,8 +51,8 @@ WINDOW = 4
 PAGES_PER_WORKER = 48
 #: A worker that has not started within this many seconds is given up (the machine is in trouble).
 STARTUP_SECONDS = 120.0
-#: An idle worker exits after this many seconds; the main process stops reusing it a little before.
-IDLE_EXIT_SECONDS = 60.0
+#: An idle worker exits after worker_process.IDLE_EXIT_SECONDS; the main process stops reusing it a
+#: little before.
 _IDLE_REUSE_SECONDS = 45.0
 
 
@@ -79,124 +75,6 @@ class Stopped:
     reason: str
 
 
-# -- the worker process ---------------------------------------------------------------------------
-
-def _address_space() -> int | None:
-    """Bytes of virtual memory this process has mapped (Linux), None where it cannot be known."""
-    try:
-        with open("/proc/self/statm", "rb") as f:
-            return int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
-    except (OSError, ValueError, IndexError):
-        return None
-
-
-class _MemoryLimit:
-    """RLIMIT_AS set to what the worker mapped when the message came plus the page's allowance,
-    while each of its pages runs: an allocation past it raises MemoryError (or, inside native
-    code, ends the worker). Measured once per message: reading /proc for each page cost as much
-    as reading a small file."""
-
-    def __init__(self, memory_mb: float | None) -> None:
-        import resource
-
-        self.resource = resource
-        now = _address_space() if memory_mb else None
-        self.limit = now + int(memory_mb * MB) if now is not None and memory_mb else None
-        self.saved: tuple[int, int] | None = None
-
-    def __enter__(self) -> None:
-        if self.limit is None:
-            return
-        _soft, hard = self.saved = self.resource.getrlimit(self.resource.RLIMIT_AS)
-        limit = self.limit
-        if hard != self.resource.RLIM_INFINITY:
-            limit = min(limit, hard)
-        self.resource.setrlimit(self.resource.RLIMIT_AS, (limit, hard))
-
-    def __exit__(self, *_exc: object) -> None:
-        if self.saved is not None:
-            self.resource.setrlimit(self.resource.RLIMIT_AS, self.saved)
-            self.saved = None
-
-
-def _die_with(parent: int) -> None:  # pragma: no cover - runs in the worker process
-    """Linux: have the kernel kill this worker when the process (strictly: the thread) that started
-    it ends, so that a page stuck in a loop cannot outlive a build that was killed. Elsewhere a
-    worker ends when it finds the main process gone, after its page."""
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
-        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError, TypeError):
-        return
-    if os.getppid() != parent:  # it ended before prctl was in force
-        os._exit(0)
-
-
-def _import_mapping() -> None:  # pragma: no cover - runs in the worker process
-    """The modules a mapper needs (its own, graph.build.pipeline, comes with it, when it is unpickled)."""
-    from graph.extract import relations  # noqa: F401
-    from graph.map import mentions, pages  # noqa: F401
-
-
-def serve(fd: int, parent: int) -> None:  # pragma: no cover - runs in the worker process
-    """A worker's loop: answer each page of each message, one message per page, until the main
-    process goes away or nothing comes for IDLE_EXIT_SECONDS. While it waits, it gets ready for
-    mapping, a step at a time (reading needs none of it)."""
-    _die_with(parent)
-    conn = Connection(fd)
-    from graph.read.site import read_content
-
-    conn.send(("ready", None, None))
-    extractors: dict[tuple[str, str | None], Any] = {}  # (entity base, site title) -> Extractor
-
-    def extractor(key: tuple[str, str | None]) -> Any:
-        if key not in extractors:
-            from graph.extract.extractor import Extractor
-
-            if len(extractors) >= 4:
-                extractors.clear()
-            extractors[key] = Extractor.for_site(*key)
-        return extractors[key]
-
-    # what mapping needs, got ready while the worker waits: none of it when the first worker only
-    # reads (a build with nothing to map), the modules and gazetteer once it is told to expect pages
-    steps: list[Callable[[], Any]] = []
-    mapper: Any = None
-    while True:
-        while steps and not conn.poll(0.01):  # (a reading worker idle for a moment is not done reading)
-            steps.pop(0)()
-        if not conn.poll(IDLE_EXIT_SECONDS):
-            return
-        try:
-            kind, arg, payload = conn.recv()
-        except (EOFError, OSError):
-            return
-        if kind == "expect":  # the extractor the next mapper will want, built when there is time
-            steps += [_import_mapping, lambda: importlib.import_module("graph.extract.places").gazetteer(),
-                      lambda key=payload: extractor(key)]
-            continue
-        if kind == "mapper":
-            mapper = payload
-            mapper.use_extractor(extractor((mapper.entity_base, mapper.ctx.site_title)))
-            conn.send(("ready", arg, None))
-            continue
-        memory = _MemoryLimit(arg)  # what the worker maps now, plus the allowance: for each page of the message
-        for key, item in payload:
-            answer = None
-            with memory:  # the answer is made (pickled) within the page's memory, too
-                try:
-                    answer = pickle.dumps(("done", key, read_content(*item) if kind == "read" else mapper(item)),
-                                          pickle.HIGHEST_PROTOCOL)
-                except MemoryError:
-                    pass
-                except Exception:
-                    answer = pickle.dumps(("failed", key, traceback.format_exc(limit=-4)))
-            if answer is None:
-                conn.send(("memory", key, None))
-                return  # what ran out of memory may be half made: a fresh worker takes the next pages
-            conn.send_bytes(answer)
-
-
 # -- the main process's side ----------------------------------------------------------------------
 
 #: What a worker's listening thread hands to the pool: (worker, message, when it came); message None:
@@ -208,7 +86,7 @@ class _Worker:
     def __init__(self, inbox: Inbox) -> None:
         self.conn, child = Pipe()
         root = str(Path(__file__).resolve().parents[2])
-        code = (f"import sys; sys.path.insert(0, {root!r}); from graph.build.workers import serve; "
+        code = (f"import sys; sys.path.insert(0, {root!r}); from graph.build.worker_process import serve; "
                 f"serve({child.fileno()}, {os.getpid()})")
         self.process = subprocess.Popen([sys.executable, "-c", code], pass_fds=(child.fileno(),),
                                         stdin=subprocess.DEVNULL)

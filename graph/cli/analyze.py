@@ -157,10 +157,12 @@ def path_cmd(store_spec: str, fmt: str, lang: str, source: str, target: str, evi
               help="Also write the chart as an SVG file.")
 def themes_cmd(store_spec: str, fmt: str, lang: str, top: int, svg_path: Path | None) -> None:
     """Posts per year mentioning each theme (the vocabulary's themes), as a table and optionally an SVG chart."""
+    from graph.explore.theme_trends import line_chart_svg, themes_over_time
+
     snapshot = _snapshot(store_spec)
-    years, series = analysis.themes_over_time(snapshot, top=top, lang=lang)
+    years, series = themes_over_time(snapshot, top=top, lang=lang)
     rows = [{"theme": label, **{str(y): by_year.get(y, 0) for y in years}} for label, by_year in series.items()]
     _emit(rows, fmt, ["theme", *map(str, years)])
     if svg_path:
-        svg_path.write_text(analysis.line_chart_svg(years, series, "Themes over time"), encoding="utf-8")
+        svg_path.write_text(line_chart_svg(years, series, "Themes over time"), encoding="utf-8")
         err.print(f"wrote {svg_path}")

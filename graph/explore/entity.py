@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
+from graph.namespaces import local_name
 from graph.query.sparql import column, solutions
 
 if TYPE_CHECKING:
@@ -92,10 +93,6 @@ def labels(snapshot: ox.Store, iris: set[str], lang: str) -> dict[str, str]:
     return out
 
 
-def short(iri: str) -> str:
-    return iri.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1] or iri
-
-
 def split_mention(sentence: str, exact: str, prefix: str, suffix: str) -> tuple[str, str, str]:
     """The sentence around the mention, for highlighting; falls back to the quote's own context."""
     if sentence:
@@ -165,8 +162,8 @@ def entity_view(snapshot: ox.Store, iri: str, lang: str = "en", page: int = 1, m
     linked = {r["o"].value for r in out_rows if isinstance(r["o"], ox.NamedNode)} | {r["s"].value for r in in_rows}
     props = {r["p"].value for r in out_rows} | {r["p"].value for r in in_rows}
     names = labels(snapshot, {iri} | linked | props, lang)
-    view = EntityView(iri, names.get(iri, short(iri)), lang, is_post=_BLOG_POSTING in type_iris)
-    view.types = [Value(names.get(t, short(t)), t) for t in sorted(type_iris)]
+    view = EntityView(iri, names.get(iri, local_name(iri)), lang, is_post=_BLOG_POSTING in type_iris)
+    view.types = [Value(names.get(t, local_name(t)), t) for t in sorted(type_iris)]
 
     grouped: dict[str, list[Value]] = defaultdict(list)
     for r in out_rows:
@@ -174,7 +171,7 @@ def entity_view(snapshot: ox.Store, iri: str, lang: str = "en", page: int = 1, m
         if p == rdf_type:
             continue
         if isinstance(o, ox.NamedNode):
-            grouped[p].append(Value(names.get(o.value, short(o.value)), o.value))
+            grouped[p].append(Value(names.get(o.value, local_name(o.value)), o.value))
         elif isinstance(o, ox.Literal):
             lang_tag = _lang_of(o)
             if lang_tag and p in ("https://schema.org/name", "http://www.w3.org/2004/02/skos/core#prefLabel",
@@ -182,12 +179,12 @@ def entity_view(snapshot: ox.Store, iri: str, lang: str = "en", page: int = 1, m
                 grouped[p].append(Value(o.value, None, lang_tag))
             else:
                 grouped[p].append(Value(o.value, None, lang_tag or None))
-    view.outgoing = sorted(((names.get(p, short(p)), sorted(set(v), key=lambda x: x.text)) for p, v in grouped.items()),
+    view.outgoing = sorted(((names.get(p, local_name(p)), sorted(set(v), key=lambda x: x.text)) for p, v in grouped.items()),
                            key=lambda kv: kv[0].casefold())
     incoming: dict[str, set[str]] = defaultdict(set)
     for r in in_rows:
         incoming[r["p"].value].add(r["s"].value)
-    view.incoming = sorted(((names.get(p, short(p)), [Value(names.get(s, short(s)), s) for s in sorted(subjects)[:30]],
+    view.incoming = sorted(((names.get(p, local_name(p)), [Value(names.get(s, local_name(s)), s) for s in sorted(subjects)[:30]],
                             len(subjects)) for p, subjects in incoming.items()), key=lambda kv: kv[0].casefold())
 
     if mentioned is None:
@@ -201,12 +198,12 @@ def entity_view(snapshot: ox.Store, iri: str, lang: str = "en", page: int = 1, m
                   FILTER(?t != {node})
                   OPTIONAL {{ ?t schema:headline ?h }} OPTIONAL {{ ?t schema:inLanguage ?l }}
                 }} LIMIT 20"""):
-            view.translations.append(Value(row["h"].value if row["h"] else short(row["t"].value), row["t"].value,
+            view.translations.append(Value(row["h"].value if row["h"] else local_name(row["t"].value), row["t"].value,
                                            row["l"].value if row["l"] else None))
     else:
         related = _related(snapshot, iri, mentioned, comentions, view)
         rel_names = labels(snapshot, {o for o, _n in related}, lang)
-        view.related = [(Value(rel_names.get(o, short(o)), o), n) for o, n in related]
+        view.related = [(Value(rel_names.get(o, local_name(o)), o), n) for o, n in related]
     return view
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from graph import deadline
-from graph.explore.analysis import EntityGraph, fold
+from graph.explore.analysis import EntityGraph, search_key
 from graph.query.sparql import run
 
 MAX_QUERY = 200
@@ -63,20 +63,20 @@ class SearchIndex:
         for iri, data in eg.graph.nodes(data=True):
             hit = Hit(iri, data["label"], data["kind"], data["label"], data["posts"])
             for name in {data["label"], *data["names"]}:
-                entries.append((fold(name), name, hit))
+                entries.append((search_key(name), name, hit))
         for row in run(snapshot, """
                 SELECT ?post (SAMPLE(?h) AS ?headline) (SAMPLE(?l) AS ?lang) WHERE {
                   ?post a schema:BlogPosting ; schema:headline ?h . OPTIONAL { ?post schema:inLanguage ?l }
                 } GROUP BY ?post""").result:
             headline = row["headline"].value
             hit = Hit(row["post"].value, headline, "post", headline, 1, row["lang"].value if row["lang"] else "")
-            entries.append((fold(headline), headline, hit))
+            entries.append((search_key(headline), headline, hit))
         return cls(entries)
 
     def search(self, text: str, limit: int = 20) -> list[Hit]:
         """Ranked: the whole name, then names starting with it, then a word starting with it, then
         anywhere in a name; ties go to the entity more posts mention, then the shorter name."""
-        wanted = fold(text.strip())
+        wanted = search_key(text.strip())
         if not wanted:
             return []
         if "\0" in wanted:

@@ -31,7 +31,8 @@ from graph.namespaces import (
     X_SKOS,
     X_XSD,
 )
-from graph.read.post import DateValue, Page
+from graph.read.front_matter import DateValue
+from graph.read.post import Page
 
 #: Bumped whenever mapping or extraction changes what a page yields; part of every page's fingerprint.
 EXTRACTOR_VERSION = "0.3.1"  # themes only where announced, featured projects from reports: older graphs are rebuilt

@@ -21,8 +21,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from graph.read.front_matter import go_bool
 from graph.read.globs import GlobSlice, glob_match
-from graph.read.post import go_bool
 
 _TARGET_KEYS = ("target", "_target")
 

@@ -21,8 +21,8 @@ from urllib.parse import urljoin, urlsplit
 import yaml
 
 from graph.read.cascade import CascadeRule, PageMatcher, parse_cascade
+from graph.read.front_matter import HugoYAMLLoader
 from graph.read.mounts import ContentMount, content_mounts
-from graph.read.post import HugoYAMLLoader
 
 #: baseURL used when the site has none (a bare folder of Markdown, or a config without baseURL):
 #: post IRIs must be absolute, and example.org is reserved for exactly this (RFC 2606).

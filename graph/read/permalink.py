@@ -17,7 +17,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from graph.read.post import DateValue, Page
+from graph.read.front_matter import DateValue
+from graph.read.post import Page
 
 if TYPE_CHECKING:
     from graph.read.config import SiteConfig

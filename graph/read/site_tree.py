@@ -9,9 +9,10 @@ import datetime as dt
 from collections.abc import Iterable
 
 from graph.read.config import SiteConfig
+from graph.read.front_matter import DateValue, to_instant
 from graph.read.mounts import ContentFile
 from graph.read.permalink import CONTENT_SUFFIXES, SourcePath, go_lower, sanitize
-from graph.read.post import DateValue, Page, to_instant
+from graph.read.post import Page
 
 
 def _term_key(term: str) -> str:

@@ -23,8 +23,8 @@ class StoreBusy(StoreError):
 
 class GraphView(Protocol):
     """What readers (query, export, web) use of `Store.snapshot()`: a pyoxigraph.Store for the
-    embedded stores, a graph.remote.RemoteGraph (same `query` signature, answers as pyoxigraph
-    objects, plus a streamed `export`) for a SPARQL server."""
+    embedded stores, a graph.store.remote_graph.RemoteGraph (same `query` signature, answers as
+    pyoxigraph objects, plus a streamed `export`) for a SPARQL server."""
 
     def query(self, query: str, **kwargs: Any) -> Any: ...
 
