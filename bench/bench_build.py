@@ -50,11 +50,9 @@ from graph.build.pipeline import BuildOptions, build
 from graph.store.local import open_store
 site, spec, workers = sys.argv[1], sys.argv[2], sys.argv[3]
 report = build(open_store(spec), BuildOptions(site=Path(site), workers=int(workers) if workers else None))
-try:  # stop the page workers kept for a next build, so that their peak memory is counted below
-    from graph.build import workers
-    workers.shutdown()
-except ImportError:  # before graph.workers (issue 17): the workers ended with the build
-    pass
+# stop the page workers kept for a next build, so that their peak memory is counted below
+from graph.build import workers as page_workers
+page_workers.shutdown()
 print(json.dumps({"seconds": time.perf_counter() - t0, "build_seconds": report.seconds, "mapped": report.mapped,
                   "unchanged": report.unchanged, "removed": report.removed, "quads": report.quads,
                   "pages": report.pages, "changed": report.changed,

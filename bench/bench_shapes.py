@@ -111,11 +111,9 @@ from graph.build.pipeline import BuildOptions, build
 from graph.store.local import open_store
 site, store, extra = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
 report = build(open_store(store), BuildOptions(site=Path(site), **extra))
-try:  # stop the page workers kept for a next build, so that their peak memory is counted below
-    from graph.build import workers
-    workers.shutdown()
-except ImportError:  # before graph.workers (issue 17): the workers ended with the build
-    pass
+# stop the page workers kept for a next build, so that their peak memory is counted below
+from graph.build import workers as page_workers
+page_workers.shutdown()
 print(json.dumps({"seconds": time.perf_counter() - t0, "mapped": report.mapped, "pages": report.pages,
                   "problems": [str(p) for p in report.problems if p.fatal],
                   "rss_main_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,

@@ -18,7 +18,9 @@ from graph.read.post import Page
 
 #: What decides what a page yields: every module of these packages, and these modules.
 _FINGERPRINTED_PACKAGES = ("graph.read", "graph.extract", "graph.map")
-_FINGERPRINTED_MODULES = ("graph.ids", "graph.namespaces", "graph.build.consolidate", "graph.build.knowledge")
+_FINGERPRINTED_MODULES = (
+    "graph.ids", "graph.namespaces", "graph.build.mapper", "graph.build.consolidate", "graph.build.knowledge",
+)
 
 
 @functools.lru_cache(maxsize=1)
