@@ -18,8 +18,8 @@ import math
 import re
 from dataclasses import dataclass
 
-from graph.extract.extractor import Extraction, Extractor, Mention, NewEntity
-from graph.extract.patterns import REGIONS
+from graph.extract.extraction import Extraction, Mention
+from graph.extract.extractor import Extractor
 from graph.extract.positions import ByStart
 from graph.extract.scan import finditer_bracketed
 from graph.extract.text import Block, Prose
@@ -154,6 +154,7 @@ class RelationFinder:
 
     def __init__(self, extractor: Extractor) -> None:
         self.x = extractor
+        self.editions = extractor.editions
         self._slugs: dict[str, Entry] | None = None  # slug of an event series' label -> the series
 
     def find(self, page: Page, ext: Extraction) -> list[Claim]:
@@ -179,8 +180,8 @@ class RelationFinder:
         claims += self._themes(doc, ext, events, main, page)
         # an event is not co-located with itself, nor with another edition of its own series
         claims = [c for c in claims if c.predicate != COLOCATED or (
-            c.subject != c.object and {c.subject, self.x._series_of(c.subject, ext)}.isdisjoint(
-                {c.object, self.x._series_of(c.object, ext)}))]
+            c.subject != c.object and {c.subject, self.editions.series_of(c.subject, ext)}.isdisjoint(
+                {c.object, self.editions.series_of(c.object, ext)}))]
         unique: dict[tuple[str, str, str], Claim] = {}
         for c in claims:
             key = (c.subject, c.predicate, c.object)
@@ -190,73 +191,10 @@ class RelationFinder:
 
     # -- helpers ----------------------------------------------------------------------------------
     def _is_edition(self, iri: str, ext: Extraction) -> bool:
-        if iri in ext.entities:
-            return ext.entities[iri].kind == "event" and ext.entities[iri].year is not None
-        entry = self.x.entity(iri)
-        return entry is not None and entry.kind == "event" and not entry.is_series
+        return self.editions.is_edition(iri, ext)
 
     def _edition_like(self, iri: str, other: str, ext: Extraction) -> str:
-        """A series co-located with an edition of year Y means that series' edition of year Y."""
-        if self._is_edition(iri, ext):
-            return iri
-        year = self.x.year_of(other, ext)
-        if year is None:
-            return iri
-        return self._edition_in(iri, year, ext, other)
-
-    def _edition_in(self, iri: str, year: int, ext: Extraction, other: str | None = None) -> str:
-        """The edition of series `iri` held in `year` (of the region of `other`, an edition it was held
-        with, when the series has regional ones); `iri` itself when there is no such thing to name."""
-        entry = self.x.entity(iri)
-        if entry is not None:
-            regional = self._same_region(entry, other, ext) if other else entry
-            if regional is not entry:
-                edition = self.x.edition_of(ext, regional, year, None)
-            else:
-                edition = self.x.edition_of(ext, entry, year, None, self._region_of(other, ext) if other else None)
-            if edition is None:
-                return iri
-            ext.kinds.setdefault(edition, "event")  # the post refers to it: it gets its name and series
-            return edition
-        series = ext.entities.get(iri)
-        if series is None:
-            return iri
-        region = self._region_of(other, ext) if other else None
-        edition = f"{iri.rstrip('/')}/{slugify(region) + '-' if region else ''}{year}"
-        if edition not in ext.entities:
-            ext.entities[edition] = NewEntity(
-                edition, "event", ("https://schema.org/Event",),
-                {lang: f"{name} {region + ' ' if region else ''}{year}" for lang, name in series.names.items()},
-                series=iri, year=year, confidence=series.confidence, method=series.method)
-            if "EventSeries" not in " ".join(series.types):
-                series.types = ("https://schema.org/EventSeries",)
-        ext.kinds[edition] = "event"
-        return edition
-
-    def _region_of(self, edition: str, ext: Extraction) -> str | None:
-        """The region an edition belongs to: from its IRI ("…/europe-2026") or its series' name
-        ("KubeCon + CloudNativeCon Europe")."""
-        region = next((r for r in set(REGIONS.values()) if f"/{slugify(r)}-" in edition), None)
-        entry = self.x.entity(edition)
-        if region is None and entry is not None and entry.series:
-            parent = self.x.entity(entry.series)
-            names = " ".join(label for label, _ in parent.labels) if parent else ""
-            region = next((r for w, r in REGIONS.items() if re.search(rf"\b{re.escape(w)}\b", names)), None)
-        return region
-
-    def _same_region(self, series: Entry, other: str, ext: Extraction) -> Entry:
-        """"FluxCon Europe 2026 … co-located with KubeCon": the KubeCon of the same region (KubeCon +
-        CloudNativeCon Europe), when `series` has regional series and `other` says its region."""
-        narrower = [e for e in self.x.vocabulary.entries.values() if e.is_series and e.series == series.iri]
-        if not narrower:
-            return series
-        region = self._region_of(other, ext)
-        if region is None:
-            return series
-        spelled = [w for w, r in REGIONS.items() if r == region]
-        found = [e for e in narrower if any(re.search(rf"\b{re.escape(w)}\b", label) for label, _ in e.labels
-                                            for w in spelled)]
-        return found[0] if len(found) == 1 else series
+        return self.editions.edition_like(iri, other, ext)
 
     # -- co-location ------------------------------------------------------------------------------
     def _colocation(self, doc: Prose, ext: Extraction, events: ByStart[Mention], main: list[str],
@@ -545,7 +483,7 @@ class RelationFinder:
         """A date belongs to an edition only if it falls in the edition's year and, when the
         vocabulary knows the edition's start, is that start: otherwise the clause dates something
         else (a call for papers, a meeting, a co-located day)."""
-        edition_year = self.x.year_of(subject, ext)
+        edition_year = self.editions.year_of(subject, ext)
         if edition_year is not None and first.year != edition_year:
             return False
         entry = self.x.entity(subject)
@@ -596,7 +534,7 @@ class RelationFinder:
                         continue
                     first, last = span
                     if not here and len(series_here) == 1 and _YEAR_IN.search(m.group()):
-                        edition = self._edition_in(series_here[0], first.year, ext)
+                        edition = self.editions.edition_in(ext, series_here[0], first.year)
                         if self._is_edition(edition, ext) and self._plausible_dates(edition, first, ext) and \
                                 not _NOT_THE_EVENTS_DATE.search(text):
                             s, e = sentence.start + m.start(), sentence.start + m.end()
@@ -708,7 +646,7 @@ class RelationFinder:
         for theme, start, end in announced_sections(doc, topics):
             claims.append(Claim(event, THEME, theme, start, end, 0.8, ANNOUNCED))
         others = [m for m in events if m.iri != event and m.iri not in main
-                  and self.x._series_of(event, ext) != m.iri]
+                  and self.editions.series_of(event, ext) != m.iri]
         for theme, start, end in listed_topics(doc, topics, others):
             claims.append(Claim(event, THEME, theme, start, end, 0.75, LISTED))
         projects = [m for m in ext.mentions if m.kind == "project" and m.block != "front-matter"]
@@ -723,7 +661,7 @@ class RelationFinder:
             if not featuring[sentence.start]:
                 continue
             named = {e.iri for e in events.within(sentence.start, sentence.end)}
-            if event not in named and (len(main) > 1 or named - {self.x._series_of(event, ext)}):
+            if event not in named and (len(main) > 1 or named - {self.editions.series_of(event, ext)}):
                 # a post about several events, or a line of another event's programme ("11:40
                 # Prometheus Days: …"): only a sentence that names the event decides
                 continue
