@@ -23,6 +23,16 @@ def slugify(text: str) -> str:
     return slug or "x" + quote(text.lower(), safe="").replace("%", "").lower()[:40]
 
 
+def edition_iri(series: str, year: int, region: str | None = None, month: int | None = None) -> str:
+    """An edition of an event series: `<series>/<year>`; `<series>/<region>-<year>` for an edition
+    of a region (`…/fluxcon/europe-2026`); `<series>/<year>-<month>` for one of a monthly series
+    (`…/linkerd-meetup/2019-03`)."""
+    series = series.rstrip("/")
+    if month:
+        return f"{series}/{year}-{month:02d}"
+    return f"{series}/{slugify(region) + '-' if region else ''}{year}"
+
+
 def default_entity_base(base_url: str) -> str:
     """Entities of a site live under `<baseURL>id/` unless the user chooses another base."""
     return base_url.rstrip("/") + "/id/"

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from graph.extract.dates import _DATE_PATTERNS
 from graph.extract.extractor import Extractor
 from graph.extract.places import gazetteer
 from graph.extract.relations import (
-    _DATE_PATTERNS,
     COLOCATED,
     END,
     LOCATION,

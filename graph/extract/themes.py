@@ -27,7 +27,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Iterable
 
-from graph.extract.extractor import Mention
+from graph.extract.extraction import Mention
 from graph.extract.text import Prose
 
 #: A plural noun that announces themes, in en/es/pt ("themes", "topics", "temas", "tópicos",

@@ -20,8 +20,8 @@ from collections.abc import Callable, Sequence
 
 import pyoxigraph as ox
 
-from graph.extract.extractor import Extraction, Mention, NewEntity
-from graph.extract.relations import Claim
+from graph.extract.claims import Claim
+from graph.extract.extraction import Extraction, Mention, NewEntity
 from graph.map.pages import lang_literal
 from graph.namespaces import RDF_TYPE, X_OA, X_PG, X_RDF, X_SCHEMA, X_SEO, X_SKOS, X_XSD
 from graph.read.post import Page
