@@ -26,7 +26,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from graph.extract.extractor import Extractor
 from graph.extract.places import gazetteer
 from graph.extract.vocabulary import load_vocabulary
-from graph.read.post import Page, parse_source
+from graph.model import Page
+from graph.read.post import parse_source
 
 WORDS = {
     "en": ["the", "community", "met", "to", "discuss", "how", "operators", "run", "clouds", "and", "why", "open", "source", "matters", "for", "teams", "building", "infrastructure", "with", "care", "while", "students", "learned", "about", "storage", "networks", "and", "security"],

@@ -19,8 +19,9 @@ from graph.extract.places import gazetteer
 from graph.extract.text import prose
 from graph.extract.vocabulary import load_vocabulary
 from graph.map.mentions import parse_span
+from graph.model import Page
 from graph.query.sparql import candidates, run
-from graph.read.post import Page, parse_source
+from graph.read.post import parse_source
 
 BASE = "https://example.org/id/"
 REPO = Path(__file__).resolve().parents[1]

@@ -18,8 +18,8 @@ from urllib.parse import urljoin
 
 import pytest
 
-from graph.read.front_matter import DateValue, to_instant
-from graph.read.post import Page
+from graph.model import DateValue, Page
+from graph.read.front_matter import to_instant
 from graph.read.site import Site, discover_sources, load_site
 
 _CORPORA = Path(__file__).resolve().parents[1].parent / "shared" / "corpora"

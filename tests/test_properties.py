@@ -11,7 +11,8 @@ from graph.extract.extractor import Extractor
 from graph.extract.places import gazetteer
 from graph.extract.text import prose
 from graph.extract.vocabulary import load_vocabulary
-from graph.read.post import Page, ParsedSource, Problem, parse_source
+from graph.model import Page, ParsedSource, Problem
+from graph.read.post import parse_source
 
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 

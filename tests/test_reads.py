@@ -9,9 +9,9 @@ import pytest
 from graph.build.pipeline import BuildOptions, build
 from graph.build.reads import reader
 from graph.build.workers import Budget, PagePool
+from graph.model import ParsedSource, Problem
 from graph.read.config import load_config
 from graph.read.mounts import walk_mounts
-from graph.read.post import ParsedSource, Problem
 from graph.read.site import MAX_FILE_BYTES
 from graph.store.local import MemoryStore
 

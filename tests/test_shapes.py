@@ -24,8 +24,9 @@ from graph.extract import text as markdown
 from graph.extract.colocation import _COLOCATED_LINK
 from graph.extract.scan import finditer_bracketed, finditer_closed, finditer_domains, finditer_emails
 from graph.extract.vocabulary import load_vocabulary
+from graph.model import Page, ParsedSource
 from graph.read.config import load_config
-from graph.read.post import Page, ParsedSource, parse_source
+from graph.read.post import parse_source
 from graph.store.local import MemoryStore
 
 FEW = settings(max_examples=8, deadline=None, derandomize=True,

@@ -18,11 +18,12 @@ from pathlib import Path
 
 import pytest
 
+from graph.model import DateValue, Page, ParsedSource, Problem
 from graph.read.cascade import build_options, inherit, parse_cascade
 from graph.read.config import PLACEHOLDER_BASE_URL, ConfigError, load_config
-from graph.read.front_matter import DateValue, parse_hugo_date, to_instant
+from graph.read.front_matter import parse_hugo_date, to_instant
 from graph.read.globs import GlobSlice, glob_match
-from graph.read.post import Page, ParsedSource, Problem, parse_source
+from graph.read.post import parse_source
 from graph.read.site import Site, discover_sources, load_site
 
 UTC = dt.UTC

@@ -22,8 +22,8 @@ from graph.extract.places import Gazetteer
 from graph.extract.vocabulary import Vocabulary
 from graph.ids import Minter
 from graph.map.pages import article_iri, article_quads
+from graph.model import Page
 from graph.namespaces import PREFIXES, RDF_TYPE
-from graph.read.post import Page
 
 #: Entities per VALUES block of the queries that read what unchanged posts say.
 BATCH = 200

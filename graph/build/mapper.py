@@ -20,10 +20,10 @@ from graph.extract.relations import RelationFinder
 from graph.extract.vocabulary import Vocabulary
 from graph.ids import Minter
 from graph.map.mentions import extraction_nquads, mentioned_entities
-from graph.map.pages import MappingContext, Translation, page_quads
+from graph.map.pages import MappingContext, page_quads
+from graph.model import Page, Translation
 from graph.namespaces import X_SCHEMA
 from graph.read.config import SiteConfig
-from graph.read.post import Page
 
 #: One page to map: (page, fingerprint, its translations, the author id it profiles).
 Job = tuple[Page, str, Sequence[Translation], "str | None"]

@@ -47,10 +47,10 @@ from graph.extract.places import gazetteer
 from graph.extract.vocabulary import load_vocabulary
 from graph.ids import default_entity_base
 from graph.map.pages import page_fingerprint, site_quads
+from graph.model import Problem
 from graph.namespaces import RDF_TYPE, X_PG, X_PROV, X_SCHEMA
 from graph.ontology import ontology_quads
 from graph.read.config import load_config
-from graph.read.post import Problem
 from graph.read.site import MAX_FILE_BYTES, Site, load_site
 from graph.store.local import Store
 

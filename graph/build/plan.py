@@ -12,14 +12,13 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from graph.map.pages import Translation
+from graph.model import Page, Translation
 from graph.namespaces import PREFIXES, X_PG
-from graph.read.post import Page
 
 #: What decides what a page yields: every module of these packages, and these modules.
 _FINGERPRINTED_PACKAGES = ("graph.read", "graph.extract", "graph.map")
 _FINGERPRINTED_MODULES = (
-    "graph.ids", "graph.namespaces", "graph.build.mapper", "graph.build.consolidate", "graph.build.knowledge",
+    "graph.model", "graph.ids", "graph.namespaces", "graph.build.mapper", "graph.build.consolidate", "graph.build.knowledge",
 )
 
 

@@ -27,11 +27,11 @@ import yaml
 
 from graph import cache
 from graph.build.workers import PagePool, Stopped
+from graph.model import ParsedSource, Problem
 from graph.read.mounts import ContentFile
-from graph.read.post import ParsedSource, Problem
 
 #: The modules whose code decides what a file's bytes parse into.
-_PARSING_MODULES = ("graph.read.post", "graph.read.front_matter", "graph.read.site", "graph.read.config")
+_PARSING_MODULES = ("graph.model", "graph.read.post", "graph.read.front_matter", "graph.read.site", "graph.read.config")
 
 ReadFiles = Callable[[Sequence[ContentFile]], Iterator[ParsedSource | Problem]]
 

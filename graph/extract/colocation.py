@@ -9,15 +9,15 @@ from __future__ import annotations
 import itertools
 import re
 
-from graph.extract.claims import COLOCATED, Claim
+from graph.extract.claims import COLOCATED
 from graph.extract.cues import COLOCATED_HEADING, SCHEDULE_DAY
 from graph.extract.editions import Editions
-from graph.extract.extraction import Extraction, Mention
 from graph.extract.positions import ByStart
 from graph.extract.scan import finditer_bracketed
 from graph.extract.text import Block, Prose
 from graph.extract.vocabulary import Entry, Vocabulary
 from graph.ids import slugify
+from graph.model import Claim, Extraction, Mention
 
 _COLOCATION = re.compile(
     r"co-?locat\w*|colocalizad\w*|co-?localiz\w*|alongside|held together with|together with|joining forces|"

@@ -9,15 +9,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from graph.extract.claims import END, START, Claim
+from graph.extract.claims import END, START
 from graph.extract.colocation import ScheduleDay
 from graph.extract.cues import EVENT_ANAPHOR, SCHEDULE_DAY
 from graph.extract.editions import Editions
-from graph.extract.extraction import Extraction, Mention
 from graph.extract.positions import ByStart
 from graph.extract.text import Prose
 from graph.extract.vocabulary import Vocabulary
-from graph.read.post import Page
+from graph.model import Claim, Extraction, Mention, Page
 
 # a time of day right after a date: a session or a meeting ("June 24 at 9 a.m. PT", "12 de marzo, 10:00")
 _TIME_OF_DAY = re.compile(r"\W{0,3}(?:at|a las|às|as|from|de)?\s*\d{1,2}(?::\d\d)?\s*(?:a\.?\s?m\.?|p\.?\s?m\.?|h\b)|"

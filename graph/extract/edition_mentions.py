@@ -11,12 +11,13 @@ from typing import NamedTuple
 
 from graph.extract.cues import ACRONYM_ASIDE, LOCATION_NAME, THIS_YEAR
 from graph.extract.editions import Editions
-from graph.extract.extraction import CONFIDENCE, Extraction, Mention
+from graph.extract.extraction import CONFIDENCE
 from graph.extract.matcher import Match, key_of
 from graph.extract.patterns import REGION_ADJECTIVES, REGIONS
 from graph.extract.text import Prose
 from graph.extract.vocabulary import Entry
 from graph.ids import slugify
+from graph.model import Extraction, Mention
 
 _YEAR_AFTER = re.compile(
     rf"^[ \t]*{ACRONYM_ASIDE}(?:(?:in|en|em)[ \t]+(?=[A-ZÀ-Ý]))?"

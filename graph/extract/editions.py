@@ -9,12 +9,12 @@ from __future__ import annotations
 import re
 
 from graph.extract.cues import ACRONYM_ASIDE
-from graph.extract.extraction import Extraction, NewEntity
 from graph.extract.matcher import key_of
 from graph.extract.patterns import REGIONS
 from graph.extract.places import Gazetteer
 from graph.extract.vocabulary import Entry, Vocabulary
 from graph.ids import edition_iri, slugify
+from graph.model import Extraction, NewEntity
 
 
 class Editions:

@@ -16,7 +16,7 @@ import re
 from graph.extract.cues import LOCATION_NAME
 from graph.extract.edition_mentions import edition_named, resolve_discourse, resolve_pattern_series
 from graph.extract.editions import Editions
-from graph.extract.extraction import CONFIDENCE, Extraction, Mention, NewEntity, Spans
+from graph.extract.extraction import CONFIDENCE, Spans
 from graph.extract.matcher import Match, Matcher, entry_named, fold_keeping_offsets, key_of, label_index
 from graph.extract.name_context import NameContext, SitesOf, written_as_names
 from graph.extract.new_names import find_new_names
@@ -25,7 +25,7 @@ from graph.extract.place_mentions import PlaceFinder, without_series_regions
 from graph.extract.places import Gazetteer, gazetteer
 from graph.extract.text import Prose, prose
 from graph.extract.vocabulary import Entry, Vocabulary, load_vocabulary
-from graph.read.post import Page
+from graph.model import Extraction, Mention, NewEntity, Page
 
 __all__ = ["CONFIDENCE", "PATTERN_LANGUAGES", "Extraction", "Extractor", "Mention", "NewEntity"]
 

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import re
 
-from graph.extract.claims import FEATURES, THEME, Claim
+from graph.extract.claims import FEATURES, THEME
 from graph.extract.editions import Editions
-from graph.extract.extraction import Extraction, Mention
 from graph.extract.positions import ByStart
 from graph.extract.text import Prose
 from graph.extract.themes import ANNOUNCED, LISTED, announced_sections, listed_topics
+from graph.model import Claim, Extraction, Mention
 
 # A sentence that says an event showed a project (not merely that the project exists or was discussed)
 _FEATURING = re.compile(

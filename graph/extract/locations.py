@@ -8,12 +8,12 @@ from __future__ import annotations
 import collections
 import re
 
-from graph.extract.claims import COLOCATED, LOCATION, START, Claim, sentence_of
+from graph.extract.claims import COLOCATED, LOCATION, START, sentence_of
 from graph.extract.cues import EVENT_ANAPHOR
-from graph.extract.extraction import Extraction, Mention
 from graph.extract.positions import ByStart
 from graph.extract.text import Prose
 from graph.extract.vocabulary import Vocabulary
+from graph.model import Claim, Extraction, Mention
 
 _CITY_HOSTS = re.compile(r"\s+(?:to host|hosts|will host|is hosting|es sede|será sede|é sede|será a sede|sedia)\b", re.I)
 _AT_PLACE = re.compile(r"\b(in|en|em|at|no|na|hosted in|held in|celebrad[oa] en|realizad[oa] em)\s*$", re.I)

@@ -10,7 +10,7 @@ import dataclasses
 import re
 
 from graph.extract.cues import THIS_YEAR
-from graph.extract.extraction import Extraction, Mention, NewEntity, Spans
+from graph.extract.extraction import Spans
 from graph.extract.matcher import key_of
 from graph.extract.patterns import (
     Candidate,
@@ -26,7 +26,7 @@ from graph.extract.places import Gazetteer
 from graph.extract.positions import ByStart
 from graph.extract.text import Prose
 from graph.ids import edition_iri, slugify
-from graph.read.post import Page
+from graph.model import Extraction, Mention, NewEntity, Page
 
 _MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
                 "November", "December")

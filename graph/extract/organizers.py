@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import re
 
-from graph.extract.claims import ORGANIZER, Claim
+from graph.extract.claims import ORGANIZER
 from graph.extract.cues import EVENT_NOUNS
 from graph.extract.editions import Editions
-from graph.extract.extraction import Extraction, Mention
 from graph.extract.positions import ByStart
 from graph.extract.text import Prose
+from graph.model import Claim, Extraction, Mention
 
 _ORGANIZED_BY = re.compile(
     r"\b(?:organi[sz]ed|hosted|run|put on|convened) by\b|\borganizad[oa] por\b|"

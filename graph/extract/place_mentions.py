@@ -9,12 +9,13 @@ import bisect
 import re
 
 from graph.extract.cues import LOCATION_NAME
-from graph.extract.extraction import CONFIDENCE, Extraction, Mention, NewEntity, Spans
+from graph.extract.extraction import CONFIDENCE, Spans
 from graph.extract.matcher import fold_keeping_offsets, key_of
 from graph.extract.patterns import EVENT_HEADS, Run, capitalised_runs
 from graph.extract.places import AMBIGUOUS_COUNTRIES, Gazetteer, Place
 from graph.extract.text import Prose
 from graph.extract.vocabulary import Vocabulary
+from graph.model import Extraction, Mention, NewEntity
 
 # "Southern California", "Sur de California", "Norte de Portugal": a region of a place, not the place
 _DIRECTION_BEFORE = re.compile(

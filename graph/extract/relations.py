@@ -14,15 +14,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from graph.extract.claims import COLOCATED, END, FEATURES, LOCATION, ORGANIZER, START, THEME, Claim
+from graph.extract.claims import COLOCATED, END, FEATURES, LOCATION, ORGANIZER, START, THEME
 from graph.extract.colocation import Colocation
 from graph.extract.dates import MONTHS, Dates, parse_dates
-from graph.extract.extraction import Extraction
 from graph.extract.featured import Featured
 from graph.extract.locations import Locations
 from graph.extract.organizers import Organizers
 from graph.extract.positions import ByStart
-from graph.read.post import Page
+from graph.model import Claim, Extraction, Page
 
 if TYPE_CHECKING:
     from graph.extract.extractor import Extractor

@@ -27,8 +27,8 @@ import re
 from bisect import bisect_left
 from collections.abc import Iterable
 
-from graph.extract.extraction import Mention
 from graph.extract.text import Prose
+from graph.model import Mention
 
 #: A plural noun that announces themes, in en/es/pt ("themes", "topics", "temas", "tópicos",
 #: "trends", "tendencias", "tendências", "ejes temáticos").

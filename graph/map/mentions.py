@@ -20,11 +20,9 @@ from collections.abc import Callable, Sequence
 
 import pyoxigraph as ox
 
-from graph.extract.claims import Claim
-from graph.extract.extraction import Extraction, Mention, NewEntity
 from graph.map.pages import lang_literal
+from graph.model import Claim, Extraction, Mention, NewEntity, Page
 from graph.namespaces import RDF_TYPE, X_OA, X_PG, X_RDF, X_SCHEMA, X_SEO, X_SKOS, X_XSD
-from graph.read.post import Page
 
 #: A claim's supporting sentence is stored as at most this many characters around its span.
 SENTENCE_WINDOW = 300

@@ -22,6 +22,7 @@ from urllib.parse import quote, urljoin
 import pyoxigraph as ox
 
 from graph.ids import Minter
+from graph.model import DateValue, Page, Translation
 from graph.namespaces import (
     RDF_TYPE,
     X_DCTERMS,
@@ -31,8 +32,6 @@ from graph.namespaces import (
     X_SKOS,
     X_XSD,
 )
-from graph.read.front_matter import DateValue
-from graph.read.post import Page
 
 #: Bumped whenever mapping or extraction changes what a page yields; part of every page's fingerprint.
 EXTRACTOR_VERSION = "0.3.1"  # themes only where announced, featured projects from reports: older graphs are rebuilt
@@ -64,15 +63,6 @@ _SOCIAL_URLS = {
     "website": "{}",
     "trello": "{}",
 }
-
-
-@dataclass(frozen=True)
-class Translation:
-    """Another language version of a page; `is_original` marks the default-language version."""
-
-    permalink: str
-    lang: str
-    is_original: bool
 
 
 @dataclass(frozen=True)

@@ -18,8 +18,9 @@ from typing import Any
 import yaml
 from frontmatter.default_handlers import YAMLHandler
 
+from graph.model import DateValue
+
 #: A front matter date: timezone-aware or naive datetime, or a plain date (date-only values).
-DateValue = dt.datetime | dt.date
 
 
 class HugoYAMLLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]

@@ -17,8 +17,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from graph.read.front_matter import DateValue
-from graph.read.post import Page
+from graph.model import DateValue, Page
 
 if TYPE_CHECKING:
     from graph.read.config import SiteConfig

@@ -1,11 +1,9 @@
 """One content file of a Hugo site: its front matter, body and the facts Hugo derives from them.
 
-INTERFACE NOTE (kept stable, mapping.py and build.py depend on it): `Page` and `Problem`.
-
 `parse_source` reads one file's bytes the way Hugo's page parser does (YAML `---`, TOML `+++` or
 JSON `{` front matter, Hugo's date formats and date chains: the values are read by
-`graph.read.front_matter`); the site-wide facts (kind, language, permalink, translations) are
-added by `graph.site`.
+`graph.read.front_matter`) into graph.model's `ParsedSource`, or a `Problem`; the site-wide facts
+(kind, language, permalink, translations) are added by `graph.read.site`, which makes the `Page`.
 """
 
 from __future__ import annotations
@@ -13,94 +11,13 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import dataclass, field
-from typing import Any
 
-from graph.read.front_matter import DateValue, front_matter_dates, key_line, kind_of_value, load_front_matter
-
-
-@dataclass(frozen=True)
-class Problem:
-    """Something wrong with one source file; the build reports it and goes on with the rest."""
-
-    path: str  # relative to the site root, POSIX separators
-    line: int | None  # 1-based line in the source file, when known
-    reason: str
-    fatal: bool = True  # True: the file was skipped; False: a warning, the page was kept
-
-    def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.reason}" if self.line else f"{self.path}: {self.reason}"
-
-
-@dataclass
-class Page:
-    """A page of the site as Hugo sees it (after language, bundle and duplicate resolution)."""
-
-    rel_path: str  # source file relative to the site root, POSIX: "content/blog/x.es.md" (a file
-    # mounted for several languages is one page per language: (rel_path, lang) is what is unique)
-    lang: str  # language code ("es", "en", "pt")
-    kind: str  # "page" (regular), "section" (_index.md of a section), "term", "taxonomy", "home"
-    section: str  # first path segment of the content tree ("blog"); "" for home
-    title: str
-    permalink: str  # URL exactly as Hugo prints it (percent-encoded; relative, "/blog/x/", when baseURL is)
-    text: str  # the whole decoded source file (offsets of mentions point into it)
-    body_offset: int  # character offset of the body (the Markdown after the front matter) in `text`
-    body_line: int  # 1-based line where the body starts
-    content_hash: str  # sha256 hex of the file's bytes
-    # as written, plus the keys the page inherits by `cascade` (Hugo's .Params): a parent's
-    # _index.md or the site config can change a page whose own file did not change
-    front_matter: dict[str, Any] = field(default_factory=dict)
-    date: DateValue | None = None
-    publish_date: DateValue | None = None
-    expiry_date: DateValue | None = None
-    lastmod: DateValue | None = None
-    draft: bool = False
-    slug: str | None = None
-    url: str | None = None
-    aliases: list[str] = field(default_factory=list)  # absolute URLs
-    translation_key: str = ""  # shared by every language version of the page
-    taxonomies: dict[str, list[str]] = field(default_factory=dict)  # plural name -> terms ("tags": [...])
-    term: tuple[str, str] | None = None  # for term pages: (taxonomy plural, term), e.g. ("authors", "oss.lat")
-    description: str | None = None
-    images: list[str] = field(default_factory=list)  # as written in front matter
-    resources: list[str] = field(default_factory=list)  # bundle resources, relative to the site root
-    bundle: bool = False  # a leaf bundle (index.md) or branch bundle (_index.md)
-    translations: list[str] = field(default_factory=list)  # rel_paths of the other language versions
-
-    @property
-    def body(self) -> str:
-        """The Markdown after the front matter (a slice made on demand: a site's pages are all held in
-        memory during a build, and keeping the body beside the text doubled that)."""
-        return self.text[self.body_offset:]
-
+from graph.model import ParsedSource, Problem
+from graph.read.front_matter import front_matter_dates, key_line, kind_of_value, load_front_matter
 
 # ---------------------------------------------------------------------------------------------
 # Reading a source file: a pure function of its bytes, so it can run in worker processes and be
 # cached by content hash.
-
-
-@dataclass(frozen=True)
-class ParsedSource:
-    """What one content file says by itself, before the site (config, languages, tree) is known."""
-
-    front_matter: dict[str, Any]  # as written (keys keep their case); date keys hold parsed DateValues
-    text: str  # the decoded file, BOM removed, line endings kept
-    body_offset: int  # character offset of the body (the Markdown after the front matter) in `text`
-    body_line: int  # 1-based line where the body starts
-    content_hash: str  # sha256 hex of the raw bytes
-    format: str | None = None  # "yaml", "toml", "json", or None when the file has no front matter
-    front_matter_line: int | None = None  # 1-based line of the opening delimiter
-    # Hugo's date chains (front matter keys only; `:git` and `:filename` are not defaults)
-    date: DateValue | None = None
-    publish_date: DateValue | None = None
-    lastmod: DateValue | None = None
-    expiry_date: DateValue | None = None
-    problems: tuple[Problem, ...] = ()  # non-fatal warnings about this file
-
-    @property
-    def body(self) -> str:
-        """The Markdown after the front matter."""
-        return self.text[self.body_offset:]
 
 
 _DELIMITERS = {"-": ("---", "yaml"), "+": ("+++", "toml")}

@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from graph.model import DateValue, Page, ParsedSource, Problem
 from graph.read.cascade import CascadeRule, build_options, build_reason, inherit, parse_cascade
 from graph.read.config import SiteConfig, load_config
-from graph.read.front_matter import DateValue, front_matter_dates, go_bool, go_string, string_list, to_instant
+from graph.read.front_matter import front_matter_dates, go_bool, go_string, string_list, to_instant
 from graph.read.globs import GlobSlice
 from graph.read.mounts import ContentFile, walk_mounts
 from graph.read.permalink import (
@@ -29,7 +30,7 @@ from graph.read.permalink import (
     relative_link,
     source_path,
 )
-from graph.read.post import Page, ParsedSource, Problem, parse_source
+from graph.read.post import parse_source
 from graph.read.site_tree import aggregate_dates, link_translations, resources, section_path
 
 

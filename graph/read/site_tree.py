@@ -8,11 +8,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
+from graph.model import DateValue, Page
 from graph.read.config import SiteConfig
-from graph.read.front_matter import DateValue, to_instant
+from graph.read.front_matter import to_instant
 from graph.read.mounts import ContentFile
 from graph.read.permalink import CONTENT_SUFFIXES, SourcePath, go_lower, sanitize
-from graph.read.post import Page
 
 
 def _term_key(term: str) -> str:
