@@ -29,7 +29,7 @@ def warm_up(app: Flask, lang: str = "en") -> threading.Thread:
     thread, so that the first visitor of the entity, graph, search or analysis pages does not wait
     for them (on a 10,000-post site the entity graph takes about 30 s)."""
     def run() -> None:
-        with app.test_request_context("/"):
+        with app.app_context():  # the per-generation caches need the app, not a request
             try:
                 if app.extensions["postgraph.store"].snapshot() is not None:
                     post_index()

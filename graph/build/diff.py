@@ -5,7 +5,7 @@ as two N-Quads files, or as an RDF Patch.
 "Last build vs now" needs no copy of the old site: the store already keeps, for every page,
 its whole named graph and the fingerprint of everything it was made from, and each build
 records the site folder and the options it was built with (`info()["options"]`). A *dry run*
-of the real build (`build` with a store whose writes go to memory) maps exactly the pages a
+of the real build (`build(..., into=DryRun())`: its writes are recorded in memory) maps exactly the pages a
 build would map, and their new graphs are compared with the stored ones. Nothing is written.
 
 Between two stores, graphs whose fingerprints are equal are equal (a page's graph is a pure
@@ -17,11 +17,9 @@ stores, all of it (it is small).
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import logging
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -117,55 +115,28 @@ def _compare(graph: str, old: Iterable[ox.Quad], new: Iterable[ox.Quad]) -> Grap
 
 # -- last build vs the site now ---------------------------------------------------------------------
 
-class _DryRunWriter:
-    """Takes a build's writes (the part of pyoxigraph.Store's interface graph.build uses) into memory."""
+class DryRun:
+    """What a build would write (graph.store.base.GraphWriter), kept in memory for the diff: the
+    graphs it would load, those it would remove, and the subjects whose knowledge-graph statements
+    it would replace."""
 
     def __init__(self) -> None:
         self.memory = ox.Store()
         self.removed: set[str] = set()
-        self.replaced: set[str] = set()  # subjects whose knowledge-graph statements the build replaces
+        self.replaced: set[str] = set()
 
-    def contains_named_graph(self, _graph: ox.NamedNode) -> bool:
-        return True
+    def remove_graphs(self, graphs: Iterable[str]) -> None:
+        self.removed.update(graphs)
 
-    def remove_graph(self, graph: ox.NamedNode) -> None:
-        self.removed.add(graph.value)
-
-    def bulk_load(self, data: bytes, format: ox.RdfFormat = ox.RdfFormat.N_QUADS, **_kw: Any) -> None:
+    def add_rdf(self, data: bytes, format: ox.RdfFormat) -> None:
         if data:
-            self.memory.bulk_load(data, format)
+            self.memory.bulk_load(data, format, to_graph=ox.DefaultGraph()
+                                  if format == ox.RdfFormat.N_TRIPLES else None)
 
-    def replace_default(self, subjects: set[str], data: bytes) -> None:
-        """What the build would make the knowledge graph say about `subjects`."""
+    def replace_default(self, subjects: set[str], data: bytes | Sequence[bytes]) -> None:
         self.replaced |= subjects
-        if data:
-            self.memory.bulk_load(data, ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
-
-
-class _DryRunStore(Store):
-    """Reads from the real store; a build's transaction writes into memory and commits nothing."""
-
-    def __init__(self, real: Store) -> None:
-        self.real = real
-        self.spec = real.spec
-        self.writer: _DryRunWriter | None = None
-
-    def snapshot(self) -> Any:
-        return self.real.snapshot()
-
-    def generation(self) -> str | None:
-        return self.real.generation()
-
-    def info(self) -> dict[str, Any]:
-        return self.real.info()
-
-    def update_info(self, info: dict[str, Any]) -> None:
-        pass  # a dry run records nothing
-
-    @contextlib.contextmanager
-    def transaction(self, info: dict[str, Any] | None = None, *, compact: bool = True) -> Iterator[Any]:  # type: ignore[override]
-        self.writer = _DryRunWriter()
-        yield self.writer
+        for part in [data] if isinstance(data, bytes) else data:
+            self.add_rdf(part, ox.RdfFormat.N_TRIPLES)
 
 
 def options_of_last_build(store: Store) -> BuildOptions | None:
@@ -180,28 +151,20 @@ def options_of_last_build(store: Store) -> BuildOptions | None:
 
 def diff_site(store: Store, options: BuildOptions) -> Diff:
     """What a build of `options.site` into `store` would change; the store is not written."""
-    dry = _DryRunStore(store)
-    build_log = logging.getLogger("graph.build.pipeline")
-    level = build_log.level
-    build_log.setLevel(logging.WARNING)  # its "built N pages" would be untrue: nothing is written
-    try:
-        report = build(dry, options)
-    finally:
-        build_log.setLevel(level)
+    dry = DryRun()
+    report = build(store, options, into=dry)
     result = Diff(before=store.spec, after=str(options.site), report=report)
-    if dry.writer is None:
-        return result
     snapshot = store.snapshot()
-    written = {g.value for g in dry.writer.memory.named_graphs()}
-    for iri in sorted(written | dry.writer.removed):
+    written = {g.value for g in dry.memory.named_graphs()}
+    for iri in sorted(written | dry.removed):
         old = graph_quads(snapshot, iri) if snapshot is not None else []
-        new = list(dry.writer.memory.quads_for_pattern(None, None, None, ox.NamedNode(iri)))
+        new = list(dry.memory.quads_for_pattern(None, None, None, ox.NamedNode(iri)))
         change = _compare(iri, old, new)
         if change:
             result.graphs.append(change)
-    if dry.writer.replaced:
-        old = knowledge_quads(snapshot, dry.writer.replaced) if snapshot is not None else []
-        new = list(dry.writer.memory.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+    if dry.replaced:
+        old = knowledge_quads(snapshot, dry.replaced) if snapshot is not None else []
+        new = list(dry.memory.quads_for_pattern(None, None, None, ox.DefaultGraph()))
         change = _compare(KNOWLEDGE, old, new)
         if change:
             result.graphs.insert(0, change)

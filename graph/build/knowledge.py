@@ -24,6 +24,7 @@ from graph.ids import Minter
 from graph.map.pages import article_iri, article_quads
 from graph.model import Page
 from graph.namespaces import PREFIXES, RDF_TYPE
+from graph.store.base import GraphWriter
 
 #: Entities per VALUES block of the queries that read what unchanged posts say.
 BATCH = 200
@@ -128,59 +129,6 @@ def site_subjects(snapshot: Any, vocabulary_nodes: set[str]) -> set[str]:
             and str(row["s"]) not in vocabulary_nodes}
 
 
-#: Below this many bytes of N-Quads, `add_rdf` adds them in one ordinary transaction.
-SMALL_LOAD = 1024 * 1024
-
-
-def add_rdf(writable: Any, data: bytes, format: ox.RdfFormat) -> None:
-    """Add N-Quads or N-Triples (made by this program: parsed leniently) to what a build writes.
-
-    Oxigraph's bulk loader writes sorted files and hands them to the database whole: by far the
-    fastest way in for big batches, but it costs about 40 ms whatever the size (one post's 0.2 MB:
-    40 ms; an ordinary transaction: 5 ms, plus a little more at the commit's flush). A one-post
-    rebuild made three such small loads. Batches under `SMALL_LOAD` go through a transaction (with
-    the flush counted the two are even near 1-2 MB); the same quads either way.
-    Writers other than a pyoxigraph Store (a SPARQL server, the dry run) take everything through
-    their own `bulk_load`."""
-    if not isinstance(writable, ox.Store) or len(data) >= SMALL_LOAD:
-        writable.bulk_load(data, format=format, lenient=True)
-    elif data:
-        writable.load(data, format=format, lenient=True)
-
-
-def replace_default(writable: Any, subjects: set[str], data: bytes | Sequence[bytes]) -> None:
-    """In the default graph, replace every statement whose subject is one of `subjects` (bare
-    IRIs) with the N-Triples `data` (one block, or several loaded in turn)."""
-    parts = [data] if isinstance(data, bytes) else list(data)
-    if hasattr(writable, "replace_default"):  # a SPARQL server (graph.store.remote_writer.RemoteWriter)
-        writable.replace_default(subjects, b"".join(parts))
-        return
-    default = ox.DefaultGraph()
-    if any(b"_:" in part for part in parts):  # blank nodes get new labels on every load: replace all
-        for iri in subjects:
-            for quad in list(writable.quads_for_pattern(ox.NamedNode(iri), None, None, default)):
-                writable.remove(quad)
-        for part in parts:
-            if part:
-                add_rdf(writable, part, ox.RdfFormat.N_TRIPLES)
-        return
-    # Most of what a re-consolidated entity says is what it said before (a 1%-edited rebuild at 1,000
-    # posts rewrote 5,900 statements to change a few hundred): statements the store already holds
-    # stay, the others are removed or added. A statement written differently from how the store
-    # prints it is removed and added again: the same end state, only slower.
-    wanted = [line for part in parts for line in part.splitlines() if line]
-    wanted_set = set(wanted)
-    kept: set[bytes] = set()
-    for iri in subjects:
-        for quad in list(writable.quads_for_pattern(ox.NamedNode(iri), None, None, default)):
-            line = f"{quad.subject} {quad.predicate} {quad.object} .".encode()
-            if line in wanted_set:
-                kept.add(line)
-            else:
-                writable.remove(quad)
-    add_rdf(writable, b"".join(line + b"\n" for line in wanted if line not in kept), ox.RdfFormat.N_TRIPLES)
-
-
 def _ntriples(quads: Iterable[ox.Quad]) -> bytes:
     return "".join(f"{q.subject} {q.predicate} {q.object} .\n" for q in quads).encode()
 
@@ -208,11 +156,11 @@ class KnowledgeUpdate:
         return cls(snapshot, entity_base, rewritten, entities_of_graphs(snapshot, old, entity_base),
                    articles_of_graphs(snapshot, old))
 
-    def forget_pages(self, writable: Any, pages: set[str]) -> None:
+    def forget_pages(self, writable: GraphWriter, pages: set[str]) -> None:
         """Before the mapped pages' own facts are loaded: drop what the default graph said of these
         pages (of those this build rewrites or removes)."""
         if pages:
-            replace_default(writable, pages, b"")
+            writable.replace_default(pages, b"")
 
     def keep(self, pages: set[str]) -> None:
         """Pages whose mapping was given up: their stored graphs stay, and count as they were."""
@@ -236,7 +184,7 @@ class KnowledgeUpdate:
             self.touched.add(e)
         self.links[graph] = {(sys.intern(p), sys.intern(e)) for p, e in links}
 
-    def apply(self, writable: Any, *, pages: Sequence[Page], mapped: Sequence[Page], minter: Minter,
+    def apply(self, writable: GraphWriter, *, pages: Sequence[Page], mapped: Sequence[Page], minter: Minter,
               vocabulary: Vocabulary, gazetteer: Callable[[], Gazetteer], other_graphs: set[str],
               site_facts: list[ox.Quad] | None) -> int:
         """Write the changes into `writable`; `site_facts` when the site-wide facts changed;
@@ -255,7 +203,7 @@ class KnowledgeUpdate:
                                                                lambda nodes: self._fetch(nodes, excluded))
         subjects |= consolidated.subjects
         data.append("".join(consolidated.lines).encode())
-        replace_default(writable, subjects, data)
+        writable.replace_default(subjects, data)
         return len(consolidated.lines)
 
     def _articles(self, pages: Sequence[Page], mapped: Sequence[Page], minter: Minter) -> bytes:

@@ -14,6 +14,7 @@ mapped by graph.build.mapper's `PageMapper`, in the page workers (graph.build.wo
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
 import datetime as dt
@@ -30,7 +31,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from graph import __version__
-from graph.build.knowledge import KnowledgeUpdate, add_rdf
+from graph.build.knowledge import KnowledgeUpdate
 from graph.build.mapper import MappedPage, PageMapper, mapping_context, nquads, series_of_editions
 from graph.build.plan import (
     author_profiles,
@@ -52,6 +53,7 @@ from graph.namespaces import RDF_TYPE, X_PG, X_PROV, X_SCHEMA
 from graph.ontology import ontology_quads
 from graph.read.config import load_config
 from graph.read.site import MAX_FILE_BYTES, Site, load_site
+from graph.store.base import GraphWriter
 from graph.store.local import Store
 
 log = logging.getLogger(__name__)
@@ -175,22 +177,17 @@ def _options_info(options: BuildOptions) -> dict[str, Any]:
             "entity_base": options.entity_base}
 
 
-def _remove_graphs(writable: Any, graphs: Iterable[str]) -> None:
-    for iri in graphs:
-        node = ox.NamedNode(iri)
-        if writable.contains_named_graph(node):
-            writable.remove_graph(node)
-
-
 def _fingerprint_quads(quads: list[ox.Quad]) -> str:
     return hashlib.sha256(b"".join(sorted(nquads(quads).splitlines()))).hexdigest()
 
 
-def build(store: Store, options: BuildOptions, progress: Progress | None = None) -> BuildReport:
+def build(store: Store, options: BuildOptions, progress: Progress | None = None, *,
+          into: GraphWriter | None = None) -> BuildReport:
     """Build (or bring up to date) the graph of `options.site` in `store`.
 
     Raises `BuildFailed` when `options.strict` and some file had a problem; the store is then
-    left as it was.
+    left as it was. With `into`, a dry run: what the build would write goes to that writer (graph.
+    build.diff's record of it) and `store` is only read, never written.
     """
     # The cyclic garbage collector, quieter while a build runs: what lives for the whole build is
     # frozen out of its reach (here the modules and whatever the caller holds; below the site, the
@@ -206,7 +203,7 @@ def build(store: Store, options: BuildOptions, progress: Progress | None = None)
     pool = PagePool(Budget(options.page_timeout, options.page_memory or None), options.workers) \
         if options.page_timeout > 0 else None
     try:
-        return _build(store, options, progress, pool)
+        return _build(store, options, progress, pool, into)
     finally:
         if pool is not None:
             pool.close()
@@ -215,7 +212,8 @@ def build(store: Store, options: BuildOptions, progress: Progress | None = None)
             gc.unfreeze()
 
 
-def _build(store: Store, options: BuildOptions, progress: Progress | None, pool: PagePool | None) -> BuildReport:
+def _build(store: Store, options: BuildOptions, progress: Progress | None, pool: PagePool | None,
+           into: GraphWriter | None) -> BuildReport:
     started = time.perf_counter()
     report = BuildReport(site=str(options.site.resolve()))
 
@@ -304,7 +302,8 @@ def _build(store: Store, options: BuildOptions, progress: Progress | None, pool:
         report.seconds = time.perf_counter() - started
         report.generation = store.generation()
         log.info("nothing changed since the last build: %d pages already in the graph", report.unchanged)
-        _record_if_news(store, report, options)
+        if into is None:
+            _record_if_news(store, report, options)
         return report
 
     # Compacting the database makes later reads fast after big loads, but costs seconds whatever was
@@ -316,17 +315,18 @@ def _build(store: Store, options: BuildOptions, progress: Progress | None, pool:
     rewritten = {*stale_pages, *(p.permalink for p, _ in to_map)}
     # what the pages about to be replaced or removed talked about, before the build
     update = KnowledgeUpdate.start(snapshot, entity_base, rewritten, set(old))
-    with store.transaction(info, compact=compact) as writable:
+    transaction = store.transaction(info, compact=compact) if into is None else contextlib.nullcontext(into)
+    with transaction as writable:
         # a page mapped again loses its old graph when its new one is loaded (below): one given up
         # keeps it
-        _remove_graphs(writable, [*stale_pages, *stale_extra])
+        writable.remove_graphs([*stale_pages, *stale_extra])
         extra = [q for graph in stale_extra for q in (
             *extra_graphs[graph],
             ox.Quad(ox.NamedNode(graph), X_PG.fingerprint, ox.Literal(extra_fps[graph]), ox.NamedNode(graph)))]
         report.quads += len(extra)
         # lenient: every term in these N-Quads was a pyoxigraph NamedNode or Literal, which checked
         # its IRI or language tag when it was made; parsing them again spent ~10% of the bulk load.
-        add_rdf(writable, nquads(extra), ox.RdfFormat.N_QUADS)
+        writable.add_rdf(nquads(extra), ox.RdfFormat.N_QUADS)
         update.forget_pages(writable, set(stale_pages))
         # Pages are mapped and loaded in batches, so memory stays bounded whatever the site's size;
         # the mapping (extraction above all) runs in the worker processes, one per core at most.
@@ -342,9 +342,9 @@ def _build(store: Store, options: BuildOptions, progress: Progress | None, pool:
 
         def load() -> None:
             nonlocal buffer
-            _remove_graphs(writable, loaded)
+            writable.remove_graphs(loaded)
             update.forget_pages(writable, set(loaded))
-            add_rdf(writable, buffer.getvalue(), ox.RdfFormat.N_QUADS)
+            writable.add_rdf(buffer.getvalue(), ox.RdfFormat.N_QUADS)
             buffer = io.BytesIO()
             loaded.clear()
 
@@ -380,6 +380,7 @@ def _build(store: Store, options: BuildOptions, progress: Progress | None, pool:
         report.seconds = time.perf_counter() - started
         info.update(report.as_dict())
     report.generation = store.generation()
-    log.info("built %d pages (%d unchanged, %d removed), %d quads written in %.2f s",
-             report.mapped, report.unchanged, report.removed, report.quads, report.seconds)
+    log.info("%s %d pages (%d unchanged, %d removed), %d quads %s in %.2f s",
+             "built" if into is None else "dry run: would build", report.mapped, report.unchanged,
+             report.removed, report.quads, "written" if into is None else "made", report.seconds)
     return report

@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -27,6 +28,23 @@ class GraphView(Protocol):
     pyoxigraph objects, plus a streamed `export`) for a SPARQL server."""
 
     def query(self, query: str, **kwargs: Any) -> Any: ...
+
+
+class GraphWriter(Protocol):
+    """What a build writes through, inside `Store.transaction()`: an embedded store's new
+    generation (graph.store.local.OxigraphWriter), a SPARQL server (graph.store.remote_writer.
+    RemoteWriter), or a dry run's record of what a build would write (graph.build.diff)."""
+
+    def remove_graphs(self, graphs: Iterable[str]) -> None:
+        """Drop these named graphs (bare IRIs); one that is not there is no error."""
+
+    def add_rdf(self, data: bytes, format: ox.RdfFormat) -> None:
+        """Add N-Quads (a named graph loaded replaces what the build removed of it) or N-Triples
+        (the default graph), made by this program."""
+
+    def replace_default(self, subjects: set[str], data: bytes | Sequence[bytes]) -> None:
+        """In the default graph, replace every statement whose subject is one of `subjects` (bare
+        IRIs) with the N-Triples `data` (one block, or several loaded in turn)."""
 
 
 class Store:
@@ -60,8 +78,8 @@ class Store:
         raise NotImplementedError
 
     def transaction(self, info: dict[str, Any] | None = None, *,
-                    compact: bool = True) -> contextlib.AbstractContextManager[ox.Store]:
-        """A writable copy of the current graph; committed atomically when the block ends without error.
+                    compact: bool = True) -> contextlib.AbstractContextManager[GraphWriter]:
+        """A writer into a copy of the current graph; committed atomically when the block ends without error.
 
         `info` (a JSON-able dict) may be filled in inside the block; it is saved with the generation.
         `compact=False` skips compacting the database at the end (for small incremental builds).

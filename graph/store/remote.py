@@ -144,7 +144,7 @@ class RemoteStore(Store):
             return {}
 
     @contextlib.contextmanager
-    def transaction(self, info: dict[str, Any] | None = None, *, compact: bool = True) -> Iterator[RemoteWriter]:  # type: ignore[override]
+    def transaction(self, info: dict[str, Any] | None = None, *, compact: bool = True) -> Iterator[RemoteWriter]:
         if not self._lock.acquire(blocking=False):
             from graph.store.base import StoreBusy
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import io
 import threading
+from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
 
 import pyoxigraph as ox
 
@@ -16,10 +16,11 @@ from graph.store.http import HttpClient
 
 
 class RemoteWriter:
-    """What a build writes through (the part of pyoxigraph.Store's interface `graph.build` uses).
+    """What a build writes through into a SPARQL server (graph.store.base.GraphWriter).
 
-    Graphs are not removed at once: `remove_graph` marks a graph, a later `bulk_load` of that graph
-    replaces it with one PUT, and graphs still marked when the build ends are dropped then.
+    Graphs are not removed at once: `remove_graphs` marks them, a later `add_rdf` of such a graph
+    replaces it with one PUT, and graphs still marked when the build ends are dropped then (removal
+    is deferred and silent, so asking the server first whether a graph is there would be wasted).
     """
 
     def __init__(self, http: HttpClient) -> None:
@@ -30,15 +31,16 @@ class RemoteWriter:
         self._count_lock = threading.Lock()
         self._pool: ThreadPoolExecutor | None = None
 
-    def contains_named_graph(self, _graph: ox.NamedNode) -> bool:
-        return True  # removal is deferred and silent, so asking the server first would be wasted
+    def remove_graphs(self, graphs: Iterable[str]) -> None:
+        self._to_drop.update(dict.fromkeys(graphs))
 
-    def remove_graph(self, graph: ox.NamedNode) -> None:
-        self._to_drop[graph.value] = None
-
-    def bulk_load(self, data: bytes, format: ox.RdfFormat = ox.RdfFormat.N_QUADS, **_kw: Any) -> None:
-        """Replace every named graph that `data` (N-Quads) has quads of: one PUT per graph."""
+    def add_rdf(self, data: bytes, format: ox.RdfFormat) -> None:
+        """Replace every named graph that `data` has quads of (one PUT per graph); add its
+        default-graph triples to the knowledge graph."""
         if not data:
+            return
+        if format == ox.RdfFormat.N_TRIPLES:
+            self.add_knowledge(list(ox.parse(data, format)))
             return
         graphs: dict[str, list[ox.Triple]] = {}
         knowledge: list[ox.Triple] = []  # the default graph's: the knowledge graph
@@ -61,8 +63,9 @@ class RemoteWriter:
         for future in [self._pool.submit(self.put_graph, iri, triples) for iri, triples in graphs.items()]:
             future.result()
 
-    def replace_default(self, subjects: set[str], data: bytes) -> None:
+    def replace_default(self, subjects: set[str], data: bytes | Sequence[bytes]) -> None:
         """In the knowledge graph, drop every statement about `subjects`, then add `data` (N-Triples)."""
+        data = data if isinstance(data, bytes) else b"".join(data)
         config = self._http.config
         wrap = (f"WITH <{config.knowledge_graph}> " if config.knowledge_graph else "")
         ordered = sorted(subjects)
