@@ -32,7 +32,6 @@ sys.path.insert(0, str(ROOT / "bench"))
 from bench_build import FLOOR, _generator, run_floor  # noqa: E402
 
 from graph.build.mapper import PageMapper, mapping_context, nquads, series_of_editions  # noqa: E402
-from graph.extract.relations import RelationFinder  # noqa: E402
 from graph.extract.vocabulary import load_vocabulary  # noqa: E402
 from graph.ids import default_entity_base  # noqa: E402
 from graph.map.mentions import extraction_nquads  # noqa: E402
@@ -76,18 +75,18 @@ def main(argv: list[str] | None = None) -> int:
         extractor.extract(sample[0])  # compile-time work (matchers) is not a per-page cost
 
         t0 = time.perf_counter()
-        extractions = [extractor.extract(p) for p in sample]
+        extractions = [extractor.mentions(p) for p in sample]
         extract = time.perf_counter() - t0
-        finder = RelationFinder(extractor)
         t0 = time.perf_counter()
-        claims = [finder.find(p, e) for p, e in zip(sample, extractions, strict=True)]
+        for p, e in zip(sample, extractions, strict=True):  # what extract() adds to mentions()
+            e.claims = extractor.relations.find(p, e)
         relations = time.perf_counter() - t0
         t0 = time.perf_counter()
         chunks, quads = [], 0
-        for page, extraction, found in zip(sample, extractions, claims, strict=True):
+        for page, extraction in zip(sample, extractions, strict=True):
             knowledge, own = page_quads(page, ctx, fingerprint="bench", build_time=mapper.build_time,
                                         translations=[], profile_of=None)
-            count, statements = extraction_nquads(page, extraction, ox.NamedNode(page.permalink), series_of, found,
+            count, statements = extraction_nquads(page, extraction, ox.NamedNode(page.permalink), series_of,
                                                   source=ctx.minter.source(page.rel_path).value)
             chunks.append(nquads([*knowledge, *own]) + statements)
             quads += len(knowledge) + len(own) + count

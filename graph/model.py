@@ -139,6 +139,7 @@ class Extraction:
     kinds: dict[str, str] = field(default_factory=dict)  # iri -> kind of every entity referenced
     tag_links: list[tuple[str, str, str]] = field(default_factory=list)  # (taxonomy, term, entity iri)
     prose: Prose | None = None
+    claims: list[Claim] = field(default_factory=list)  # the relations the post asserts (graph.extract.relations)
 
     def referenced(self) -> list[str]:
         return list(dict.fromkeys(m.iri for m in self.mentions))

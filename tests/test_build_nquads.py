@@ -10,7 +10,6 @@ import pytest
 
 from graph.extract.extractor import Extractor
 from graph.extract.places import gazetteer
-from graph.extract.relations import RelationFinder
 from graph.extract.vocabulary import load_vocabulary
 from graph.ids import default_entity_base
 from graph.map.mentions import extraction_nquads, extraction_quads
@@ -27,11 +26,10 @@ def _check(site_dir: Path) -> int:
     total = 0
     for page in site.pages:
         extraction = extractor.extract(page)
-        claims = RelationFinder(extractor).find(page, extraction)
         graph = ox.NamedNode(page.permalink)
         source = f"https://example.org/id/source/{page.rel_path}"
-        quads = extraction_quads(page, extraction, graph, series_of, claims, source=source)
-        count, data = extraction_nquads(page, extraction, graph, series_of, claims, source=source)
+        quads = extraction_quads(page, extraction, graph, series_of, source=source)
+        count, data = extraction_nquads(page, extraction, graph, series_of, source=source)
         assert count == len(quads), page.rel_path
         assert data == (ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b""), page.rel_path
         total += count

@@ -18,7 +18,6 @@ from graph.extract.relations import (
     ORGANIZER,
     START,
     THEME,
-    RelationFinder,
     parse_dates,
 )
 from graph.extract.vocabulary import load_vocabulary
@@ -28,18 +27,15 @@ from tests.test_extract import BASE, page_of
 
 
 @pytest.fixture(scope="module")
-def finder() -> tuple[Extractor, RelationFinder]:
-    x = Extractor(load_vocabulary(BASE), gazetteer())
-    return x, RelationFinder(x)
+def finder() -> Extractor:
+    return Extractor(load_vocabulary(BASE), gazetteer())
 
 
 def claims_of(finder, markdown: str, **kwargs) -> set[tuple[str, str, str]]:
     """(subject, predicate local name, object) of every claim, IRIs without the base."""
-    x, rf = finder
     page = page_of(markdown, **kwargs)
-    ext = x.extract(page)
     return {(c.subject.removeprefix(BASE), re.split(r"[#/]", c.predicate)[-1], c.object.removeprefix(BASE))
-            for c in rf.find(page, ext)}
+            for c in finder.extract(page).claims}
 
 
 def test_colocation_with_pronoun_in_english(finder) -> None:
@@ -221,7 +217,7 @@ def test_all_research_queries_are_documented() -> None:
 # -- precision rules measured on sites nobody tuned for (issue 14) ----------------------------------
 
 def test_no_global_edition_of_a_series_with_regional_series(finder) -> None:
-    x, _rf = finder
+    x = finder
     page = page_of("Notes\nKubeCon 2025 was great.", date="2025-05-01")
     iris = {m.iri.removeprefix(BASE) for m in x.extract(page).mentions}
     assert "event/kubecon/2025" not in iris and "event/kubecon" in iris  # which KubeCon? say less

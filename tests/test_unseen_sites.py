@@ -10,7 +10,6 @@ import pytest
 from graph.extract.extractor import Extractor
 from graph.extract.matcher import Matcher, is_everyday_label, key_of
 from graph.extract.places import gazetteer
-from graph.extract.relations import RelationFinder
 from graph.extract.text import prose
 from graph.extract.vocabulary import load_vocabulary
 from tests.test_extract import BASE, page_of
@@ -37,9 +36,8 @@ def mentioned(x: Extractor, markdown: str, **kwargs) -> dict[str, str]:
 
 def claims(x: Extractor, markdown: str, **kwargs) -> set[tuple[str, str, str]]:
     page = page_of(markdown, **kwargs)
-    ext = x.extract(page)
     return {(c.subject.removeprefix(BASE), re.split(r"[#/]", c.predicate)[-1], c.object.removeprefix(BASE))
-            for c in RelationFinder(x).find(page, ext)}
+            for c in x.extract(page).claims}
 
 
 # -- everyday words and names ----------------------------------------------------------------------

@@ -16,7 +16,6 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from graph.extract.extractor import Extractor
-from graph.extract.relations import RelationFinder
 from graph.extract.vocabulary import Vocabulary
 from graph.ids import Minter
 from graph.map.mentions import extraction_nquads, mentioned_entities
@@ -70,11 +69,10 @@ class PageMapper:
         knowledge, provenance = page_quads(page, self.ctx, fingerprint=fp, build_time=self.build_time,
                                            translations=translations, profile_of=profile_of)
         extraction = self.extractor().extract(page)
-        claims = RelationFinder(self.extractor()).find(page, extraction)
         said: list[tuple[str, str, str]] = []
         count, own = extraction_nquads(page, extraction, ox.NamedNode(page.permalink), self.series_of,
-                                       claims, said, source=self.ctx.minter.source(page.rel_path).value)
-        mentioned = [f"<{iri}>" for iri in mentioned_entities(extraction, self.series_of, claims)]
+                                       said, source=self.ctx.minter.source(page.rel_path).value)
+        mentioned = [f"<{iri}>" for iri in mentioned_entities(extraction, self.series_of)]
         post = f"<{page.permalink}>"
         pairs = {(f"<{X_SCHEMA.mentions.value}>", e) for e in mentioned}
         pairs |= {(f"<{X_SCHEMA.about.value}>", f"<{iri}>") for iri in extraction.about}

@@ -5,8 +5,9 @@ names come from one matcher pass (graph.extract.matcher), an ambiguous one kept 
 (graph.extract.name_context); editions of event series from the words around a series' name
 (graph.extract.edition_mentions, the editions themselves from graph.extract.editions); places from
 the gazetteer when the context says they are places (graph.extract.place_mentions); unknown
-events, projects and organisations from how they are named (graph.extract.new_names). Nothing here
-knows about particular posts.
+events, projects and organisations from how they are named (graph.extract.new_names); then the
+relations the post states between them (graph.extract.relations), so that `extract` returns a
+finished `Extraction`. Nothing here knows about particular posts.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from graph.extract.new_names import find_new_names
 from graph.extract.patterns import capitalised_runs
 from graph.extract.place_mentions import PlaceFinder, without_series_regions
 from graph.extract.places import Gazetteer, gazetteer
+from graph.extract.relations import RelationFinder
 from graph.extract.text import Prose, prose
 from graph.extract.vocabulary import Entry, Vocabulary, load_vocabulary
 from graph.model import Extraction, Mention, NewEntity, Page
@@ -43,6 +45,7 @@ class Extractor:
         self.base = vocabulary.base
         self.matcher = Matcher(vocabulary.entries.values())
         self.editions = Editions(vocabulary, gazetteer)  # the relation finder asks it too
+        self.relations = RelationFinder(self.editions, vocabulary)
         self.places = PlaceFinder(vocabulary, gazetteer)
         self._sites_of = SitesOf(vocabulary)
         self._labels: dict | None = None  # see term_entity
@@ -74,6 +77,15 @@ class Extractor:
 
     # -- the whole page -------------------------------------------------------------------------
     def extract(self, page: Page) -> Extraction:
+        """Everything the post says: its mentions, the entities it defines, and the relations it
+        asserts between them (`claims`; an edition a relation names but the text did not write out
+        is among the entities)."""
+        out = self.mentions(page)
+        out.claims = self.relations.find(page, out)
+        return out
+
+    def mentions(self, page: Page) -> Extraction:
+        """The post's mentions and the entities it defines, without the relations between them."""
         doc = prose(page.text, page.body_offset)
         out = Extraction(prose=doc)
         year = page.date.year if page.date is not None else None

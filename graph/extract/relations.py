@@ -1,41 +1,38 @@
 """Relations between the entities of a post, each with the sentence that supports it.
 
-Built on an `Extraction` (graph.extract.extractor), in this order: co-location of events
+Run by `Extractor.extract` on the post's mentions, in this order: co-location of events
 (graph.extract.colocation), where an edition takes place (graph.extract.locations), when
 (graph.extract.dates), who organises it (graph.extract.organizers), and which themes and projects
 it featured (graph.extract.featured). Every relation is a `Claim` (graph.extract.claims) with a span
 of the source file, a method and a confidence; graph.map.mentions writes them as `pg:Claim`s next
 to the statements themselves. A relation may name an edition the text did not write out ("FluxCon
 … co-located with KubeCon Europe 2026"): graph.extract.editions finds or mints it and records it in
-the extraction, as it does for the extractor.
+the extraction, as it does for the mentions; `Extractor.extract` returns the extraction only then.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from graph.extract.claims import COLOCATED, END, FEATURES, LOCATION, ORGANIZER, START, THEME
 from graph.extract.colocation import Colocation
 from graph.extract.dates import MONTHS, Dates, parse_dates
+from graph.extract.editions import Editions
 from graph.extract.featured import Featured
 from graph.extract.locations import Locations
 from graph.extract.organizers import Organizers
 from graph.extract.positions import ByStart
+from graph.extract.vocabulary import Vocabulary
 from graph.model import Claim, Extraction, Page
-
-if TYPE_CHECKING:
-    from graph.extract.extractor import Extractor
 
 __all__ = ["COLOCATED", "END", "FEATURES", "LOCATION", "MONTHS", "ORGANIZER", "START", "THEME", "Claim",
            "RelationFinder", "parse_dates"]
 
 
 class RelationFinder:
-    """Finds the claims of one post, with the extractor's vocabulary and editions."""
+    """Finds the claims of one post, with the extractor's vocabulary and editions (its part of
+    `Extractor.extract`)."""
 
-    def __init__(self, extractor: Extractor) -> None:
-        self.editions = extractor.editions
-        vocabulary = extractor.vocabulary
+    def __init__(self, editions: Editions, vocabulary: Vocabulary) -> None:
+        self.editions = editions
         self.colocation = Colocation(self.editions, vocabulary)
         self.locations = Locations(vocabulary)
         self.dates = Dates(self.editions, vocabulary)
@@ -43,6 +40,8 @@ class RelationFinder:
         self.featured = Featured(self.editions)
 
     def find(self, page: Page, ext: Extraction) -> list[Claim]:
+        """The claims of the post whose mentions are `ext`; an edition a claim names that the text
+        did not write out is added to `ext.entities`."""
         doc = ext.prose
         if doc is None:
             return []

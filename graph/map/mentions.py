@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 
 import pyoxigraph as ox
 
@@ -55,7 +55,7 @@ def parse_span(iri: str) -> tuple[str, int, int] | None:
 
 
 def extraction_quads(page: Page, ext: Extraction, graph: ox.NamedNode,
-                     series_of: dict[str, str] | None = None, claims: Sequence[Claim] = (), *,
+                     series_of: dict[str, str] | None = None, *,
                      source: str) -> list[ox.Quad]:
     """Quads for a post's extraction, all in `graph` (the post's named graph).
 
@@ -68,12 +68,12 @@ def extraction_quads(page: Page, ext: Extraction, graph: ox.NamedNode,
     def add(s: ox.NamedNode, p: ox.NamedNode, o: ox.NamedNode | ox.Literal) -> None:
         quads.append(ox.Quad(s, p, o, graph))
 
-    _statements(add, page, ext, series_of, claims, source)
+    _statements(add, page, ext, series_of, source)
     return quads
 
 
 def extraction_nquads(page: Page, ext: Extraction, graph: ox.NamedNode,
-                      series_of: dict[str, str] | None = None, claims: Sequence[Claim] = (),
+                      series_of: dict[str, str] | None = None,
                       statements: list[tuple[str, str, str]] | None = None, *, source: str) -> tuple[int, bytes]:
     """The same statements as `extraction_quads`, in the same order, as N-Quads: (count, bytes).
 
@@ -93,16 +93,16 @@ def extraction_nquads(page: Page, ext: Extraction, graph: ox.NamedNode,
         if statements is not None and subject != own[0] and not subject.startswith(own[1]):
             statements.append((subject, str(p), str(o)))
 
-    _statements(add, page, ext, series_of, claims, source)
+    _statements(add, page, ext, series_of, source)
     return len(lines), "".join(lines).encode()
 
 
-def passing_topics(ext: Extraction, claims: Sequence[Claim] = ()) -> set[str]:
+def passing_topics(ext: Extraction) -> set[str]:
     """Themes the post only touches in passing: named once, in running text, and no relation of
     the post is about them ("cost efficiency" in a list of benefits). They are not what the post
     mentions; a theme named in the title, a heading, the tags, twice or more, or in a relation is."""
     count: Counter[str] = Counter()
-    prominent: set[str] = {c.object for c in claims}
+    prominent: set[str] = {c.object for c in ext.claims}
     for m in ext.mentions:
         if m.kind == "topic":
             count[m.iri] += 1
@@ -111,12 +111,11 @@ def passing_topics(ext: Extraction, claims: Sequence[Claim] = ()) -> set[str]:
     return {iri for iri, n in count.items() if n < 2 and iri not in prominent}
 
 
-def mentioned_entities(ext: Extraction, series_of: dict[str, str] | None = None,
-                       claims: Sequence[Claim] = ()) -> list[str]:
+def mentioned_entities(ext: Extraction, series_of: dict[str, str] | None = None) -> list[str]:
     """Every entity the post refers to, with the series of each edition it names."""
     out: dict[str, None] = {}
-    passing = passing_topics(ext, claims)
-    for iri in _referenced_with_claims(ext, claims):
+    passing = passing_topics(ext)
+    for iri in _referenced_with_claims(ext):
         if iri in passing:
             continue
         out.setdefault(iri)
@@ -126,37 +125,36 @@ def mentioned_entities(ext: Extraction, series_of: dict[str, str] | None = None,
     return list(out)
 
 
-def _referenced_with_claims(ext: Extraction, claims: Sequence[Claim]) -> list[str]:
+def _referenced_with_claims(ext: Extraction) -> list[str]:
     """What the post names, and the editions its claims name beside them ("co-located with the
     Cumbre …" in a post of 2024 names that year's Cumbre)."""
     out = dict.fromkeys(ext.referenced())
-    for c in claims:
+    for c in ext.claims:
         for iri in (c.subject, c.object):
             if iri in ext.entities and ext.entities[iri].kind == "event" and iri in ext.kinds:
                 out.setdefault(iri)
     return list(out)
 
 
-def _statements(add: Add, page: Page, ext: Extraction, series_of: dict[str, str] | None,
-                claims: Sequence[Claim], source: str) -> None:
+def _statements(add: Add, page: Page, ext: Extraction, series_of: dict[str, str] | None, source: str) -> None:
     post = ox.NamedNode(page.permalink)
-    for iri in mentioned_entities(ext, series_of, claims):
+    for iri in mentioned_entities(ext, series_of):
         add(post, X_SCHEMA.mentions, ox.NamedNode(iri))
     for iri in ext.about:
         add(post, X_SCHEMA.about, ox.NamedNode(iri))
-    for iri in _referenced_with_claims(ext, claims):  # an edition this post names is of a series
+    for iri in _referenced_with_claims(ext):  # an edition this post names is of a series
         series = ext.entities[iri].series if iri in ext.entities else None
         if series:
             add(ox.NamedNode(iri), X_SCHEMA.superEvent, ox.NamedNode(series))
     for entity in ext.entities.values():
         if entity.iri in ext.kinds:
             _entity(add, entity, page.lang)
-    for claim in claims:
+    for claim in ext.claims:
         _claim(add, page, ext, claim, source)
     first: dict[str, Mention] = {}
     count: Counter[str] = Counter()
     best: dict[str, float] = {}
-    passing = passing_topics(ext, claims)
+    passing = passing_topics(ext)
     for mention in ext.mentions:  # sorted by span: the first is the earliest
         if mention.iri in passing:
             continue
