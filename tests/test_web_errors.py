@@ -57,3 +57,31 @@ def test_serve_options_are_the_settings() -> None:
         assert s.option in text, s.name
         if not isinstance(s.default, bool):
             assert f"[default: {s.default}]" in text, s.name
+
+
+def test_a_select_is_not_drawn_as_a_graph(client) -> None:
+    r = client.get("/graph/data.json", query_string={"query": "SELECT * WHERE { ?s ?p ?o }"})
+    assert r.status_code == 400 and b"SELECT queries cannot be shown here" in r.data
+    assert b"CONSTRUCT and DESCRIBE" in r.data
+
+
+def test_pages_get_terms_from_the_query_worker(content_store) -> None:
+    """The query page and the graph page take the answer's terms across the worker's pipe, not a
+    serialised body they would parse back; truncation is counted the same way."""
+    import pyoxigraph as ox
+
+    from graph.query.executor import Executor, QueryRequest
+
+    executor = Executor(content_store, timeout=10, workers=1)
+    try:
+        assert content_store.queries_run == "worker"  # the answer really crosses a process boundary
+        select = executor.run(QueryRequest(query="SELECT ?s ?o WHERE { ?s a ?o } ORDER BY ?s", terms=True, max_rows=2))
+        assert select.kind == "select" and select.body == b"" and select.variables == ["s", "o"]
+        assert len(select.terms) == 2 and select.truncated and select.rows == 2
+        assert all(isinstance(t, ox.NamedNode) for row in select.terms for t in row)
+        graph = executor.run(QueryRequest(query="CONSTRUCT WHERE { ?s a ?o } LIMIT 3", terms=True))
+        assert graph.kind == "graph" and len(graph.terms) == 3 and not graph.truncated
+        assert all(isinstance(t, ox.Triple) for t in graph.terms)
+        assert executor.run(QueryRequest(query="ASK { ?s ?p ?o }", terms=True)).terms is True
+    finally:
+        executor.close()

@@ -9,7 +9,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, NoReturn
 
-import pyoxigraph as ox
 import pyvis
 from flask import (
     Blueprint,
@@ -25,10 +24,9 @@ from flask import (
 from graph import __version__
 from graph.explore import network
 from graph.explore.entity import LANGS
-from graph.query.executor import QueryRequest, check
+from graph.query.executor import QueryRequest
 
 from .common import bad, entity_graph, int_arg, page_lang, per_generation
-from .settings import setting
 
 bp = Blueprint("graphview", __name__)
 VIS_DIR = Path(pyvis.__file__).parent / "lib" / "vis-9.1.2"
@@ -143,11 +141,9 @@ def vis_asset(name: str) -> Response:
 
 def _construct(query: str, view: network.View) -> dict[str, Any]:
     # a refused, malformed or endless query raises; web.errors answers it (403, 400, 503)
-    if check(query, setting("allow_service")) != "graph":
-        bad("only CONSTRUCT and DESCRIBE queries can be drawn as a graph")
-    req = QueryRequest(query=query, graph_format="ntriples", max_rows=network.MAX_LIMIT * 10)
+    req = QueryRequest(query=query, max_rows=network.MAX_LIMIT * 10, terms=True, kinds=("graph",))
     answer = current_app.extensions["postgraph.executor"].run(req)
-    triples = list(ox.parse(answer.body, format=ox.RdfFormat.N_TRIPLES))
+    triples = answer.terms
     eg = entity_graph(_labels())[1] if current_app.extensions["postgraph.store"].snapshot() is not None else None
     out = network.construct_network(triples, eg, limit=view.limit if request.args.get("limit") else network.MAX_LIMIT)
     if answer.truncated:

@@ -40,6 +40,7 @@ from graph.query.executor import (
     QueryInvalid,
     QueryRefused,
     QueryRequest,
+    QueryResponse,
     QueryTimeout,
     check,
 )
@@ -187,13 +188,7 @@ def query_page() -> str | tuple[str, int]:
     table: dict | None = None
     if query.strip():
         try:
-            kind = check(query, setting("allow_service"))
-            if kind == "graph":
-                req = QueryRequest(query=query, graph_format="ntriples", max_rows=1000)
-            else:
-                req = QueryRequest(query=query, result_format="json", max_rows=1000)
-            answer = _executor().run(req)
-            table = _table(answer, kind)
+            table = _table(_executor().run(QueryRequest(query=query, max_rows=1000, terms=True)))
             _label_cells(table)
         except (QueryInvalid, QueryRefused, QueryTimeout, NoGraph) as exc:  # shown in the page
             error = str(exc)
@@ -239,38 +234,26 @@ def _label_cells(table: dict) -> None:
                     cell["text"] = found[cell["iri"]]
 
 
-def _table(answer, kind: str) -> dict:
-    import json
-
-    if kind == "ask":
-        return {"kind": "ask", "vars": ["result"], "rows": [[{"text": json.loads(answer.body)["boolean"]}]],
-                "truncated": False}
-    if kind == "graph":
-        rows = []
-        for t in ox.parse(answer.body, format=ox.RdfFormat.N_TRIPLES):
-            rows.append([_cell(t.subject), _cell(t.predicate), _cell(t.object)])
+def _table(answer: QueryResponse) -> dict:
+    """The page's table of an answer's terms (QueryRequest.terms)."""
+    if answer.kind == "ask":
+        return {"kind": "ask", "vars": ["result"], "rows": [[{"text": answer.terms}]], "truncated": False}
+    if answer.kind == "graph":
+        rows = [[_cell(t.subject), _cell(t.predicate), _cell(t.object)] for t in answer.terms]
         return {"kind": "graph", "vars": ["subject", "predicate", "object"], "rows": rows,
                 "truncated": answer.truncated}
-    data = json.loads(answer.body)
-    names = data["head"]["vars"]
-    rows = [[_json_cell(b.get(n)) for n in names] for b in data["results"]["bindings"]]
-    return {"kind": "select", "vars": names, "rows": rows, "truncated": answer.truncated}
+    rows = [[_cell(term) for term in row] for row in answer.terms]
+    return {"kind": "select", "vars": answer.variables, "rows": rows, "truncated": answer.truncated}
 
 
 def _cell(term: object) -> dict:
+    if term is None:
+        return {"text": ""}
     if isinstance(term, ox.NamedNode):
         return {"iri": term.value, "text": short_iri(term.value)}
     if isinstance(term, ox.Literal):
         return {"text": term.value, "lang": term.language}
     return {"text": str(term)}
-
-
-def _json_cell(binding: dict | None) -> dict:
-    if binding is None:
-        return {"text": ""}
-    if binding["type"] == "uri":
-        return {"iri": binding["value"], "text": short_iri(binding["value"])}
-    return {"text": binding["value"], "lang": binding.get("xml:lang")}
 
 
 # -- Linked Data -------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ the hard limit (documented; `postgraph serve` always uses an on-disk or remote s
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing as mp
 import os
 import re
@@ -29,7 +30,7 @@ from graph.query.results import (
     serialize_solutions,
     serialize_triples,
 )
-from graph.query.sparql import QueryError, run
+from graph.query.sparql import Answer, QueryError, run
 from graph.store.local import Store
 
 
@@ -57,15 +58,24 @@ class QueryRequest:
     default_graphs: list[str] = field(default_factory=list)
     named_graphs: list[str] = field(default_factory=list)
     max_rows: int = 10_000
+    #: For this program's own pages (the query page's table, the graph page): the answer's terms in
+    #: `QueryResponse.terms` instead of a serialised body the page would only parse back.
+    terms: bool = False
+    #: The kinds of query the caller can show ("graph" for the graph page); others are QueryInvalid.
+    kinds: tuple[str, ...] = ("select", "ask", "graph")
 
 
 @dataclass
 class QueryResponse:
     kind: str  # select, ask, graph
-    body: bytes
+    body: bytes  # empty with QueryRequest.terms
     media_type: str
     rows: int
     truncated: bool
+    variables: list[str] = field(default_factory=list)  # a SELECT's, in order
+    #: with QueryRequest.terms: a bool (ASK), rows of pyoxigraph terms or None (SELECT), or
+    #: pyoxigraph Triples (CONSTRUCT, DESCRIBE); pickled across the worker's pipe as they are
+    terms: Any = None
 
 
 _STRINGS_AND_COMMENTS = re.compile(r'"""(?:.|\n)*?"""|\'\'\'(?:.|\n)*?\'\'\'|"(?:[^"\\\n]|\\.)*"|'
@@ -77,6 +87,7 @@ _PROLOGUE = re.compile(r"\A\s*(?:(?:PREFIX\s+[^\s:]*:|BASE)\s*)*", re.I)
 _FORM = re.compile(r"(SELECT|ASK|CONSTRUCT|DESCRIBE)\b|(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)\b",
                    re.I)
 _KINDS = {"select": "select", "ask": "ask", "construct": "graph", "describe": "graph"}
+_KIND_NAMES = {"select": "SELECT", "ask": "ASK", "graph": "CONSTRUCT and DESCRIBE"}
 
 
 _PREFIX_DECLARED = re.compile(r"\bPREFIX\s+([A-Za-z][\w.-]*)?:", re.I)
@@ -126,6 +137,8 @@ def execute(store: ox.Store, request: QueryRequest) -> QueryResponse:
     serialise at most `max_rows` results. Raises QueryError."""
     answer = run(store, request.query, default_graph=[ox.NamedNode(g) for g in request.default_graphs] or None,
                  named_graphs=[ox.NamedNode(g) for g in request.named_graphs] or None)
+    if request.terms:
+        return _terms(answer, request.max_rows)
     if answer.kind == "ask":
         body = serialize_boolean(bool(answer.result), request.result_format)
         return QueryResponse("ask", body, RESULT_MEDIA_TYPES[request.result_format], 1, False)
@@ -134,6 +147,20 @@ def execute(store: ox.Store, request: QueryRequest) -> QueryResponse:
         return QueryResponse("graph", body, GRAPH_MEDIA_TYPES[request.graph_format], rows, truncated)
     body, rows, truncated = serialize_solutions(answer.result, request.result_format, request.max_rows)
     return QueryResponse("select", body, RESULT_MEDIA_TYPES[request.result_format], rows, truncated)
+
+
+def _terms(answer: Answer, max_rows: int) -> QueryResponse:
+    """At most `max_rows` of the answer, as terms (QueryRequest.terms)."""
+    if answer.kind == "ask":
+        return QueryResponse("ask", b"", "", 1, False, terms=bool(answer.result))
+    if answer.kind == "graph":
+        triples = list(itertools.islice(answer.result, max_rows + 1))
+        return QueryResponse("graph", b"", "", min(len(triples), max_rows), len(triples) > max_rows,
+                             terms=triples[:max_rows])
+    names = [v.value for v in answer.result.variables]
+    rows = [[solution[n] for n in names] for solution in itertools.islice(answer.result, max_rows + 1)]
+    return QueryResponse("select", b"", "", min(len(rows), max_rows), len(rows) > max_rows, names,
+                         terms=rows[:max_rows])
 
 
 def _invalid(request: QueryRequest, exc: QueryError) -> QueryInvalid:
@@ -226,7 +253,10 @@ class Executor:
 
         Under a time budget (graph.deadline) the query gets at most what is left of it, and past it
         is stopped the same way (its worker killed), raising deadline.OverBudget."""
-        check(request.query, self.allow_service)
+        kind = check(request.query, self.allow_service)
+        if kind not in request.kinds:
+            raise QueryInvalid(f"{_KIND_NAMES[kind]} queries cannot be shown here; this takes "
+                               + " and ".join(_KIND_NAMES[k] for k in request.kinds) + " queries")
         deadline.check()
         left = deadline.remaining()
         timeout = self.timeout if left is None else min(self.timeout, left)
