@@ -143,7 +143,7 @@ def _construct(query: str, view: network.View) -> dict[str, Any]:
     # a refused, malformed or endless query raises; web.errors answers it (403, 400, 503)
     req = QueryRequest(query=query, max_rows=network.MAX_LIMIT * 10, terms=True, kinds=("graph",))
     answer = current_app.extensions["postgraph.executor"].run(req)
-    triples = answer.terms
+    triples = answer.terms()[1]
     eg = entity_graph(_labels())[1] if current_app.extensions["postgraph.store"].snapshot() is not None else None
     out = network.construct_network(triples, eg, limit=view.limit if request.args.get("limit") else network.MAX_LIMIT)
     if answer.truncated:

@@ -236,14 +236,15 @@ def _label_cells(table: dict) -> None:
 
 def _table(answer: QueryResponse) -> dict:
     """The page's table of an answer's terms (QueryRequest.terms)."""
+    names, terms = answer.terms()
     if answer.kind == "ask":
-        return {"kind": "ask", "vars": ["result"], "rows": [[{"text": answer.terms}]], "truncated": False}
+        return {"kind": "ask", "vars": ["result"], "rows": [[{"text": terms}]], "truncated": False}
     if answer.kind == "graph":
-        rows = [[_cell(t.subject), _cell(t.predicate), _cell(t.object)] for t in answer.terms]
+        rows = [[_cell(t.subject), _cell(t.predicate), _cell(t.object)] for t in terms]
         return {"kind": "graph", "vars": ["subject", "predicate", "object"], "rows": rows,
                 "truncated": answer.truncated}
-    rows = [[_cell(term) for term in row] for row in answer.terms]
-    return {"kind": "select", "vars": answer.variables, "rows": rows, "truncated": answer.truncated}
+    rows = [[_cell(term) for term in row] for row in terms]
+    return {"kind": "select", "vars": names, "rows": rows, "truncated": answer.truncated}
 
 
 def _cell(term: object) -> dict:
