@@ -1,7 +1,7 @@
 """Time budgets for work done on someone's behalf: a deadline that the work itself checks.
 
 A web request (graph.* functions called by web/) runs under `budget(seconds)`. Every store query
-made through `graph.query.run` checks it before it starts and while its rows are read, and long
+made through `graph.query.sparql.run` checks it before it starts and while its rows are read, and long
 loops in Python call `check()`: once the deadline has passed they raise `OverBudget`, so the work
 stops at its next query or its next rows instead of running on after nobody waits for it. A
 single store query that is already running cannot be interrupted (pyoxigraph has no cancel), but

@@ -1,4 +1,4 @@
-"""graph.analysis, `postgraph analyze` and the /analysis pages, on the osslat site and content/."""
+"""graph.explore.analysis, `postgraph analyze` and the /analysis pages, on the osslat site and content/."""
 
 from __future__ import annotations
 

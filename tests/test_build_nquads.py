@@ -1,4 +1,4 @@
-"""The build's fast path writes N-Quads text directly (graph.mentions.extraction_nquads): it must
+"""The build's fast path writes N-Quads text directly (graph.map.mentions.extraction_nquads): it must
 give exactly the bytes pyoxigraph writes for the same quads, so the graph is unchanged."""
 
 from __future__ import annotations

@@ -136,7 +136,7 @@ def _app_server(store, seconds: float) -> Iterator[tuple[str, object]]:
 
 
 def test_an_entity_page_over_budget_stops_its_work_and_says_so(content_store, monkeypatch) -> None:
-    """An entity page whose work (here: reading an endless query through graph.query.run, as its
+    """An entity page whose work (here: reading an endless query through graph.query.sparql.run, as its
     real queries are read) passes the budget: its reading stops there, and the page is a 503 in
     HTML, while the graph page is served in the meantime."""
     from web import explore

@@ -1,7 +1,7 @@
 """Every request's time budget (`postgraph serve --request-timeout`): work past it answers 503.
 
 Each request but the exempt ones below runs under graph.deadline's budget: the store queries of
-its view check it (graph.query.run), long loops too, the killable SPARQL workers take what is
+its view check it (graph.query.sparql.run), long loops too, the killable SPARQL workers take what is
 left as their time limit, and a wait for a value computed once per store generation (the entity
 graph, the search index) lasts at most what is left. Past it the view's work stops at its next
 check and the request answers 503 with a message (web.errors), as HTML, JSON or plain text as the

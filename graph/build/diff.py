@@ -73,7 +73,7 @@ def _term(term: Any) -> str:
 # -- reading graphs from any store's snapshot -------------------------------------------------------
 
 def graph_names(snapshot: Any) -> list[str]:
-    """Named graphs, without a server's bookkeeping (graph.remote keeps its report in urn:postgraph:…)."""
+    """Named graphs, without a server's bookkeeping (graph.store.remote keeps its report in urn:postgraph:…)."""
     rows = snapshot.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
     return sorted(r["g"].value for r in rows
                   if isinstance(r["g"], ox.NamedNode) and not r["g"].value.startswith("urn:postgraph:"))

@@ -3,7 +3,7 @@
 A build writes each changed post's named graph whole; the default graph is changed subject by
 subject: the statements whose subject is a changed post, an article or site fact, or an entity
 one of the changed posts talks about (before or after the change) are replaced by their new
-consolidated form (graph.consolidate). What unchanged posts say is read back from the store as
+consolidated form (graph.build.consolidate). What unchanged posts say is read back from the store as
 it was before the build, so an incremental build re-consolidates only what it touched, on the
 embedded store and on a SPARQL server alike.
 """

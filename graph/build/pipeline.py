@@ -5,7 +5,7 @@ Incremental by design: every page's graph records a fingerprint of everything it
 again; a changed page replaces only its own named graph; a page that is gone loses its graph.
 The knowledge graph (the default graph) is then brought up to date for what changed only: the
 changed pages' own facts, the site-wide facts when they changed, and the entities the changed
-pages talk about, re-consolidated (graph.knowledge, graph.consolidate).
+pages talk about, re-consolidated (graph.build.knowledge, graph.build.consolidate).
 When nothing changed, no new store generation is written at all.
 
 What to map is found by graph.build.plan (fingerprints, translations, author profiles); a page is
@@ -95,7 +95,7 @@ class BuildOptions:
     workers: int | None = None  # processes that read and map pages; default: one per core
     max_file_bytes: int = MAX_FILE_BYTES  # larger content files are skipped with a message
     # A page may take this many seconds per MB of its file (and at least this many) to be read, and
-    # again to be mapped; 0: no budgets, pages are read and mapped in this process (graph.workers).
+    # again to be mapped; 0: no budgets, pages are read and mapped in this process (graph.build.workers).
     page_timeout: float = PAGE_TIMEOUT
     page_memory: float | None = PAGE_MEMORY  # MB one page may use (beyond its worker's own); None: no limit
 
@@ -172,7 +172,7 @@ def _record_if_news(store: Store, report: BuildReport, options: BuildOptions) ->
 
 
 def _options_info(options: BuildOptions) -> dict[str, Any]:
-    """What `postgraph diff` needs to redo this build's planning later (see graph.diff)."""
+    """What `postgraph diff` needs to redo this build's planning later (see graph.build.diff)."""
     return {"drafts": options.drafts, "future": options.future, "expired": options.expired,
             "entity_base": options.entity_base}
 
@@ -198,7 +198,7 @@ def build(store: Store, options: BuildOptions, progress: Progress | None = None,
     threshold = gc.get_threshold()
     gc.set_threshold(max(threshold[0], YOUNG_COLLECTION), *threshold[1:])
     gc.freeze()
-    # Pages are read and mapped in worker processes, each page under a budget (graph.workers); the
+    # Pages are read and mapped in worker processes, each page under a budget (graph.build.workers); the
     # first worker starts now, while this process reads the configuration and lists the files.
     pool = PagePool(Budget(options.page_timeout, options.page_memory or None), options.workers) \
         if options.page_timeout > 0 else None

@@ -203,7 +203,7 @@ class PagePool:
 
     def read(self, items: Sequence[tuple[Any, ...]], sizes: Sequence[int], what: Callable[[int], str]
              ) -> Iterator[Any]:
-        """`graph.site.read_content(*item)` for each item."""
+        """`graph.read.site.read_content(*item)` for each item."""
         yield from self._run("read", list(items), sizes, what)
 
     def expect(self, entity_base: str, site_title: str | None) -> None:

@@ -1,4 +1,4 @@
-"""`postgraph analyze`: network analysis of the entity graph from the command line (see graph.analysis)."""
+"""`postgraph analyze`: network analysis of the entity graph from the command line (see graph.explore.analysis)."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ KINDS = ["event", "series", "project", "organization", "place", "topic"]
 
 
 class _LazyAnalysis:
-    """graph.analysis (networkx, numpy, scipy: a third of a second) is imported when an analyze
+    """graph.explore.analysis (networkx, numpy, scipy: a third of a second) is imported when an analyze
     command runs, not by every `postgraph` command that imports this module."""
 
     def __getattr__(self, name: str) -> Any:

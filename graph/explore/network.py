@@ -1,6 +1,6 @@
 """What the graph page draws: bounded, filtered subgraphs of the entity graph as vis-network data.
 
-The entity graph comes from graph.analysis.project. A browser cannot lay out tens of thousands
+The entity graph comes from graph.explore.analysis.project. A browser cannot lay out tens of thousands
 of nodes, so every view is bounded: the most central nodes (PageRank) that pass the filters, with
 a count of what was left out. Node and edge records are plain dicts made here (pyvis' Network
 checks every edge and takes seconds for a few thousand); the page (web/static/graph.js) hands

@@ -8,7 +8,7 @@ fragment, `<…/source/content/x.md#char=120,135>`: characters 120 to 135 of the
 text, the same offsets the extractor used (`span_iri`, `parse_span`).
 Entities the vocabulary does not define (editions, places, unknown names) get their type and the
 name this post gives them; their consolidated description is the knowledge graph's
-(graph.consolidate). IRIs are the post IRI plus a fragment named by a hash of what it is about,
+(graph.build.consolidate). IRIs are the post IRI plus a fragment named by a hash of what it is about,
 so the same text always gives the same IRIs.
 """
 
@@ -80,7 +80,7 @@ def extraction_nquads(page: Page, ext: Extraction, graph: ox.NamedNode,
     What builds use: terms print themselves in N-Triples syntax (`str(term)`), the same bytes
     `pyoxigraph.serialize` writes (tests/test_build.py checks), without making a Quad of each.
     `statements`, when given, receives what the post says about entities (subject, predicate,
-    object in N-Triples syntax): the input of consolidation (graph.consolidate).
+    object in N-Triples syntax): the input of consolidation (graph.build.consolidate).
     """
     tail = f" {graph} .\n"
     lines: list[str] = []

@@ -164,7 +164,7 @@ def _invalid(request: QueryRequest, exc: QueryError) -> QueryInvalid:
 
 
 def _execute_remote(snapshot: Any, request: QueryRequest, timeout: float) -> QueryResponse:
-    """Run a query on a remote store's server (graph.remote): its answer is awaited at most `timeout` s."""
+    """Run a query on a remote store's server (graph.store.remote): its answer is awaited at most `timeout` s."""
     from graph.store.http import RemoteError, RemoteTimeout
 
     snapshot.timeout = timeout

@@ -37,7 +37,7 @@ def export(store: ox.Store, fmt: str, out: IO[bytes], extra: Iterable[ox.Triple]
     `entity_base` (the IRI the build minted the site's entities under, `store.info()["entity_base"]`)
     gets the prefix `id:` in the formats that take prefixes, as in `postgraph query`'s tables."""
     extra = list(extra)
-    if not isinstance(store, ox.Store):  # a remote store's graph: streamed over HTTP (graph.remote)
+    if not isinstance(store, ox.Store):  # a remote store's graph: streamed over HTTP (graph.store.remote)
         store.export(fmt, out)
         if extra:
             spec = FORMATS[fmt]

@@ -1,6 +1,6 @@
 """What a site's pages learn from each other: branch dates, bundle resources, sections, translations.
 
-Split from `graph.site`, which builds the pages; these run once every page of the site is known.
+Split from `graph.read.site`, which builds the pages; these run once every page of the site is known.
 """
 
 from __future__ import annotations

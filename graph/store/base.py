@@ -1,5 +1,5 @@
 """The store interface every kind of store implements (embedded, in memory, a SPARQL server), and
-its errors. Its own module so that the implementations (graph.store, graph.remote) and their
+its errors. Its own module so that the implementations (graph.store.local, graph.store.remote) and their
 helpers import it without importing each other."""
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """HTTP to a SPARQL server: where it is (`RemoteConfig`, from environment variables), credentials
 (Basic, Bearer or Digest; never logged), and one kept-alive connection per thread (`HttpClient`).
-Used by `graph.remote`, which speaks the SPARQL protocols over it."""
+Used by `graph.store.remote`, which speaks the SPARQL protocols over it."""
 
 from __future__ import annotations
 

@@ -305,7 +305,7 @@ def _atomic_write(path: Path, text: str) -> None:
 
 
 def open_store(spec: str | Path | None = None) -> Store:
-    """`memory`, an http(s) URL of a SPARQL 1.1 server (see graph.remote), or a directory
+    """`memory`, an http(s) URL of a SPARQL 1.1 server (see graph.store.remote), or a directory
     (created on first build). Default: `./.postgraph`."""
     spec = str(spec) if spec is not None else DEFAULT_STORE
     if spec == MEMORY:

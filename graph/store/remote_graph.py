@@ -129,7 +129,7 @@ class RemoteGraph:
             yield ox.Quad(t.subject, t.predicate, t.object, node)
 
     def export(self, fmt: str, out: IO[bytes]) -> None:
-        """Stream the whole graph to `out` (see graph.export): never held in memory whole."""
+        """Stream the whole graph to `out` (see graph.query.export): never held in memory whole."""
         spec = formats.get(fmt, formats.GRAPH)
         prefixes = spec.prefix_map()
         knowledge = sorted(self.knowledge_triples(), key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
@@ -142,7 +142,7 @@ class RemoteGraph:
                 if iri != self._http.config.knowledge_graph:
                     ox.serialize(self.graph_quads(iri), out, format=spec.rdf_format)
             return
-        # single-graph formats carry the knowledge graph, grouped by subject (graph.export)
+        # single-graph formats carry the knowledge graph, grouped by subject (graph.query.export)
         ox.serialize(knowledge, out, format=spec.rdf_format, prefixes=prefixes)
 
     def knowledge_triples(self) -> list[ox.Triple]:
