@@ -28,6 +28,8 @@ import pyoxigraph as ox
 
 from graph.build.pipeline import BuildOptions, BuildReport, build
 from graph.build.plan import existing_fingerprints
+from graph.store import base
+from graph.store.base import GraphView
 from graph.store.local import Store
 
 
@@ -83,25 +85,16 @@ def graph_names(snapshot: Any) -> list[str]:
 KNOWLEDGE = "knowledge graph (default graph)"
 
 
-def graph_quads(snapshot: Any, iri: str) -> list[ox.Quad]:
+def graph_quads(snapshot: GraphView, iri: str) -> list[ox.Quad]:
     if iri == KNOWLEDGE:
         return knowledge_quads(snapshot)
-    node = ox.NamedNode(iri)
-    if isinstance(snapshot, ox.Store):
-        return list(snapshot.quads_for_pattern(None, None, None, node))
-    return list(snapshot.graph_quads(iri))  # a remote store's graph (graph.store.remote_graph.RemoteGraph)
+    return list(base.graph_quads(snapshot, iri))
 
 
-def knowledge_quads(snapshot: Any, subjects: set[str] | None = None) -> list[ox.Quad]:
+def knowledge_quads(snapshot: GraphView, subjects: set[str] | None = None) -> list[ox.Quad]:
     """The default graph's statements (about `subjects` only, when given)."""
     default = ox.DefaultGraph()
-    if isinstance(snapshot, ox.Store):
-        if subjects is None:
-            return list(snapshot.quads_for_pattern(None, None, None, default))
-        return [q for s in sorted(subjects) for q in snapshot.quads_for_pattern(ox.NamedNode(s), None, None, default)]
-    triples = snapshot.knowledge_triples()  # graph.store.remote_graph.RemoteGraph
-    return [ox.Quad(t.subject, t.predicate, t.object, default) for t in triples
-            if subjects is None or (isinstance(t.subject, ox.NamedNode) and t.subject.value in subjects)]
+    return [ox.Quad(t.subject, t.predicate, t.object, default) for t in base.knowledge_triples(snapshot, subjects)]
 
 
 def _compare(graph: str, old: Iterable[ox.Quad], new: Iterable[ox.Quad]) -> GraphChange | None:

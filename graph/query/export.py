@@ -16,45 +16,38 @@ import pyoxigraph as ox
 
 from graph.formats import GRAPH, Format, all_formats
 from graph.namespaces import SITE_PREFIX
+from graph.store.base import GraphView, dump_dataset, knowledge_triples
 
 #: The formats a dump can be written in, by name: every RDF format of graph.formats.
 FORMATS: dict[str, Format] = {f.name: f for f in all_formats(GRAPH)}
 
 
-def knowledge_triples(store: ox.Store) -> list[ox.Triple]:
-    """The default graph's triples, sorted by subject, predicate and object (so a Turtle writer
-    groups each subject in one block, in the same order every time). The knowledge graph is small
-    next to the post graphs, so sorting it costs little."""
-    triples = [q.triple for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph())]
-    triples.sort(key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
-    return triples
+def _sorted(triples: list[ox.Triple]) -> list[ox.Triple]:
+    """Sorted by subject, predicate and object (so a Turtle writer groups each subject in one block,
+    in the same order every time). The knowledge graph is small next to the post graphs, so sorting
+    it costs little."""
+    return sorted(triples, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
 
 
-def export(store: ox.Store, fmt: str, out: IO[bytes], extra: Iterable[ox.Triple] = (),
+def export(view: GraphView, fmt: str, out: IO[bytes], extra: Iterable[ox.Triple] = (),
            entity_base: str | None = None) -> None:
-    """Write the whole graph to `out` in format `fmt` (a key of FORMATS). `extra` triples (a
-    dataset description) are written in the same document, in the default graph, whatever the format.
-    `entity_base` (the IRI the build minted the site's entities under, `store.info()["entity_base"]`)
-    gets the prefix `id:` in the formats that take prefixes, as in `postgraph query`'s tables."""
-    extra = list(extra)
-    if not isinstance(store, ox.Store):  # a remote store's graph: streamed over HTTP (graph.store.remote)
-        store.export(fmt, out)
-        if extra:
-            spec = FORMATS[fmt]
-            if spec.rdf_format == ox.RdfFormat.JSON_LD:
-                raise ValueError("a remote store's JSON-LD export cannot carry a dataset description")
-            out.write(b"\n" + (ox.serialize(extra, format=_triple_format(spec.rdf_format)) or b""))
-        return
+    """Write the whole graph of `view` (a store's snapshot) to `out` in format `fmt` (a key of
+    FORMATS). `extra` triples (a dataset description) are written in the same document, in the
+    default graph, whatever the format. `entity_base` (the IRI the build minted the site's entities
+    under, `store.info()["entity_base"]`) gets the prefix `id:` in the formats that take prefixes,
+    as in `postgraph query`'s tables."""
     spec = FORMATS[fmt]
     # RDF/XML names cannot hold the slashes of the site's IRIs: no id: there
     own = {SITE_PREFIX: entity_base} if entity_base and spec.rdf_format != ox.RdfFormat.RDF_XML else {}
     prefixes = spec.prefix_map(**own)
     if spec.dataset:
-        store.dump(out, format=spec.rdf_format, prefixes=prefixes)
+        dump_dataset(view, out, spec.rdf_format, prefixes)
+        extra = list(extra)
         if extra:  # N-Quads and TriG: triples are in the default graph
             out.write(b"\n" + (ox.serialize(extra, format=_triple_format(spec.rdf_format)) or b""))
         return
-    ox.serialize(itertools.chain(knowledge_triples(store), extra), out, format=spec.rdf_format, prefixes=prefixes)
+    ox.serialize(itertools.chain(_sorted(knowledge_triples(view)), extra), out, format=spec.rdf_format,
+                 prefixes=prefixes)
 
 
 def _triple_format(fmt: ox.RdfFormat) -> ox.RdfFormat:

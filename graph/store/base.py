@@ -5,11 +5,12 @@ helpers import it without importing each other."""
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Protocol
+from typing import IO, Any, Protocol
 
 import pyoxigraph as ox
 
@@ -25,9 +26,47 @@ class StoreBusy(StoreError):
 class GraphView(Protocol):
     """What readers (query, export, web) use of `Store.snapshot()`: a pyoxigraph.Store for the
     embedded stores, a graph.store.remote_graph.RemoteGraph (same `query` signature, answers as
-    pyoxigraph objects, plus a streamed `export`) for a SPARQL server."""
+    pyoxigraph objects) for a SPARQL server. Whole graphs are read with the functions below, which
+    each kind of view registers (functools.singledispatch), so that no reader asks which kind it has."""
 
     def query(self, query: str, **kwargs: Any) -> Any: ...
+
+
+@functools.singledispatch
+def graph_quads(view: Any, iri: str) -> Iterable[ox.Quad]:
+    """One named graph's quads (streamed where the view can)."""
+    raise TypeError(f"not a graph view: {type(view).__name__}")
+
+
+@functools.singledispatch
+def knowledge_triples(view: Any, subjects: set[str] | None = None) -> list[ox.Triple]:
+    """The knowledge graph's triples (the default graph; those about `subjects` only, when given)."""
+    raise TypeError(f"not a graph view: {type(view).__name__}")
+
+
+@functools.singledispatch
+def dump_dataset(view: Any, out: IO[bytes], format: ox.RdfFormat, prefixes: Mapping[str, str]) -> None:
+    """Every graph, the knowledge graph as the default graph, in a dataset format (N-Quads, TriG),
+    streamed to `out`."""
+    raise TypeError(f"not a graph view: {type(view).__name__}")
+
+
+@graph_quads.register
+def _(view: ox.Store, iri: str) -> Iterable[ox.Quad]:
+    return view.quads_for_pattern(None, None, None, ox.NamedNode(iri))
+
+
+@knowledge_triples.register
+def _(view: ox.Store, subjects: set[str] | None = None) -> list[ox.Triple]:
+    default = ox.DefaultGraph()
+    if subjects is None:
+        return [q.triple for q in view.quads_for_pattern(None, None, None, default)]
+    return [q.triple for s in sorted(subjects) for q in view.quads_for_pattern(ox.NamedNode(s), None, None, default)]
+
+
+@dump_dataset.register
+def _(view: ox.Store, out: IO[bytes], format: ox.RdfFormat, prefixes: Mapping[str, str]) -> None:
+    view.dump(out, format=format, prefixes=prefixes)
 
 
 class GraphWriter(Protocol):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import http.client
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import IO, Any
 from urllib.parse import urlencode
 
@@ -14,6 +14,7 @@ import pyoxigraph as ox
 
 from graph import formats
 from graph.namespaces import PREFIXES
+from graph.store import base
 from graph.store.http import HttpClient, RemoteError, RemoteTimeout
 
 _RESULTS_ACCEPT = ("application/sparql-results+json, application/sparql-results+xml;q=0.9, "
@@ -36,8 +37,8 @@ def _graph_format(response: http.client.HTTPResponse) -> ox.RdfFormat:
 
 
 class RemoteGraph:
-    """A read view of the server's graph with the parts of pyoxigraph.Store's interface the rest of
-    postgraph uses (`query`), plus `export` (streamed) and per-graph reads."""
+    """A read view of the server's graph with the part of pyoxigraph.Store's interface the rest of
+    postgraph uses (`query`), and per-graph reads (graph.store.base's reading functions use them)."""
 
     def __init__(self, http: HttpClient) -> None:
         self._http = http
@@ -128,22 +129,10 @@ class RemoteGraph:
         for t in self.graph_triples(iri):
             yield ox.Quad(t.subject, t.predicate, t.object, node)
 
-    def export(self, fmt: str, out: IO[bytes]) -> None:
-        """Stream the whole graph to `out` (see graph.query.export): never held in memory whole."""
-        spec = formats.get(fmt, formats.GRAPH)
-        prefixes = spec.prefix_map()
-        knowledge = sorted(self.knowledge_triples(), key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
-        if spec.dataset:
-            # The knowledge graph (as the default graph), then one GSP GET per post graph, each
-            # streamed through; TriG repeats no prefixes after the first graph.
-            ox.serialize((ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in knowledge), out,
-                         format=spec.rdf_format, prefixes=prefixes)
-            for iri in self.named_graphs():
-                if iri != self._http.config.knowledge_graph:
-                    ox.serialize(self.graph_quads(iri), out, format=spec.rdf_format)
-            return
-        # single-graph formats carry the knowledge graph, grouped by subject (graph.query.export)
-        ox.serialize(knowledge, out, format=spec.rdf_format, prefixes=prefixes)
+    @property
+    def knowledge_graph(self) -> str | None:
+        """The named graph the server keeps the knowledge graph in (Virtuoso), or None: its default graph."""
+        return self._http.config.knowledge_graph
 
     def knowledge_triples(self) -> list[ox.Triple]:
         """The knowledge graph (the server's default graph, or the configured named graph)."""
@@ -153,3 +142,30 @@ class RemoteGraph:
             return list(ox.parse(response, _graph_format(response), without_named_graphs=True))
         finally:
             response.close()
+
+
+# -- how whole graphs are read from a server (graph.store.base's reading functions) ----------------
+
+@base.graph_quads.register
+def _(view: RemoteGraph, iri: str) -> Iterable[ox.Quad]:
+    return view.graph_quads(iri)
+
+
+@base.knowledge_triples.register
+def _(view: RemoteGraph, subjects: set[str] | None = None) -> list[ox.Triple]:
+    triples = view.knowledge_triples()
+    if subjects is None:
+        return triples
+    return [t for t in triples if isinstance(t.subject, ox.NamedNode) and t.subject.value in subjects]
+
+
+@base.dump_dataset.register
+def _(view: RemoteGraph, out: IO[bytes], format: ox.RdfFormat, prefixes: Mapping[str, str]) -> None:
+    """The knowledge graph (as the default graph), then one GSP GET per post graph, each streamed
+    through: never held in memory whole. TriG repeats no prefixes after the first graph."""
+    knowledge = sorted(view.knowledge_triples(), key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+    ox.serialize((ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in knowledge), out,
+                 format=format, prefixes=prefixes)
+    for iri in view.named_graphs():
+        if iri != view.knowledge_graph:
+            ox.serialize(view.graph_quads(iri), out, format=format)
