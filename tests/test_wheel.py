@@ -25,7 +25,18 @@ REPO = Path(__file__).resolve().parents[1]
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("wheel")
-    done = subprocess.run([sys.executable, "-m", "pip", "wheel", str(REPO), "--no-deps", "-q", "-w", str(out)],
+    # built from a copy of the sources: setuptools writes build/ and *.egg-info beside what it builds,
+    # and a test must not leave them in the checkout
+    source = tmp_path_factory.mktemp("source") / "postgraph"
+    skipped = {".git", ".venv", ".test-deps", "build", "test-artifacts", ".hypothesis"}  # at the top only:
+    # graph/build/ is a package
+
+    def ignore(folder: str, names: list[str]) -> set[str]:
+        top = Path(folder) == REPO
+        return {n for n in names if (top and n in skipped) or n == "__pycache__" or n.endswith((".egg-info", "_cache"))}
+
+    shutil.copytree(REPO, source, ignore=ignore)
+    done = subprocess.run([sys.executable, "-m", "pip", "wheel", str(source), "--no-deps", "-q", "-w", str(out)],
                           capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-2000:]
     (path,) = out.glob("postgraph-*.whl")
