@@ -163,8 +163,7 @@ def _(view: RemoteGraph, subjects: set[str] | None = None) -> list[ox.Triple]:
 def _(view: RemoteGraph, out: IO[bytes], format: ox.RdfFormat, prefixes: Mapping[str, str]) -> None:
     """The knowledge graph (as the default graph), then one GSP GET per post graph, each streamed
     through: never held in memory whole. TriG repeats no prefixes after the first graph."""
-    knowledge = sorted(view.knowledge_triples(), key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
-    ox.serialize((ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in knowledge), out,
+    ox.serialize((ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in view.knowledge_triples()), out,
                  format=format, prefixes=prefixes)
     for iri in view.named_graphs():
         if iri != view.knowledge_graph:
